@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Built-in templates live in the top-level `templates/` folder (the tool's
+// templates, as the SPEC names them) and are embedded into the library so the
+// `folio` binary is self-contained.
+let builtinTemplates = [
+    "artifact", "change-request", "charter", "cost-register", "decision-log",
+    "issue-log", "lessons-learned", "minutes", "resource-plan", "risk-register",
+    "stakeholder-register", "status-report",
+]
+
+let package = Package(
+    name: "Folio",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "folio", targets: ["folio"]),
+        .library(name: "FolioKit", targets: ["FolioKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]),
+        .systemLibrary(
+            name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .target(
+            name: "FolioKit",
+            dependencies: ["CGit2", "CCmarkGFM", "Yams"],
+            resources: builtinTemplates.map { .embedInCode("BuiltinTemplates/\($0).md") }),
+        .executableTarget(
+            name: "folio",
+            dependencies: [
+                "FolioKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "FolioKitTests", dependencies: ["FolioKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import Foundation
+enum X { static let a = PackageResources.charter_md.count }
