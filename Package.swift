@@ -38,7 +38,7 @@ let package = Package(
                 "FolioKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "FolioKitTests", dependencies: ["FolioKit"]),
+        .testTarget(name: "FolioKitTests", dependencies: ["FolioKit"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

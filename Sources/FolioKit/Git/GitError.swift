@@ -1,0 +1,41 @@
+import CGit2
+
+/// Every libgit2 failure surfaces as this one error, carrying libgit2's own
+/// message (`git_error_last()`) and the operation Folio was attempting.
+public struct GitError: Error, CustomStringConvertible, Sendable {
+    public let code: Int32
+    public let operation: String
+    public let message: String
+
+    init(code: Int32, operation: String) {
+        self.code = code
+        self.operation = operation
+        if let last = git_error_last(), let text = last.pointee.message {
+            self.message = String(cString: text)
+        } else {
+            self.message = "libgit2 error \(code)"
+        }
+    }
+
+    public var description: String { "\(operation): \(message)" }
+
+    public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+    public var isModified: Bool { code == GIT_EMODIFIED.rawValue }
+    public var isLocked: Bool { code == GIT_ELOCKED.rawValue }
+    public var isExists: Bool { code == GIT_EEXISTS.rawValue }
+}
+
+/// Turns a libgit2 return code into a thrown `GitError`.
+@discardableResult
+func gitCheck(_ code: Int32, _ operation: @autoclosure () -> String) throws -> Int32 {
+    if code < 0 { throw GitError(code: code, operation: operation()) }
+    return code
+}
+
+/// libgit2 must be initialised once per process before any other call.
+let libgit2Initialised: Bool = {
+    git_libgit2_init()
+    // Durability: ask libgit2 to fsync the objects and references it writes.
+    _ = folio_git_enable_fsync(1)
+    return true
+}()

@@ -1,0 +1,35 @@
+import CGit2
+
+extension Repository {
+    /// Commit ids reachable from `tips` and not from `hiding`, newest first
+    /// (topological, then by time), or oldest first with `reverse`.
+    public func walk(
+        from tips: [ObjectID], hiding: [ObjectID] = [], reverse: Bool = false,
+        firstParentOnly: Bool = false
+    ) throws -> [ObjectID] {
+        var walker: OpaquePointer?
+        try gitCheck(git_revwalk_new(&walker, pointer), "start history walk")
+        defer { git_revwalk_free(walker) }
+        var sorting = GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue
+        if reverse { sorting |= GIT_SORT_REVERSE.rawValue }
+        try gitCheck(git_revwalk_sorting(walker, sorting), "sort history walk")
+        if firstParentOnly { try gitCheck(git_revwalk_simplify_first_parent(walker), "simplify walk") }
+        for tip in tips {
+            var oid = tip.raw
+            try gitCheck(git_revwalk_push(walker, &oid), "walk from \(tip.short)")
+        }
+        for hide in hiding {
+            var oid = hide.raw
+            try gitCheck(git_revwalk_hide(walker, &oid), "hide \(hide.short)")
+        }
+        var result: [ObjectID] = []
+        var oid = git_oid()
+        while true {
+            let rc = git_revwalk_next(&oid, walker)
+            if rc == GIT_ITEROVER.rawValue { break }
+            try gitCheck(rc, "walk history")
+            result.append(ObjectID(oid))
+        }
+        return result
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// The client hooks: `pre-commit` validates what is staged; `commit-msg`
+/// adds the Folio trailers to plain git commits of documents.
+public enum ClientHooks {
+    /// Diagnostics for the staged changes. Reads only the changed paths and
+    /// the rules, so its cost does not grow with the repository.
+    public static func preCommit(repository: Repository) throws -> [Diagnostic] {
+        let index = try repository.index()
+        let source = IndexSource(repository: repository, index: index)
+        guard try source.read(ProjectConfig.path, limit: Limits.configBytes) != nil else {
+            return []  // not (or no longer) a Folio repository: nothing to enforce
+        }
+        let project: Project
+        do {
+            project = try Project(repository: repository, source: source)
+        } catch let e as FolioError {
+            return [Diagnostic(path: ProjectConfig.path, line: 1, column: 1, severity: .error, message: e.description, rule: "config")]
+        }
+        let head = try repository.headCommit()
+        let changes = try repository.stagedChanges(from: head?.treeID, index: index)
+        var out: [Diagnostic] = []
+        var checked = Set<String>()
+        for change in changes {
+            if change.path.hasPrefix(".folio/records/") {
+                out += try recordChange(repository, change)
+                continue
+            }
+            if change.status == .deleted, project.locate(change.path) != nil { continue }
+            out += try CheckDocuments.checkPath(project, change.path, explicit: false, checked: &checked, complete: false)
+        }
+        return out
+    }
+
+    /// A record may only grow: every committed line stays, in order.
+    static func recordChange(_ repository: Repository, _ change: FileChange) throws -> [Diagnostic] {
+        func fail(_ message: String) -> [Diagnostic] {
+            [Diagnostic(path: change.path, line: 1, column: 1, severity: .error, message: message, rule: "record.append-only")]
+        }
+        switch change.status {
+        case .added: return []
+        case .deleted: return fail("a lifecycle record may not be deleted")
+        default: break
+        }
+        guard let oldID = change.oldID, let newID = change.newID else { return [] }
+        let old = try repository.blobData(oldID, limit: Limits.recordBytes)
+        let new = try repository.blobData(newID, limit: Limits.recordBytes)
+        guard new.starts(with: old) else {
+            return fail("a lifecycle record is append-only: committed lines may not be edited, removed or reordered")
+        }
+        do {
+            _ = try Record.parse(new, path: change.path)
+        } catch let e as FolioError {
+            return fail(e.description)
+        }
+        return []
+    }
+
+    /// Adds `Folio-Document:` and `Folio-Action:` trailers to the message of a
+    /// commit that changes documents, unless it has them. Returns the new
+    /// message, or nil when nothing needs adding.
+    public static func commitMessage(repository: Repository, message: String) throws -> String? {
+        let index = try repository.index()
+        let source = IndexSource(repository: repository, index: index)
+        guard try source.read(ProjectConfig.path, limit: Limits.configBytes) != nil,
+            let project = try? Project(repository: repository, source: source)
+        else { return nil }
+        let changes = try repository.stagedChanges(from: try repository.headCommit()?.treeID, index: index)
+        var ids: [String] = []
+        for change in changes {
+            let id: String?
+            if change.path.hasPrefix(".folio/records/") && change.path.hasSuffix(".jsonl") {
+                id = String(splitPath(change.path).name.dropLast(6))
+            } else {
+                id = (project.locate(change.path) ?? project.attachmentOwner(change.path))?.id
+            }
+            if let id, !ids.contains(id) { ids.append(id) }
+        }
+        guard !ids.isEmpty else { return nil }
+        // Comment lines are dropped by git after this hook; trailers go before them.
+        let lines = message.split(separator: "\n", omittingEmptySubsequences: false)
+        let content = lines.filter { !$0.hasPrefix("#") }.joined(separator: "\n").trimmingCharacters(in: .newlines)
+        let existing = Commit.trailers(of: content + "\n")
+        if existing.contains(where: { $0.key == "Folio-Document" }) { return nil }
+        guard !content.isEmpty else { return nil }  // git aborts an empty message itself
+        var trailerLines = ids.map { "Folio-Document: \($0)" }
+        if !existing.contains(where: { $0.key == "Folio-Action" }) { trailerLines.append("Folio-Action: edit") }
+        let separator = existing.isEmpty ? "\n\n" : "\n"
+        let comments = lines.filter { $0.hasPrefix("#") }.joined(separator: "\n")
+        return content + separator + trailerLines.joined(separator: "\n") + "\n" + (comments.isEmpty ? "" : "\n" + comments + "\n")
+    }
+}

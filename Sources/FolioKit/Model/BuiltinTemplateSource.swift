@@ -1,2 +1,0 @@
-import Foundation
-enum X { static let a = PackageResources.charter_md.count }

@@ -1,0 +1,113 @@
+import Foundation
+
+/// One line of a document's lifecycle record, `.folio/records/<ID>.jsonl`.
+/// Records are append-only: a line, once committed, is never changed.
+public struct RecordEvent: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case created, checkedIn = "checked-in", submitted, approved, rejected, issued, superseded, withdrawn
+    }
+
+    public var event: Kind
+    /// The document's ID.
+    public var document: String
+    /// The revision label the event applies to (e.g. `0.2`, `1.0`, `B-draft.3`).
+    public var revision: String
+    /// The content fingerprint (document and attachments) at the event.
+    public var fingerprint: String
+    /// The acting person's email and printed name.
+    public var actor: String
+    public var name: String
+    /// UTC, ISO 8601, seconds.
+    public var at: String
+    public var role: String?
+    /// What the act means (21 CFR 11.50): review, approval, authorship.
+    public var meaning: String?
+    public var comment: String?
+    /// For `superseded`: the ID of the document that replaces this one.
+    public var by: String?
+    /// An SSH signature (armoured) over `canonicalText`.
+    public var signature: String?
+
+    public init(
+        event: Kind, document: String, revision: String, fingerprint: String, actor: String, name: String,
+        at: String, role: String? = nil, meaning: String? = nil, comment: String? = nil, by: String? = nil,
+        signature: String? = nil
+    ) {
+        self.event = event
+        self.document = document
+        self.revision = revision
+        self.fingerprint = fingerprint
+        self.actor = actor
+        self.name = name
+        self.at = at
+        self.role = role
+        self.meaning = meaning
+        self.comment = comment
+        self.by = by
+        self.signature = signature
+    }
+
+    /// The line as stored: compact JSON, keys sorted, so the same event is
+    /// always the same bytes.
+    public var line: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A parsed record file.
+public struct Record: Sendable {
+    public let events: [RecordEvent]
+    /// The raw lines, in order (for append-only checks).
+    public let lines: [String]
+
+    public static func path(for id: String) -> String { ".folio/records/\(id).jsonl" }
+
+    public static let empty = Record(events: [], lines: [])
+
+    /// Parses a record; a line that is not a valid event is an error naming its line.
+    public static func parse(_ bytes: [UInt8], path: String) throws -> Record {
+        let text: String
+        do {
+            text = try Text.decode(bytes)
+        } catch {
+            throw FolioError.unreadable("\(path):\(error.line): record \(error.message)")
+        }
+        var events: [RecordEvent] = []
+        var lines: [String] = []
+        let decoder = JSONDecoder()
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.isEmpty { continue }
+            do {
+                events.append(try decoder.decode(RecordEvent.self, from: Data(line.utf8)))
+                lines.append(String(line))
+            } catch {
+                throw FolioError.unreadable("\(path):\(i + 1): not a valid record event")
+            }
+        }
+        return Record(events: events, lines: lines)
+    }
+
+    /// The bytes of this record with `event` appended.
+    public func appending(_ event: RecordEvent) -> [UInt8] {
+        Array((lines + [event.line]).joined(separator: "\n").utf8) + [0x0A]
+    }
+}
+
+/// Timestamps in records: UTC, ISO 8601, whole seconds.
+public enum Timestamp {
+    public static func string(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: date)
+    }
+
+    public static func date(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.date(from: text)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// `folio check`: validation of documents against their templates, in the
+/// work tree, the index or a commit.
+public enum CheckDocuments {
+    public enum Scope {
+        case workTree, staged, commit(String?)
+    }
+
+    public static func source(_ repository: Repository, scope: Scope) throws -> ContentSource {
+        switch scope {
+        case .staged:
+            return IndexSource(repository: repository, index: try repository.index())
+        case .workTree:
+            if let root = repository.workdir { return WorkTreeSource(root: root) }
+            fallthrough
+        case .commit:
+            var revision: String? = nil
+            if case .commit(let r) = scope { revision = r }
+            return try Project.atRevision(repository, revision).source
+        }
+    }
+
+    /// Checks everything: every document and every template.
+    public static func all(_ project: Project, complete: Bool) throws -> [Diagnostic] {
+        var out = project.templateDiagnostics
+        var seen: [String: String] = [:]
+        for location in try project.allDocuments() {
+            out += try project.check(location, complete: complete)
+            if let other = seen[location.id] {
+                out.append(Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: "ID '\(location.id)' is also used by \(other)", rule: "id.duplicate"))
+            }
+            seen[location.id] = location.path
+        }
+        return out
+    }
+
+    /// Checks the named paths: documents, attachments (their document),
+    /// templates, folders (everything below), `folio.yml`.
+    public static func paths(_ project: Project, _ given: [String], complete: Bool) throws -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        var checked = Set<String>()
+        for raw in given {
+            let path = try RepoPath.normalise(raw, repository: project.repository)
+            let targets: [String]
+            let below = try project.source.files(below: path)
+            targets = below.isEmpty ? [path] : below
+            for target in targets {
+                out += try checkPath(project, target, explicit: below.isEmpty, checked: &checked, complete: complete)
+            }
+        }
+        return out
+    }
+
+    /// Checks what one changed path means for the rules.
+    static func checkPath(_ project: Project, _ path: String, explicit: Bool, checked: inout Set<String>, complete: Bool) throws -> [Diagnostic] {
+        if path == ProjectConfig.path {
+            return []  // parsed when the project was opened
+        }
+        if path.hasPrefix("templates/") && path.hasSuffix(".md") {
+            return project.templateDiagnostics.filter { $0.path == path }
+        }
+        if let location = project.locate(path) ?? project.attachmentOwner(path) {
+            guard checked.insert(location.path).inserted else { return [] }
+            guard try project.source.exists(location.path) else {
+                if location.path == path { return [] }  // a deleted document
+                return [Diagnostic(path: path, line: 1, column: 1, severity: .error, message: "attachment of \(location.id), which does not exist", rule: "attachments.orphan")]
+            }
+            return try project.check(location, complete: complete)
+        }
+        if explicit && !path.hasPrefix(".folio/") {
+            throw FolioError.usage("\(path) is not a controlled document, attachment or template")
+        }
+        return []
+    }
+}

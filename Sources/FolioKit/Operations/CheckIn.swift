@@ -1,0 +1,97 @@
+import Foundation
+
+/// `folio checkin` and `folio attach`: commit a new version of a document.
+public enum CheckIn {
+    public struct Result {
+        public let id: String
+        public let path: String
+        public let revision: String
+        public let commit: ObjectID
+        public let warnings: [Diagnostic]
+    }
+
+    /// Commits the work tree's version of a document and its attachment folder.
+    public static func run(repository: Repository, document: String, message: String?) throws -> Result {
+        try write(repository: repository, document: document, message: message, action: "checkin") { project, location, template, committed in
+            guard let root = repository.workdir else { throw FolioError.usage("'checkin' needs a work tree") }
+            let work = WorkTreeSource(root: root)
+            guard let bytes = try work.read(location.path, limit: Limits.documentBytes) else {
+                throw FolioError.usage("\(location.path): no such file in the work tree")
+            }
+            var attachments: [String: ObjectID] = [:]
+            if template.adopt == nil {
+                let folder = template.attachmentFolder(id: location.id)
+                for file in try work.files(below: folder) {
+                    attachments[String(file.dropFirst(folder.count + 1))] = try repository.writeBlob(fromFile: root + file)
+                }
+            }
+            return DocumentContent(document: bytes, attachments: attachments)
+        }
+    }
+
+    /// Adds or replaces attachments of a document (its text stays as committed).
+    public static func attach(repository: Repository, document: String, files: [String], message: String?) throws -> Result {
+        guard !files.isEmpty else { throw FolioError.usage("name at least one file to attach") }
+        var stored: [String: ObjectID] = [:]
+        for file in files {
+            let (name, id) = try AttachmentFile.store(file, repository: repository)
+            stored[name] = id
+        }
+        return try write(repository: repository, document: document, message: message, action: "attach") { _, location, _, committed in
+            guard var content = committed else {
+                throw FolioError.usage("\(location.id) is not committed yet: check it in before attaching files")
+            }
+            content.attachments.merge(stored) { _, new in new }
+            return content
+        }
+    }
+
+    private static func write(
+        repository: Repository, document: String, message: String?, action: String,
+        content: (Project, DocumentLocation, Template, DocumentContent?) throws -> DocumentContent
+    ) throws -> Result {
+        guard !repository.isBare else { throw FolioError.usage("'\(action)' needs a work tree; this repository is bare") }
+        let actor = try Actor.current(repository)
+        var result: (DocumentLocation, String, [Diagnostic])?
+        let (commit, _) = try Transaction(repository: repository, actor: actor).commit { tip in
+            let project = try Project.atRevision(repository, nil)
+            guard project.config.person(actor.email) != nil else {
+                throw FolioError.refused("\(actor.email) is not listed in the people of folio.yml")
+            }
+            let location = try project.require(document)
+            guard let template = project.template(location.type) else {
+                throw FolioError.refused("type '\(location.type)' has no valid template")
+            }
+            let committed = try VersionWriter.committedContent(project, location, template)
+            let new = try content(project, location, template, committed)
+            if let committed, committed.document == new.document, committed.attachments == new.attachments {
+                throw FolioError.refused("\(location.id): no changes to check in")
+            }
+            let record = try project.record(location.id)
+            let status = DocumentStatus.derive(record, scheme: project.config.revisions)
+            if committed == nil && !record.events.isEmpty && template.adopt == nil {
+                throw FolioError.refused("\(location.id) was used before (its record exists): IDs are never reused")
+            }
+            if status.state == .superseded || status.state == .withdrawn {
+                throw FolioError.refused("\(location.id) is \(status.state.rawValue): it can no longer change")
+            }
+            let writer = VersionWriter(project: project, actor: actor, template: template, location: location)
+            let warnings = try writer.validate(new)
+            let isNew = committed == nil && record.events.isEmpty
+            let plan = try writer.plan(
+                new, previous: committed, event: isNew ? .created : .checkedIn, action: isNew ? "create" : action,
+                subject: "\(location.id): \(isNew ? "register" : action == "attach" ? "attach files to" : "check in") '\(titleOf(new, location, template))'",
+                comment: message)
+            result = (location, plan.trailers.first { $0.key == "Folio-Revision" }?.value ?? "", warnings)
+            return plan
+        }
+        guard let (location, revision, warnings) = result else { throw FolioError.unreadable("internal: no result") }
+        return Result(id: location.id, path: location.path, revision: revision, commit: commit, warnings: warnings)
+    }
+
+    static func titleOf(_ content: DocumentContent, _ location: DocumentLocation, _ template: Template) -> String {
+        DocumentReader.read(path: location.path, bytes: content.document, template: template, expectedID: location.id)
+            .document?.title ?? location.id
+    }
+}
+

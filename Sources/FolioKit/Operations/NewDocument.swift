@@ -1,0 +1,162 @@
+import Foundation
+import Yams
+
+/// `folio new`: a document from its template, with a fresh ID, committed.
+public enum NewDocument {
+    public struct Result {
+        public let id: String
+        public let path: String
+        public let commit: ObjectID
+        public let warnings: [Diagnostic]
+    }
+
+    public static func run(
+        repository: Repository, type: String, title: String, values: [(String, String)] = [],
+        attachmentFiles: [String] = [], message: String? = nil
+    ) throws -> Result {
+        guard !repository.isBare else { throw FolioError.usage("'new' needs a work tree; this repository is bare") }
+        let trimmedTitle = title.trimmingCharacters(in: .whitespaces)
+        guard !trimmedTitle.isEmpty, !title.contains("\n"), !title.contains("\0") else {
+            throw FolioError.usage("--title must be one non-empty line")
+        }
+        let actor = try Actor.current(repository)
+        // Attachments are stored once, before the (possibly retried) commit.
+        var attachments: [String: ObjectID] = [:]
+        for file in attachmentFiles {
+            let (name, id) = try AttachmentFile.store(file, repository: repository)
+            attachments[name] = id
+        }
+        var result: (id: String, path: String, warnings: [Diagnostic], seq: Int, code: String)?
+        let (commit, _) = try Transaction(repository: repository, actor: actor).commit { tip in
+            guard let tip else { throw FolioError.usage("the repository has no commits yet (run 'folio init')") }
+            let project = try Project(repository: repository, source: TreeSource(repository: repository, tree: tip.tree(), label: "HEAD"))
+            guard let template = project.template(type) else {
+                if let problem = project.templateDiagnostics.first(where: { $0.path == "templates/\(type).md" }) {
+                    throw FolioError.refused("the template of '\(type)' is invalid:\n\(problem.formatted)")
+                }
+                throw FolioError.usage("no template for type '\(type)'; types: \(project.templates.map(\.type).joined(separator: ", "))")
+            }
+            if template.adopt != nil {
+                throw FolioError.usage("type '\(type)' adopts existing files (\(template.adopt!.glob)): create the file, then 'folio checkin' it")
+            }
+            guard project.config.person(actor.email) != nil else {
+                throw FolioError.refused("\(actor.email) is not listed in the people of folio.yml")
+            }
+            let seq = try nextSequence(project, template)
+            let id = project.config.numbering.format(project: project.config.project.code, code: template.code, type: template.type, seq: seq)
+            if let problem = DocumentID.problem(id) { throw FolioError.refused(problem) }
+            let location = DocumentLocation(type: type, id: id, path: template.documentPath(id: id))
+            let text = try render(template, project: project, id: id, title: trimmedTitle, values: values, actor: actor)
+            let writer = VersionWriter(project: project, actor: actor, template: template, location: location)
+            let content = DocumentContent(document: Array(text.utf8), attachments: attachments)
+            let warnings = try writer.validate(content)
+            result = (id, location.path, warnings, seq, template.code)
+            return try writer.plan(
+                content, previous: nil, event: .created, action: "create",
+                subject: "\(id): create \(template.name) '\(trimmedTitle)'", comment: message)
+        }
+        guard let result else { throw FolioError.unreadable("internal: no result") }
+        SequenceMark.raise(repository, code: result.code, to: result.seq)
+        return Result(id: result.id, path: result.path, commit: commit, warnings: result.warnings)
+    }
+
+    /// One more than any sequence number seen for the type: in its folder,
+    /// in the records (which outlive deleted documents) and on this clone.
+    static func nextSequence(_ project: Project, _ template: Template) throws -> Int {
+        let cfg = project.config
+        func seq(_ id: String) -> Int {
+            cfg.numbering.sequence(of: id, project: cfg.project.code, code: template.code, type: template.type) ?? 0
+        }
+        var highest = SequenceMark.read(project.repository, code: template.code)
+        for entry in try project.source.list(template.folder) where entry.name.hasSuffix(".md") {
+            highest = max(highest, seq(String(entry.name.dropLast(3))))
+        }
+        for entry in try project.source.list(".folio/records") where entry.name.hasSuffix(".jsonl") {
+            highest = max(highest, seq(String(entry.name.dropLast(6))))
+        }
+        return highest + 1
+    }
+
+    /// The text of a new document: front matter from the template's fields
+    /// (`--set` values, defaults, skeleton values), then the skeleton body.
+    static func render(
+        _ template: Template, project: Project, id: String, title: String, values: [(String, String)], actor: Actor
+    ) throws -> String {
+        var given: [String: String] = [:]
+        for (key, value) in values {
+            guard template.fields.contains(where: { $0.name == key }) else {
+                throw FolioError.usage("--set \(key): '\(template.type)' has no field '\(key)' (fields: \(template.fields.map(\.name).joined(separator: ", ")))")
+            }
+            given[key] = value
+        }
+        let today = String(Timestamp.string(actor.time).prefix(10))
+        let placeholders = [
+            ("{{id}}", id), ("{{title}}", title), ("{{type}}", template.type), ("{{date}}", today),
+            ("{{author}}", actor.email), ("{{project}}", project.config.project.name),
+        ]
+        func fill(_ text: String) -> String {
+            placeholders.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+        }
+        func filled(_ node: Node) -> Node {
+            switch node {
+            case .scalar(var scalar):
+                scalar.string = fill(scalar.string)
+                return .scalar(scalar)
+            case .sequence(let items): return Node(items.map(filled))
+            default: return node
+            }
+        }
+        var lines = ["---", try yamlLine("id", .scalar(id)), try yamlLine("type", .scalar(template.type)), try yamlLine("title", .scalar(title))]
+        let skeleton = Dictionary(template.skeletonFields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        for field in template.fields {
+            if let value = given[field.name] {
+                if field.list {
+                    let items = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                    lines.append(try yamlLine(field.name, .list(items)))
+                } else {
+                    lines.append(try yamlLine(field.name, .scalar(value)))
+                }
+            } else if let def = field.default {
+                lines.append(try yamlLine(field.name, field.list ? .list([fill(def)]) : .scalar(fill(def))))
+            } else if let node = skeleton[field.name], !FrontMatter.isEmpty(node) {
+                lines.append(try Yams.serialize(node: Node([(Node(field.name), filled(node))])).trimmingCharacters(in: .newlines))
+            } else {
+                lines.append("\(field.name):")
+            }
+        }
+        for (key, node) in template.skeletonFields where !template.fields.contains(where: { $0.name == key }) {
+            lines.append(try Yams.serialize(node: Node([(Node(key), node)])).trimmingCharacters(in: .newlines))
+        }
+        lines.append("---")
+        return lines.joined(separator: "\n") + "\n" + fill(template.skeletonBody)
+    }
+
+    enum YAMLValue {
+        case scalar(String)
+        case list([String])
+    }
+
+    static func yamlLine(_ key: String, _ value: YAMLValue) throws -> String {
+        let node: Node
+        switch value {
+        case .scalar(let s): node = Node(s)
+        case .list(let items): node = Node(items.map { Node($0) })
+        }
+        return try Yams.serialize(node: Node([(Node(key), node)])).trimmingCharacters(in: .newlines)
+    }
+}
+
+/// Files given on the command line to attach.
+enum AttachmentFile {
+    /// Stores a file as a blob; returns its attachment name and id.
+    static func store(_ file: String, repository: Repository) throws -> (String, ObjectID) {
+        var st = stat()
+        guard lstat(file, &st) == 0 else { throw FolioError.usage("\(file): no such file") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw FolioError.usage("\(file): not a regular file") }
+        let name = (file as NSString).lastPathComponent
+        if name.hasPrefix(".") || name.contains("\\") || name.utf8.count > 200 {
+            throw FolioError.usage("\(file): attachment names may not start with '.' or be longer than 200 bytes")
+        }
+        return (name, try repository.writeBlob(fromFile: file))
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+
+/// Where a document lives: its type and ID and the path of its file.
+public struct DocumentLocation: Sendable, Equatable {
+    public let type: String
+    public let id: String
+    public let path: String
+}
+
+/// A managed repository seen through one content source: its configuration,
+/// its templates and its documents, all from the same snapshot.
+public final class Project {
+    public let repository: Repository
+    public let source: ContentSource
+    public let config: ProjectConfig
+    public let templates: [Template]
+    /// Problems with templates themselves (an invalid template is not obeyed).
+    public let templateDiagnostics: [Diagnostic]
+
+    public init(repository: Repository, source: ContentSource) throws {
+        self.repository = repository
+        self.source = source
+        guard let bytes = try source.read(ProjectConfig.path, limit: Limits.configBytes) else {
+            throw FolioError.usage("not a Folio repository: no folio.yml in \(source.label) (run 'folio init')")
+        }
+        config = try ProjectConfig.parse(bytes)
+        var templates: [Template] = []
+        var problems: [Diagnostic] = []
+        for entry in try source.list("templates") where !entry.isFolder && entry.name.hasSuffix(".md") {
+            let path = "templates/\(entry.name)"
+            do {
+                guard let data = try source.read(path, limit: Limits.documentBytes) else { continue }
+                let text = try Text.decode(data)
+                templates.append(try Template(path: path, text: text))
+            } catch let list as DiagnosticList {
+                problems += list.diagnostics
+            } catch let p as Text.Problem {
+                problems.append(Diagnostic(path: path, line: p.line, column: 1, severity: .error, message: "template \(p.message)", rule: p.rule))
+            } catch {
+                problems.append(Diagnostic(path: path, line: 1, column: 1, severity: .error, message: "\(error)", rule: "template"))
+            }
+        }
+        var codes: [String: String] = [:]
+        var folders: [String: String] = [:]
+        for t in templates {
+            if let other = codes[t.code] {
+                problems.append(Diagnostic(path: t.path, line: 1, column: 1, severity: .error, message: "code '\(t.code)' is already used by type '\(other)'", rule: "template.code"))
+            }
+            codes[t.code] = t.type
+            if t.adopt == nil, let other = folders[t.folder] {
+                problems.append(Diagnostic(path: t.path, line: 1, column: 1, severity: .error, message: "folder '\(t.folder)' is already used by type '\(other)'", rule: "template.folder"))
+            }
+            folders[t.folder] = t.type
+        }
+        self.templates = templates.sorted { $0.type < $1.type }
+        templateDiagnostics = problems
+    }
+
+    /// Opens the project at HEAD, or at any revision.
+    public static func atRevision(_ repository: Repository, _ revision: String?) throws -> Project {
+        let commit: Commit
+        if let revision {
+            commit = try repository.commit(revision)
+        } else {
+            guard let head = try repository.headCommit() else {
+                throw FolioError.usage("the repository has no commits yet (run 'folio init')")
+            }
+            commit = head
+        }
+        return try Project(repository: repository, source: TreeSource(repository: repository, tree: commit.tree(), label: revision ?? "HEAD"))
+    }
+
+    public func template(_ type: String) -> Template? { templates.first { $0.type == type } }
+
+    public var valueContext: ValueContext {
+        ValueContext(people: config.emails) { [weak self] id in
+            (try? self?.find(id)) != nil
+        }
+    }
+
+    // MARK: Finding documents
+
+    /// The document a path is, if it is one: in a type's folder (not in an
+    /// attachment folder) or matching an adoption glob.
+    public func locate(_ path: String) -> DocumentLocation? {
+        let (folder, name) = splitPath(path)
+        if name.hasSuffix(".md") {
+            let stem = String(name.dropLast(3))
+            if let t = templates.first(where: { $0.adopt == nil && $0.folder == folder }) {
+                return DocumentLocation(type: t.type, id: stem, path: path)
+            }
+        }
+        for t in templates {
+            if let adopt = t.adopt, Glob.matches(adopt.glob, path) {
+                return DocumentLocation(type: t.type, id: (name as NSString).deletingPathExtension, path: path)
+            }
+        }
+        return nil
+    }
+
+    /// The document whose attachment folder holds `path`.
+    public func attachmentOwner(_ path: String) -> DocumentLocation? {
+        for t in templates where t.adopt == nil && path.hasPrefix(t.folder + "/") {
+            let rest = path.dropFirst(t.folder.count + 1)
+            guard let slash = rest.firstIndex(of: "/") else { continue }
+            let id = String(rest[..<slash])
+            return DocumentLocation(type: t.type, id: id, path: t.documentPath(id: id))
+        }
+        return nil
+    }
+
+    /// Finds a document by ID. Throws for an ID that is not safe as a path.
+    public func find(_ id: String) throws -> DocumentLocation? {
+        if let problem = DocumentID.problem(id) { throw FolioError.usage(problem) }
+        for t in templates where t.adopt == nil {
+            if config.numbering.sequence(of: id, project: config.project.code, code: t.code, type: t.type) != nil
+                || id.contains("-\(t.code)-")
+            {
+                let path = t.documentPath(id: id)
+                if try source.exists(path) { return DocumentLocation(type: t.type, id: id, path: path) }
+            }
+        }
+        for t in templates where t.adopt != nil {
+            if let hit = try documents(of: t).first(where: { $0.id == id }) { return hit }
+        }
+        // IDs that do not follow the current pattern (adopted, or older numbering).
+        for t in templates where t.adopt == nil {
+            let path = t.documentPath(id: id)
+            if try source.exists(path) { return DocumentLocation(type: t.type, id: id, path: path) }
+        }
+        return nil
+    }
+
+    /// Finds a document by ID or path, or fails with a clear message.
+    public func require(_ idOrPath: String) throws -> DocumentLocation {
+        if idOrPath.contains("/") || idOrPath.hasSuffix(".md") {
+            let path = try RepoPath.normalise(idOrPath, repository: repository)
+            guard let loc = locate(path) else {
+                throw FolioError.usage("\(path) is not a controlled document (not in a type's folder)")
+            }
+            return loc
+        }
+        guard let loc = try find(idOrPath) else { throw FolioError.usage("no document with ID '\(idOrPath)'") }
+        return loc
+    }
+
+    public func documents(of template: Template) throws -> [DocumentLocation] {
+        if let adopt = template.adopt {
+            return try source.files(below: Glob.staticPrefix(adopt.glob)).filter { Glob.matches(adopt.glob, $0) }.map {
+                DocumentLocation(type: template.type, id: (splitPath($0).name as NSString).deletingPathExtension, path: $0)
+            }
+        }
+        return try source.list(template.folder).filter { !$0.isFolder && $0.name.hasSuffix(".md") }.map {
+            let id = String($0.name.dropLast(3))
+            return DocumentLocation(type: template.type, id: id, path: template.documentPath(id: id))
+        }
+    }
+
+    /// Every document of every type, sorted by ID.
+    public func allDocuments() throws -> [DocumentLocation] {
+        try templates.flatMap { try documents(of: $0) }.sorted { $0.id < $1.id }
+    }
+
+    /// The attachments of a document: paths relative to its attachment folder.
+    public func attachments(of location: DocumentLocation) throws -> [String] {
+        guard let t = template(location.type), t.adopt == nil else { return [] }
+        let folder = t.attachmentFolder(id: location.id)
+        return try source.files(below: folder).map { String($0.dropFirst(folder.count + 1)) }
+    }
+
+    // MARK: Reading and checking
+
+    /// Reads a document, with the diagnostics of reading it (no rule checks).
+    public func read(_ location: DocumentLocation) throws -> DocumentReader.Result {
+        guard let bytes = try source.read(location.path, limit: Limits.documentBytes) else {
+            throw FolioError.usage("\(location.path): no such file in \(source.label)")
+        }
+        return DocumentReader.read(path: location.path, bytes: bytes, template: template(location.type), expectedID: location.id)
+    }
+
+    /// Validates one document against its template.
+    public func check(_ location: DocumentLocation, complete: Bool) throws -> [Diagnostic] {
+        let bytes: [UInt8]
+        do {
+            guard let b = try source.read(location.path, limit: Limits.documentBytes) else {
+                throw FolioError.usage("\(location.path): no such file in \(source.label)")
+            }
+            bytes = b
+        } catch FolioError.tooLarge(let size, let limit) {
+            return [Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: "file of \(size) bytes is larger than the limit of \(limit) bytes", rule: "text.size")]
+        } catch let FolioError.unreadable(message) {
+            return [Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: message, rule: "text.unreadable")]
+        }
+        guard let t = template(location.type) else {
+            return [Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: "type '\(location.type)' has no valid template", rule: "template.missing")]
+        }
+        let result = DocumentReader.read(path: location.path, bytes: bytes, template: t, expectedID: location.id)
+        guard let document = result.document else { return result.diagnostics }
+        let validator = Validator(template: t, context: valueContext, complete: complete)
+        return result.diagnostics + validator.validate(document, attachments: try attachments(of: location))
+    }
+
+    /// The document's lifecycle record.
+    public func record(_ id: String) throws -> Record {
+        let path = Record.path(for: id)
+        guard let bytes = try source.read(path, limit: Limits.recordBytes) else { return .empty }
+        return try Record.parse(bytes, path: path)
+    }
+
+    public func status(_ id: String) throws -> DocumentStatus {
+        DocumentStatus.derive(try record(id), scheme: config.revisions)
+    }
+}
+
+/// Glob matching for adoption rules: `*` within a folder, `**` across folders.
+enum Glob {
+    static func matches(_ pattern: String, _ path: String) -> Bool {
+        match(pattern.split(separator: "/").map(String.init)[...], path.split(separator: "/").map(String.init)[...])
+    }
+
+    private static func match(_ p: ArraySlice<String>, _ s: ArraySlice<String>) -> Bool {
+        guard let head = p.first else { return s.isEmpty }
+        if head == "**" {
+            for i in s.startIndex...s.endIndex where match(p.dropFirst(), s[i...]) { return true }
+            return false
+        }
+        guard let first = s.first, fnmatch(head, first, 0) == 0 else { return false }
+        return match(p.dropFirst(), s.dropFirst())
+    }
+
+    /// The folders before the first wildcard: where to start looking.
+    static func staticPrefix(_ pattern: String) -> String {
+        var parts: [Substring] = []
+        for part in pattern.split(separator: "/").dropLast() {
+            if part.contains(where: { "*?[".contains($0) }) { break }
+            parts.append(part)
+        }
+        return parts.joined(separator: "/")
+    }
+}
+
+/// Paths given on the command line, turned into repository paths safely.
+public enum RepoPath {
+    /// A repository-relative path for a user-given path (relative to the
+    /// current folder or absolute); refuses anything outside the work tree.
+    public static func normalise(_ given: String, repository: Repository) throws -> String {
+        if given.contains("\0") { throw FolioError.usage("a path may not contain a NUL byte") }
+        guard let root = repository.workdir else {
+            // Bare: paths are repository paths already.
+            return try checkRelative(given)
+        }
+        let cwd = FileManager.default.currentDirectoryPath
+        let absolute = given.hasPrefix("/") ? given : cwd + "/" + given
+        var parts: [Substring] = []
+        for part in absolute.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." {
+                if parts.isEmpty { throw FolioError.usage("\(given): outside the repository") }
+                parts.removeLast()
+                continue
+            }
+            parts.append(part)
+        }
+        let normal = "/" + parts.joined(separator: "/")
+        let rootPath = String(root.dropLast())
+        // Resolve symlinks of the root (e.g. /tmp -> /private/tmp) for the comparison.
+        let realRoot = URL(fileURLWithPath: rootPath).resolvingSymlinksInPath().path
+        for candidate in [rootPath, realRoot] where normal.hasPrefix(candidate + "/") {
+            return try checkRelative(String(normal.dropFirst(candidate.count + 1)))
+        }
+        let realNormal = URL(fileURLWithPath: normal).resolvingSymlinksInPath().path
+        if realNormal.hasPrefix(realRoot + "/") { return try checkRelative(String(realNormal.dropFirst(realRoot.count + 1))) }
+        throw FolioError.usage("\(given): outside the repository")
+    }
+
+    static func checkRelative(_ path: String) throws -> String {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if path.isEmpty || path.hasPrefix("/") || parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) {
+            throw FolioError.usage("\(path): not a plain path inside the repository")
+        }
+        if parts.first == ".git" { throw FolioError.usage("\(path): inside .git") }
+        return path
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+
+/// What one folio write puts into a commit.
+public struct WritePlan {
+    public enum Content {
+        case bytes([UInt8])
+        /// A blob already in the object database (an attachment streamed in).
+        case blob(ObjectID)
+        case remove
+    }
+
+    public var changes: [(path: String, content: Content)] = []
+    public var subject: String
+    public var body: String = ""
+    public var trailers: [(key: String, value: String)] = []
+
+    public init(subject: String) { self.subject = subject }
+
+    public var message: String {
+        var m = subject + "\n"
+        if !body.isEmpty { m += "\n" + body + "\n" }
+        if !trailers.isEmpty { m += "\n" + trailers.map { "\($0.key): \($0.value)" }.joined(separator: "\n") + "\n" }
+        return m
+    }
+}
+
+/// Turns a plan into exactly one commit on the current branch, safely when
+/// other writers are at work: the branch moves only if it still points where
+/// the plan was made (compare-and-swap); otherwise the plan is made again on
+/// the new tip. Afterwards the work tree and index are updated for the paths
+/// written, and nothing else.
+public struct Transaction {
+    public let repository: Repository
+    public let actor: Actor
+    public var maxAttempts = 20
+    /// Called with the signed-commit content when the user's git config asks
+    /// for signed commits; returns the armoured signature.
+    public var commitSigner: ((String) throws -> String)?
+
+    public init(repository: Repository, actor: Actor) {
+        self.repository = repository
+        self.actor = actor
+    }
+
+    /// `plan` gets the current tip (nil on an unborn branch) and returns what to write.
+    @discardableResult
+    public func commit(_ plan: (Commit?) throws -> WritePlan) throws -> (commit: ObjectID, plan: WritePlan) {
+        guard let branch = try repository.headBranch() else {
+            throw FolioError.refused("HEAD is detached: check out a branch before changing documents")
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            let tip = try repository.headCommit()
+            let write = try plan(tip)
+            var changes: [PathChange] = []
+            for (path, content) in write.changes {
+                switch content {
+                case .bytes(let data): changes.append(.set(path, try repository.writeBlob(data)))
+                case .blob(let id): changes.append(.set(path, id))
+                case .remove: changes.append(.remove(path))
+                }
+            }
+            let tree = try repository.updatedTree(base: tip?.treeID, changes: changes)
+            let parents = tip.map { [$0.id] } ?? []
+            let id: ObjectID
+            if let signer = commitSigner {
+                let content = try repository.commitContent(
+                    tree: tree, parents: parents, author: actor.author, committer: actor.committer, message: write.message)
+                id = try repository.createSignedCommit(content: content, signature: try signer(content))
+            } else {
+                id = try repository.createCommit(
+                    tree: tree, parents: parents, author: actor.author, committer: actor.committer, message: write.message)
+            }
+            do {
+                try repository.updateReference(branch, to: id, expecting: tip?.id, logMessage: "folio: \(write.subject)")
+            } catch let e as GitError where (e.isModified || e.isExists || e.isLocked) && attempt < maxAttempts {
+                // Another writer moved the branch: plan again on its tip.
+                usleep(UInt32.random(in: 1_000...20_000))
+                continue
+            } catch let e as GitError where e.isModified || e.isExists || e.isLocked {
+                throw FolioError.refused("another writer kept changing \(branch) (\(attempt) attempts); try again")
+            }
+            try syncWorkTree(write)
+            return (id, write)
+        }
+    }
+
+    /// Writes the committed content of the changed paths into the work tree
+    /// and stages exactly those paths.
+    private func syncWorkTree(_ write: WritePlan) throws {
+        guard let root = repository.workdir else { return }
+        let fm = FileManager.default
+        for (path, content) in write.changes {
+            let full = root + path
+            switch content {
+            case .bytes(let data):
+                try FileIO.writeAtomically(data, to: full)
+            case .blob(let id):
+                // Attachments: copy from the object database only if the file differs.
+                if (try? repository.writeBlob(fromFile: full)) != id {
+                    try FileIO.writeAtomically(try repository.blobData(id), to: full)
+                }
+            case .remove:
+                if fm.fileExists(atPath: full) { try fm.removeItem(atPath: full) }
+                FileIO.removeEmptyParents(of: full, below: root)
+            }
+        }
+        // The index may be locked by a concurrent git or folio for a moment.
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let index = try repository.index()
+                for (path, _) in write.changes { try index.stageFromWorkTree(path) }
+                try index.write()
+                return
+            } catch let e as GitError where e.isLocked && attempt < 50 {
+                usleep(20_000)
+            }
+        }
+    }
+}
+
+enum FileIO {
+    /// Writes via a temporary file and rename, so a crash never leaves half a file.
+    static func writeAtomically(_ data: [UInt8], to path: String) throws {
+        let fm = FileManager.default
+        let folder = (path as NSString).deletingLastPathComponent
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temp = folder + "/.folio-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        guard fm.createFile(atPath: temp, contents: Data(data)) else {
+            throw FolioError.unreadable("cannot write \(path)")
+        }
+        if rename(temp, path) != 0 {
+            try? fm.removeItem(atPath: temp)
+            throw FolioError.unreadable("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    static func removeEmptyParents(of path: String, below root: String) {
+        var folder = (path as NSString).deletingLastPathComponent
+        while folder.count > root.count, (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true {
+            try? FileManager.default.removeItem(atPath: folder)
+            folder = (folder as NSString).deletingLastPathComponent
+        }
+    }
+}

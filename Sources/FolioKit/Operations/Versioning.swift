@@ -1,0 +1,109 @@
+import Foundation
+import Yams
+
+/// The content of one version of a document: its file and its attachments.
+struct DocumentContent: Equatable {
+    var document: [UInt8]
+    /// Attachment path (relative to the attachment folder) → blob.
+    var attachments: [String: ObjectID]
+}
+
+/// Shared steps of every write that records a new content version
+/// (`new`, `checkin`, `attach`): validate, fingerprint, append to the record,
+/// and plan the commit.
+struct VersionWriter {
+    let project: Project
+    let actor: Actor
+    let template: Template
+    let location: DocumentLocation
+
+    /// Validates content as it would stand after the write; throws the
+    /// diagnostics when any is an error. Returns the warnings.
+    func validate(_ content: DocumentContent) throws -> [Diagnostic] {
+        let result = DocumentReader.read(path: location.path, bytes: content.document, template: template, expectedID: location.id)
+        var diagnostics = result.diagnostics
+        if let document = result.document {
+            let validator = Validator(template: template, context: project.valueContext, complete: false)
+            diagnostics += validator.validate(document, attachments: content.attachments.keys.sorted())
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics) }
+        return diagnostics
+    }
+
+    /// The fingerprint the content will have once committed.
+    func fingerprint(_ content: DocumentContent) throws -> String {
+        let repo = project.repository
+        let blob = try repo.writeBlob(content.document)
+        var folder: (String, ObjectID)?
+        if !content.attachments.isEmpty {
+            let tree = try repo.updatedTree(base: nil, changes: content.attachments.map { .set($0.key, $0.value) })
+            folder = (location.id, tree)
+        }
+        return try Fingerprint.compute(documentName: splitPath(location.path).name, documentBlob: blob, attachmentsFolder: folder)
+    }
+
+    /// The plan for committing `content` as a new version, with its record event.
+    func plan(
+        _ content: DocumentContent, previous: DocumentContent?, event: RecordEvent.Kind, action: String, subject: String,
+        comment: String?
+    ) throws -> WritePlan {
+        let record = try project.record(location.id)
+        let status = DocumentStatus.derive(record, scheme: project.config.revisions)
+        let revision = status.nextDraftRevision(scheme: project.config.revisions)
+        let recordEvent = RecordEvent(
+            event: event, document: location.id, revision: revision, fingerprint: try fingerprint(content),
+            actor: actor.email, name: actor.name, at: Timestamp.string(actor.time), meaning: "authorship",
+            comment: comment)
+        var plan = WritePlan(subject: subject)
+        if previous?.document != content.document { plan.changes.append((location.path, .bytes(content.document))) }
+        let folder = template.attachmentFolder(id: location.id)
+        for (name, id) in content.attachments.sorted(by: { $0.key < $1.key }) where previous?.attachments[name] != id {
+            plan.changes.append(("\(folder)/\(name)", .blob(id)))
+        }
+        for name in (previous?.attachments.keys.sorted() ?? []) where content.attachments[name] == nil {
+            plan.changes.append(("\(folder)/\(name)", .remove))
+        }
+        plan.changes.append((Record.path(for: location.id), .bytes(record.appending(recordEvent))))
+        if let comment, !comment.isEmpty { plan.body = comment }
+        plan.trailers = [("Folio-Document", location.id), ("Folio-Action", action), ("Folio-Revision", revision)]
+        return plan
+    }
+
+    /// The committed content of the document in the project's source, if any.
+    static func committedContent(_ project: Project, _ location: DocumentLocation, _ template: Template) throws -> DocumentContent? {
+        guard let tree = project.source as? TreeSource, let doc = try tree.entry(location.path) else { return nil }
+        var attachments: [String: ObjectID] = [:]
+        if template.adopt == nil {
+            let folder = template.attachmentFolder(id: location.id)
+            if let entry = try tree.entry(folder), entry.kind == .tree {
+                func visit(_ treeID: ObjectID, prefix: String) throws {
+                    for e in try project.repository.tree(treeID).entries {
+                        if e.kind == .tree { try visit(e.id, prefix: prefix + e.name + "/") }
+                        else if e.kind.isFile { attachments[prefix + e.name] = e.id }
+                    }
+                }
+                try visit(entry.id, prefix: "")
+            }
+        }
+        return DocumentContent(document: try project.repository.blobData(doc.id, limit: Limits.documentBytes), attachments: attachments)
+    }
+}
+
+/// The local high-water mark of sequence numbers per type code, kept in the
+/// git directory so an ID is never handed out twice on this clone, even after
+/// the document was deleted and the deletion committed.
+enum SequenceMark {
+    static func path(_ repository: Repository, code: String) -> String {
+        repository.commonDir + "folio/sequence/\(code)"
+    }
+
+    static func read(_ repository: Repository, code: String) -> Int {
+        guard let data = FileManager.default.contents(atPath: path(repository, code: code)) else { return 0 }
+        return Int(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespaces.union(["\n"]))) ?? 0
+    }
+
+    static func raise(_ repository: Repository, code: String, to seq: Int) {
+        guard seq > read(repository, code: code) else { return }
+        try? FileIO.writeAtomically(Array("\(seq)\n".utf8), to: path(repository, code: code))
+    }
+}

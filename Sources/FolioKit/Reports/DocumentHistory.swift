@@ -1,0 +1,53 @@
+import Foundation
+
+/// One commit that changed a document, its attachments or its record.
+public struct HistoryEntry: Codable, Sendable {
+    public let commit: String
+    public let author: String
+    public let email: String
+    public let date: String
+    public let action: String
+    public let revision: String?
+    public let subject: String
+    /// What the commit touched: document, attachments, record.
+    public let changed: [String]
+}
+
+/// The history of one document, from the commit graph.
+public enum DocumentHistory {
+    public static func entries(_ project: Project, _ location: DocumentLocation, from tip: ObjectID) throws -> [HistoryEntry] {
+        let repo = project.repository
+        let folder = project.template(location.type)?.attachmentFolder(id: location.id)
+        let watched: [(String, String)] = [
+            ("document", location.path), ("attachments", folder ?? ""), ("record", Record.path(for: location.id)),
+        ].filter { !$0.1.isEmpty }
+        var result: [HistoryEntry] = []
+        var cache: [ObjectID: [ObjectID?]] = [:]
+        func ids(_ commitID: ObjectID) throws -> [ObjectID?] {
+            if let hit = cache[commitID] { return hit }
+            let tree = try repo.commit(commitID).tree()
+            let found = try watched.map { try tree.entry(at: $0.1)?.id }
+            cache[commitID] = found
+            return found
+        }
+        for id in try repo.walk(from: [tip]) {
+            let commit = try repo.commit(id)
+            let mine = try ids(id)
+            let parent = try commit.parentIDs.first.map(ids) ?? Array(repeating: nil, count: watched.count)
+            let changed = zip(watched, zip(mine, parent)).filter { $0.1.0 != $0.1.1 }.map { $0.0.0 }
+            if changed.isEmpty { continue }
+            // A merge that only brings a side's changes is shown on that side.
+            if commit.parentCount > 1, try commit.parentIDs.dropFirst().contains(where: { try ids($0) == mine }) { continue }
+            let trailers = commit.trailers
+            let author = commit.author
+            result.append(
+                HistoryEntry(
+                    commit: id.description, author: author.name, email: author.email,
+                    date: Timestamp.string(author.time),
+                    action: trailers.first { $0.key == "Folio-Action" }?.value ?? "git-commit",
+                    revision: trailers.first { $0.key == "Folio-Revision" }?.value, subject: commit.summary,
+                    changed: changed))
+        }
+        return result
+    }
+}

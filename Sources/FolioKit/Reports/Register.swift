@@ -1,0 +1,108 @@
+import Foundation
+
+/// One approval as shown in listings (SPEC: person, role, meaning, at,
+/// current, signed, verified).
+public struct ApprovalEntry: Codable, Sendable, Equatable {
+    public let person: String
+    public let name: String
+    public let role: String
+    public let meaning: String
+    public let at: String
+    /// Bound to the document's current content (not stale).
+    public let current: Bool
+    public let signed: Bool
+    /// Whether the signature verified; false when unsigned.
+    public let verified: Bool
+}
+
+/// One row of the master document register.
+public struct RegisterEntry: Codable, Sendable {
+    public let id: String
+    public let type: String
+    public let title: String
+    public let path: String
+    public let state: String
+    public let revision: String
+    public let owner: String?
+    public let lastChange: String?
+    public let lastActor: String?
+    public let approvals: [ApprovalEntry]
+    public let attachments: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case id, type, title, path, state, revision, owner, approvals, attachments
+        case lastChange = "last_change"
+        case lastActor = "last_actor"
+    }
+}
+
+/// The master document register: every document with its lifecycle state.
+public enum Register {
+    public struct Filter {
+        public var type: String?
+        public var state: String?
+        public var owner: String?
+        public init(type: String? = nil, state: String? = nil, owner: String? = nil) {
+            self.type = type
+            self.state = state
+            self.owner = owner
+        }
+    }
+
+    public static func entries(_ project: Project, filter: Filter = Filter()) throws -> [RegisterEntry] {
+        if let type = filter.type, project.template(type) == nil {
+            throw FolioError.usage("no type '\(type)'; types: \(project.templates.map(\.type).joined(separator: ", "))")
+        }
+        if let state = filter.state, LifecycleState(rawValue: state) == nil {
+            throw FolioError.usage("no state '\(state)'; states: \(LifecycleState.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var result: [RegisterEntry] = []
+        for location in try project.allDocuments() where filter.type == nil || location.type == filter.type {
+            let entry = try self.entry(project, location)
+            if let state = filter.state, entry.state != state { continue }
+            if let owner = filter.owner, entry.owner?.lowercased() != owner.lowercased() { continue }
+            result.append(entry)
+        }
+        return result
+    }
+
+    public static func entry(_ project: Project, _ location: DocumentLocation) throws -> RegisterEntry {
+        let read = try project.read(location)
+        let record = try project.record(location.id)
+        let status = DocumentStatus.derive(record, scheme: project.config.revisions)
+        let current = try currentFingerprint(project, location)
+        return RegisterEntry(
+            id: location.id, type: location.type, title: read.document?.title ?? "", path: location.path,
+            state: status.state.rawValue, revision: status.revision, owner: read.document?.field("owner"),
+            lastChange: status.lastEvent?.at, lastActor: status.lastEvent?.actor,
+            approvals: approvals(record, status: status, currentFingerprint: current, config: project.config),
+            attachments: try project.attachments(of: location))
+    }
+
+    /// The fingerprint of the content as it stands in the project's source
+    /// (nil when the source is not a commit).
+    static func currentFingerprint(_ project: Project, _ location: DocumentLocation) throws -> String? {
+        guard let tree = project.source as? TreeSource, let doc = try tree.entry(location.path) else { return nil }
+        let folder = project.template(location.type).map { $0.attachmentFolder(id: location.id) }
+        let attachments = try folder.flatMap { try tree.entry($0) }.flatMap { $0.kind == .tree ? ($0.name, $0.id) : nil }
+        return try Fingerprint.compute(documentName: splitPath(location.path).name, documentBlob: doc.id, attachmentsFolder: attachments)
+    }
+
+    /// Approvals given since the document's last content version.
+    static func approvals(_ record: Record, status: DocumentStatus, currentFingerprint: String?, config: ProjectConfig) -> [ApprovalEntry] {
+        var since: [RecordEvent] = []
+        for event in record.events {
+            switch event.event {
+            case .created, .checkedIn, .issued: since = []
+            case .approved: since.append(event)
+            default: break
+            }
+        }
+        return since.map { e in
+            ApprovalEntry(
+                person: e.actor, name: e.name, role: e.role ?? "", meaning: e.meaning ?? "approval", at: e.at,
+                current: currentFingerprint == nil || e.fingerprint == currentFingerprint, signed: e.signature != nil,
+                verified: false)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import FolioKit
+import Foundation
+
+struct HooksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hooks", abstract: "Install Folio's git hooks.", subcommands: [Install.self])
+
+    struct Install: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "install", abstract: "Write the pre-commit and commit-msg hooks into the repository.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(name: .long, help: "Replace hooks that Folio did not write.") var force = false
+
+        func run() throws {
+            let written = try HookInstaller.install(
+                repository: try global.repository(), server: false, command: Executable.path, force: force)
+            for path in written { print("installed \(path)") }
+        }
+    }
+}
+
+struct HookCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hook", abstract: "Entry points the git hooks call.",
+        subcommands: [PreCommit.self, CommitMsg.self])
+
+    struct PreCommit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pre-commit", abstract: "Validate what is staged; refuse the commit on any error.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let diagnostics = try ClientHooks.preCommit(repository: try global.repository())
+            Output.warn(diagnostics)
+            if diagnostics.contains(where: { $0.severity == .error }) {
+                FileHandle.standardError.write(Data("folio: commit refused: fix the errors above (or run 'folio check --staged')\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+
+    struct CommitMsg: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "commit-msg", abstract: "Add Folio-Document and Folio-Action trailers to a commit of documents.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The file holding the commit message (git passes it).") var file: String
+
+        func run() throws {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw FolioError.unreadable("\(file): cannot read the commit message")
+            }
+            let message = String(decoding: data, as: UTF8.self)
+            if let updated = try ClientHooks.commitMessage(repository: try global.repository(), message: message) {
+                guard FileManager.default.createFile(atPath: file, contents: Data(updated.utf8)) else {
+                    throw FolioError.unreadable("\(file): cannot write the commit message")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import FolioKit
+import Foundation
+
+struct LsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "The master document register: every document with its revision and state.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "Only this type.") var type: String?
+    @Option(name: .long, help: "Only this state (draft, in-review, approved, issued, superseded, withdrawn).") var state: String?
+    @Option(name: .long, help: "Only documents owned by this email.") var owner: String?
+    @Option(name: .long, help: "Revision to read (default: HEAD).") var at: String?
+    @Option(name: .long, help: "text, json, csv or md.") var format: OutputFormat = .text
+
+    func run() throws {
+        let project = try Project.atRevision(try global.repository(), at)
+        let entries = try Register.entries(project, filter: .init(type: type, state: state, owner: owner))
+        if format == .json { return try Output.json(entries) }
+        Output.rows(format, ["ID", "TYPE", "REV", "STATE", "OWNER", "LAST CHANGE", "TITLE"], entries.map {
+            [$0.id, $0.type, $0.revision, $0.state, $0.owner ?? "", $0.lastChange ?? "", $0.title]
+        })
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Lifecycle state of one document, or of all with the work tree's uncommitted document changes.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "A document ID (default: all).") var id: String?
+    @Option(name: .long, help: "Revision to read (default: HEAD).") var at: String?
+    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+
+    func run() throws {
+        let repository = try global.repository()
+        let project = try Project.atRevision(repository, at)
+        if let id {
+            let entry = try Register.entry(project, try project.require(id))
+            if format == .json { return try Output.json(entry) }
+            print("\(entry.id)  \(entry.title)")
+            print("type:      \(entry.type)")
+            print("path:      \(entry.path)")
+            print("state:     \(entry.state)")
+            print("revision:  \(entry.revision)")
+            if let owner = entry.owner { print("owner:     \(owner)") }
+            if let at = entry.lastChange { print("changed:   \(at) by \(entry.lastActor ?? "")") }
+            if !entry.attachments.isEmpty { print("attached:  \(entry.attachments.joined(separator: ", "))") }
+            let roles = project.template(entry.type)?.approvals ?? []
+            print("approvals: \(roles.isEmpty ? "none required" : "required from " + roles.joined(separator: ", "))")
+            for a in entry.approvals {
+                print("  \(a.name) <\(a.person)>  \(a.role)  \(a.meaning)  \(a.at)\(a.current ? "" : "  (stale)")\(a.signed ? (a.verified ? "  signed, verified" : "  signed, NOT verified") : "")")
+            }
+            return
+        }
+        let entries = try Register.entries(project)
+        let pending = try WorkTreeChanges.documents(repository, project)
+        if format == .json {
+            struct Status: Encodable {
+                let documents: [RegisterEntry]
+                let uncommitted: [WorkTreeChanges.Change]
+            }
+            return try Output.json(Status(documents: entries, uncommitted: pending))
+        }
+        var counts: [String: Int] = [:]
+        for e in entries { counts[e.state, default: 0] += 1 }
+        print("\(project.config.project.code) \(project.config.project.name): \(entries.count) documents" +
+            (counts.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"))
+        if !entries.isEmpty {
+            print("")
+            Output.table(["ID", "REV", "STATE", "TITLE"], entries.map { [$0.id, $0.revision, $0.state, $0.title] })
+        }
+        if !pending.isEmpty {
+            print("\nChanged in the work tree, not checked in (folio checkin ID):")
+            for c in pending { print("  \(c.id)  \(c.path)  \(c.change)") }
+        }
+    }
+}
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Print a document's content as committed.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The document ID.") var id: String
+    @Option(name: .long, help: "Revision of the repository to read (default: HEAD).") var at: String?
+
+    func run() throws {
+        let project = try Project.atRevision(try global.repository(), at)
+        let location = try project.require(id)
+        guard let bytes = try project.source.read(location.path, limit: Limits.documentBytes) else {
+            throw FolioError.usage("\(location.path): not in \(project.source.label)")
+        }
+        FileHandle.standardOutput.write(Data(bytes))
+    }
+}
+
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "The history of one document: every commit that changed it, its attachments or its record.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The document ID.") var id: String
+    @Option(name: .long, help: "Revision to start from (default: HEAD).") var at: String?
+    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+
+    func run() throws {
+        let repository = try global.repository()
+        let project = try Project.atRevision(repository, at)
+        let location = try project.require(id)
+        let tip = try at.map { try repository.commit($0).id } ?? repository.headCommit()!.id
+        let entries = try DocumentHistory.entries(project, location, from: tip)
+        if format == .json { return try Output.json(entries) }
+        Output.rows(format, ["DATE", "COMMIT", "WHO", "ACTION", "REV", "SUBJECT"], entries.map {
+            [$0.date, String($0.commit.prefix(10)), $0.email, $0.action, $0.revision ?? "", $0.subject]
+        })
+    }
+}

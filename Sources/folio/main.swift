@@ -1,1 +1,0 @@
-import FolioKit; print("hi")
