@@ -13,8 +13,9 @@ struct Folio: ParsableCommand {
             """,
         subcommands: [
             InitCommand.self, TemplatesCommand.self, NewCommand.self, CheckCommand.self, CheckinCommand.self,
-            AttachCommand.self, LsCommand.self, StatusCommand.self, ShowCommand.self, LogCommand.self,
-            HooksCommand.self, HookCommand.self,
+            AttachCommand.self, SubmitCommand.self, ApproveCommand.self, RejectCommand.self, IssueCommand.self,
+            SupersedeCommand.self, WithdrawCommand.self, LsCommand.self, StatusCommand.self, ShowCommand.self,
+            LogCommand.self, HooksCommand.self, HookCommand.self,
         ])
 }
 
@@ -35,6 +36,12 @@ enum Main {
         } catch let code as ExitCode {
             exit(code.rawValue)
         } catch {
+            // Help requested through a subcommand arrives here as the parser's error.
+            if !(error is FolioError || error is DiagnosticList || error is GitError),
+                Folio.exitCode(for: error) == .success
+            {
+                Folio.exit(withError: error)
+            }
             exit(Failure.report(error))
         }
     }

@@ -64,18 +64,20 @@ public enum CheckIn {
             }
             let committed = try VersionWriter.committedContent(project, location, template)
             let new = try content(project, location, template, committed)
-            if let committed, committed.document == new.document, committed.attachments == new.attachments {
-                throw FolioError.refused("\(location.id): no changes to check in")
-            }
             let record = try project.record(location.id)
             let status = DocumentStatus.derive(record, scheme: project.config.revisions)
+            let writer = VersionWriter(project: project, actor: actor, template: template, location: location)
+            // Unchanged content is refused, unless a plain git commit changed it
+            // since the last recorded version: then this records that version.
+            if let committed, committed == new, try status.contentFingerprint == writer.fingerprint(new) {
+                throw FolioError.refused("\(location.id): no changes to check in")
+            }
             if committed == nil && !record.events.isEmpty && template.adopt == nil {
                 throw FolioError.refused("\(location.id) was used before (its record exists): IDs are never reused")
             }
             if status.state == .superseded || status.state == .withdrawn {
                 throw FolioError.refused("\(location.id) is \(status.state.rawValue): it can no longer change")
             }
-            let writer = VersionWriter(project: project, actor: actor, template: template, location: location)
             let warnings = try writer.validate(new)
             let isNew = committed == nil && record.events.isEmpty
             let plan = try writer.plan(

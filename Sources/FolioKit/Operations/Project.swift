@@ -207,8 +207,19 @@ public final class Project {
         return try Record.parse(bytes, path: path)
     }
 
-    public func status(_ id: String) throws -> DocumentStatus {
-        DocumentStatus.derive(try record(id), scheme: config.revisions)
+    /// The document's lifecycle status: from its record, and `approved` once
+    /// the type's roles have valid approvals of the current content.
+    public func status(_ location: DocumentLocation) throws -> DocumentStatus {
+        var status = DocumentStatus.derive(try record(location.id), scheme: config.revisions)
+        if status.state == .inReview, !status.approvals.isEmpty, let t = template(location.type),
+            let fingerprint = try Register.currentFingerprint(self, location)
+        {
+            let check = ApprovalCheck(
+                required: t.approvals, approvals: status.approvals, authors: status.authors, fingerprint: fingerprint,
+                document: location.id, config: config)
+            if check.complete { status.state = .approved }
+        }
+        return status
     }
 }
 

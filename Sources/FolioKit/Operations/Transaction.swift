@@ -33,9 +33,10 @@ public struct Transaction {
     public let repository: Repository
     public let actor: Actor
     public var maxAttempts = 20
-    /// Called with the signed-commit content when the user's git config asks
-    /// for signed commits; returns the armoured signature.
+    /// Signs commit content (returns the armoured signature); by default
+    /// what the user's git config asks for (see `CommitSigning`).
     public var commitSigner: ((String) throws -> String)?
+    public var useGitConfigSigning = true
 
     public init(repository: Repository, actor: Actor) {
         self.repository = repository
@@ -48,6 +49,7 @@ public struct Transaction {
         guard let branch = try repository.headBranch() else {
             throw FolioError.refused("HEAD is detached: check out a branch before changing documents")
         }
+        let signer = try commitSigner ?? (useGitConfigSigning ? CommitSigning.signer(repository) : nil)
         var attempt = 0
         while true {
             attempt += 1
@@ -64,7 +66,7 @@ public struct Transaction {
             let tree = try repository.updatedTree(base: tip?.treeID, changes: changes)
             let parents = tip.map { [$0.id] } ?? []
             let id: ObjectID
-            if let signer = commitSigner {
+            if let signer {
                 let content = try repository.commitContent(
                     tree: tree, parents: parents, author: actor.author, committer: actor.committer, message: write.message)
                 id = try repository.createSignedCommit(content: content, signature: try signer(content))

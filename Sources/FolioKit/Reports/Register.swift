@@ -69,7 +69,7 @@ public enum Register {
     public static func entry(_ project: Project, _ location: DocumentLocation) throws -> RegisterEntry {
         let read = try project.read(location)
         let record = try project.record(location.id)
-        let status = DocumentStatus.derive(record, scheme: project.config.revisions)
+        let status = try project.status(location)
         let current = try currentFingerprint(project, location)
         return RegisterEntry(
             id: location.id, type: location.type, title: read.document?.title ?? "", path: location.path,

@@ -54,6 +54,17 @@ public struct DocumentStatus: Sendable {
     public var revision = ""
     public var lastEvent: RecordEvent?
     public var createdBy: String?
+    /// Who put content into the revision being drafted (they may not approve it).
+    public var authors: Set<String> = []
+    /// The fingerprint of the last recorded content version.
+    public var contentFingerprint: String?
+    /// The fingerprint of the last issued revision.
+    public var issuedFingerprint: String?
+    /// Approvals given since the last submission, in order.
+    public var approvals: [RecordEvent] = []
+    /// When the document was last submitted (for review waiting times).
+    public var submittedAt: String?
+    public var supersededBy: String?
 
     /// Folds a record's events in order.
     public static func derive(_ record: Record, scheme: ProjectConfig.RevisionScheme) -> DocumentStatus {
@@ -65,27 +76,42 @@ public struct DocumentStatus: Sendable {
         return s
     }
 
-    mutating func apply(_ event: RecordEvent, scheme: ProjectConfig.RevisionScheme) {
+    public mutating func apply(_ event: RecordEvent, scheme: ProjectConfig.RevisionScheme) {
         lastEvent = event
         switch event.event {
         case .created, .checkedIn:
             if event.event == .created { createdBy = event.actor }
+            if state == .issued || draftNumber == 0 { authors = [] }
+            authors.insert(event.actor.lowercased())
             draftNumber += 1
             state = .draft
+            approvals = []
+            contentFingerprint = event.fingerprint
             revision = RevisionLabel.draft(scheme: scheme, issued: issuedCount, draft: draftNumber)
         case .submitted:
             state = .inReview
+            approvals = []
+            submittedAt = event.at
+            revision = RevisionLabel.shared(scheme: scheme, issued: issuedCount, draft: draftNumber)
         case .approved:
-            state = .approved
+            approvals.removeAll { $0.actor.lowercased() == event.actor.lowercased() }
+            approvals.append(event)
+            // Whether the approvals are complete depends on the template; see Project.status.
+            state = .inReview
         case .rejected:
             state = .draft
+            approvals = []
+            revision = RevisionLabel.draft(scheme: scheme, issued: issuedCount, draft: draftNumber)
         case .issued:
             issuedCount += 1
             draftNumber = 0
             state = .issued
+            approvals = []
+            issuedFingerprint = event.fingerprint
             revision = RevisionLabel.issued(scheme: scheme, issued: issuedCount)
         case .superseded:
             state = .superseded
+            supersededBy = event.by
         case .withdrawn:
             state = .withdrawn
         }
@@ -94,5 +120,56 @@ public struct DocumentStatus: Sendable {
     /// The label a new content version would get.
     public func nextDraftRevision(scheme: ProjectConfig.RevisionScheme) -> String {
         RevisionLabel.draft(scheme: scheme, issued: issuedCount, draft: draftNumber + 1)
+    }
+
+    /// The label the next issue would get.
+    public func nextIssuedRevision(scheme: ProjectConfig.RevisionScheme) -> String {
+        RevisionLabel.issued(scheme: scheme, issued: issuedCount + 1)
+    }
+}
+
+/// The approval rules of a revision: the type's roles, each approved by a
+/// person who holds the role, is not an author, approved the current content,
+/// and counts once.
+public struct ApprovalCheck: Sendable {
+    public struct Finding: Sendable, Equatable {
+        public let approver: String
+        public let problem: String
+    }
+
+    /// Roles still without a valid approval.
+    public let missingRoles: [String]
+    /// Approvals that do not count, and why.
+    public let invalid: [Finding]
+    /// Role → the approval that satisfies it.
+    public let satisfied: [String: RecordEvent]
+
+    public var complete: Bool { missingRoles.isEmpty }
+
+    public init(required: [String], approvals: [RecordEvent], authors: Set<String>, fingerprint: String, document: String, config: ProjectConfig) {
+        var invalid: [Finding] = []
+        var satisfied: [String: RecordEvent] = [:]
+        var usedPeople = Set<String>()
+        for approval in approvals {
+            let who = approval.actor.lowercased()
+            let role = approval.role ?? ""
+            if approval.document != document {
+                invalid.append(Finding(approver: who, problem: "approval names document \(approval.document), not \(document)"))
+            } else if approval.fingerprint != fingerprint {
+                invalid.append(Finding(approver: who, problem: "approval by \(who) is stale: it approved content \(approval.fingerprint.prefix(10)), the content is now \(fingerprint.prefix(10))"))
+            } else if authors.contains(who) {
+                invalid.append(Finding(approver: who, problem: "\(who) is an author of this revision and may not approve it"))
+            } else if !(config.person(who)?.roles.contains(role) ?? false) {
+                invalid.append(Finding(approver: who, problem: "\(who) does not hold the role '\(role)'"))
+            } else if usedPeople.contains(who) {
+                invalid.append(Finding(approver: who, problem: "\(who) already counts for another role"))
+            } else if required.contains(role), satisfied[role] == nil {
+                satisfied[role] = approval
+                usedPeople.insert(who)
+            }
+        }
+        self.invalid = invalid
+        self.satisfied = satisfied
+        missingRoles = required.filter { satisfied[$0] == nil }
     }
 }

@@ -1,0 +1,61 @@
+# Folio: build, test, demo and benchmark.
+#
+#   make deps    install the system packages the build needs (Debian/Ubuntu)
+#   make build   debug build of everything (the folio binary included)
+#   make test    run the test suite (Swift Testing)
+#   make demo    build, then create a sample project under demo/alpha
+#   make bench   release build, then run the benchmarks (scripts/bench.sh)
+#   make clean   remove build products, the demo and benchmark output
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+DEB_PACKAGES := pkg-config libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
+                git openssh-client python3 python3-yaml
+
+.PHONY: all deps build test demo bench clean scripts-check
+
+all: build
+
+deps:
+	@if ! command -v dpkg >/dev/null 2>&1; then \
+	  echo "deps: no dpkg here; install by hand: $(DEB_PACKAGES)"; exit 0; \
+	fi; \
+	missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg -s "$$p" 2>/dev/null | grep -q '^Status: install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  sudo=""; \
+	  if [ "$$(id -u)" -ne 0 ]; then sudo="sudo"; fi; \
+	  echo "deps: installing$$missing"; \
+	  $$sudo apt-get update; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	swift build
+
+test: deps
+	swift test
+
+demo: deps build
+	FOLIO="$${FOLIO:-$$(swift build --show-bin-path)/folio}" bash scripts/demo.sh
+
+bench: deps
+	swift build -c release
+	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench.sh
+
+# Quick checks of the scripts themselves (no folio binary needed).
+scripts-check:
+	bash -n scripts/demo.sh
+	bash -n scripts/bench.sh
+	bash -n .ci/run
+	tmp="$$(mktemp -d)"; \
+	python3 scripts/generate-repo.py "$$tmp/repo" 200 --verify; \
+	git -C "$$tmp/repo" fsck --no-progress; \
+	rm -rf "$$tmp"
+
+clean:
+	swift package clean
+	rm -rf demo bench-out
