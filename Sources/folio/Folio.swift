@@ -15,7 +15,7 @@ struct Folio: ParsableCommand {
             InitCommand.self, TemplatesCommand.self, NewCommand.self, CheckCommand.self, CheckinCommand.self,
             AttachCommand.self, SubmitCommand.self, ApproveCommand.self, RejectCommand.self, IssueCommand.self,
             SupersedeCommand.self, WithdrawCommand.self, LsCommand.self, StatusCommand.self, ShowCommand.self,
-            LogCommand.self, HooksCommand.self, HookCommand.self,
+            LogCommand.self, DiffCommand.self, VerifyCommand.self, HooksCommand.self, HookCommand.self,
         ])
 }
 

@@ -80,15 +80,22 @@ struct StatusCommand: ParsableCommand {
 
 struct ShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Print a document's content as committed.")
+        commandName: "show", abstract: "Print a document's content as committed, or at any issued revision or draft.")
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The document ID.") var id: String
+    @Option(name: .long, help: "A revision label (1.0, 0.3, B, P01.02) or a git revision.") var rev: String?
     @Option(name: .long, help: "Revision of the repository to read (default: HEAD).") var at: String?
 
     func run() throws {
-        let project = try Project.atRevision(try global.repository(), at)
+        let repository = try global.repository()
+        var project = try Project.atRevision(repository, at)
         let location = try project.require(id)
+        if let rev {
+            let tip = try at.map { try repository.commit($0).id } ?? repository.headCommit()!.id
+            let commit = try DocumentHistory.commit(for: rev, project, location, from: tip)
+            project = try Project.atRevision(repository, commit.description)
+        }
         guard let bytes = try project.source.read(location.path, limit: Limits.documentBytes) else {
             throw FolioError.usage("\(location.path): not in \(project.source.label)")
         }

@@ -56,6 +56,16 @@ public final class Project {
         templateDiagnostics = problems
     }
 
+    /// The same rules (configuration, templates) over another source: for
+    /// walking many commits that share them without parsing them again.
+    public init(repository: Repository, source: ContentSource, reusing rules: Project) {
+        self.repository = repository
+        self.source = source
+        config = rules.config
+        templates = rules.templates
+        templateDiagnostics = rules.templateDiagnostics
+    }
+
     /// Opens the project at HEAD, or at any revision.
     public static func atRevision(_ repository: Repository, _ revision: String?) throws -> Project {
         let commit: Commit

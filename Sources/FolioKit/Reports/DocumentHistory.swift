@@ -51,3 +51,20 @@ public enum DocumentHistory {
         return result
     }
 }
+
+extension DocumentHistory {
+    /// The commit holding a document's content at a revision label (`0.2`,
+    /// `1.0`, `B`, `P01.02`, …): the last commit that recorded that revision.
+    /// Falls back to any git revision expression (a commit id, a tag).
+    public static func commit(for revision: String, _ project: Project, _ location: DocumentLocation, from tip: ObjectID) throws -> ObjectID {
+        for entry in try entries(project, location, from: tip) where entry.revision == revision {
+            if let id = ObjectID(hex: entry.commit) { return id }
+        }
+        let repo = project.repository
+        if let commit = try? repo.commit(revision) { return commit.id }
+        let known = try entries(project, location, from: tip).compactMap(\.revision)
+        var labels: [String] = []
+        for label in known.reversed() where !labels.contains(label) { labels.append(label) }
+        throw FolioError.usage("\(location.id) has no revision '\(revision)' (revisions: \(labels.joined(separator: ", ")))")
+    }
+}

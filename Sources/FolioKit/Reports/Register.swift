@@ -88,16 +88,11 @@ public enum Register {
         return try Fingerprint.compute(documentName: splitPath(location.path).name, documentBlob: doc.id, attachmentsFolder: attachments)
     }
 
-    /// Approvals given since the document's last content version.
+    /// The approvals of the revision in work (since its submission), or of
+    /// the issued revision once issued.
     static func approvals(_ record: Record, status: DocumentStatus, currentFingerprint: String?, config: ProjectConfig) -> [ApprovalEntry] {
-        var since: [RecordEvent] = []
-        for event in record.events {
-            switch event.event {
-            case .created, .checkedIn, .issued: since = []
-            case .approved: since.append(event)
-            default: break
-            }
-        }
+        let retired: Set<LifecycleState> = [.issued, .superseded, .withdrawn]
+        let since = retired.contains(status.state) && status.approvals.isEmpty ? status.issuedApprovals : status.approvals
         return since.map { e in
             ApprovalEntry(
                 person: e.actor, name: e.name, role: e.role ?? "", meaning: e.meaning ?? "approval", at: e.at,

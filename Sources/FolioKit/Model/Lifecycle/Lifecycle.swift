@@ -62,6 +62,8 @@ public struct DocumentStatus: Sendable {
     public var issuedFingerprint: String?
     /// Approvals given since the last submission, in order.
     public var approvals: [RecordEvent] = []
+    /// The approvals the last issued revision was issued with.
+    public var issuedApprovals: [RecordEvent] = []
     /// When the document was last submitted (for review waiting times).
     public var submittedAt: String?
     public var supersededBy: String?
@@ -106,6 +108,7 @@ public struct DocumentStatus: Sendable {
             issuedCount += 1
             draftNumber = 0
             state = .issued
+            issuedApprovals = approvals
             approvals = []
             issuedFingerprint = event.fingerprint
             revision = RevisionLabel.issued(scheme: scheme, issued: issuedCount)

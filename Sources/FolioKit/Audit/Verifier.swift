@@ -1,0 +1,214 @@
+import Foundation
+
+/// One problem `folio verify` found in the history.
+public struct Finding: Codable, Sendable, Equatable {
+    public let rule: String
+    public let message: String
+    public let commit: String
+    public let document: String
+}
+
+/// The audit of a whole history (`folio verify`): every commit is replayed in
+/// order and each change to a record or a document is checked against the
+/// rules as they stood in that commit (its folio.yml, templates and allowed
+/// signers).
+public final class Verifier {
+    public struct Report: Codable, Sendable {
+        public let findings: [Finding]
+        public let ok: Bool
+        public let commits: Int
+        public let events: Int
+        public let signatures: Int
+    }
+
+    let repository: Repository
+    private var projects: [String: Project] = [:]
+    private var signers: [ObjectID: String] = [:]
+    private var findings: [Finding] = []
+    private var seen = Set<String>()
+    private var eventCount = 0
+    private var signatureCount = 0
+
+    public init(repository: Repository) {
+        self.repository = repository
+    }
+
+    public func run(from revision: String? = nil) throws -> Report {
+        let tip: Commit
+        if let revision {
+            tip = try repository.commit(revision)
+        } else {
+            guard let head = try repository.headCommit() else { throw FolioError.usage("the repository has no commits") }
+            tip = head
+        }
+        let commits = try repository.walk(from: [tip.id], reverse: true)
+        for id in commits {
+            try check(try repository.commit(id))
+        }
+        try checkDuplicateIDs(tip)
+        try checkTags()
+        return Report(findings: findings, ok: findings.isEmpty, commits: commits.count, events: eventCount, signatures: signatureCount)
+    }
+
+    private func add(_ rule: String, _ message: String, _ commit: ObjectID, _ document: String) {
+        let key = "\(rule)|\(commit)|\(document)|\(message)"
+        guard seen.insert(key).inserted else { return }
+        findings.append(Finding(rule: rule, message: message, commit: commit.description, document: document))
+    }
+
+    /// The project rules as of a commit, shared by commits with the same
+    /// folio.yml and templates.
+    private func project(_ tree: Tree) throws -> Project? {
+        guard let config = try tree.entry(at: ProjectConfig.path) else { return nil }
+        let templates = try tree.entry(at: "templates")?.id.description ?? "-"
+        let key = config.id.description + templates
+        if let hit = projects[key] { return hit }
+        let project = try? Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: "commit"))
+        if let project { projects[key] = project }
+        return project
+    }
+
+    private func allowedSigners(_ tree: Tree) throws -> String {
+        guard let entry = try tree.entry(at: ".folio/allowed_signers") else { return "" }
+        if let hit = signers[entry.id] { return hit }
+        let text = String(decoding: try repository.blobData(entry.id, limit: Limits.configBytes), as: UTF8.self)
+        signers[entry.id] = text
+        return text
+    }
+
+    private func check(_ commit: Commit) throws {
+        let tree = try commit.tree()
+        guard let rules = try project(tree) else { return }
+        let parentTree = try commit.parentIDs.first.map { try repository.commit($0).treeID }
+        let changes = try repository.changes(from: parentTree, to: tree.id)
+        var recordChanges: [FileChange] = []
+        var touchedDocuments = Set<String>()
+        for change in changes {
+            if change.path.hasPrefix(".folio/records/") && change.path.hasSuffix(".jsonl") {
+                recordChanges.append(change)
+            } else if let location = rules.locate(change.path) ?? rules.attachmentOwner(change.path) {
+                touchedDocuments.insert(location.id)
+            }
+        }
+        // The cached rules, reading documents and records in this commit's tree.
+        let here = Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: commit.id.short), reusing: rules)
+        for change in recordChanges {
+            let id = String(splitPath(change.path).name.dropLast(6))
+            try checkRecord(change, id: id, commit: commit, project: here, tree: tree)
+            touchedDocuments.remove(id)
+        }
+        // Content changed with no event in the same commit: in place if issued.
+        for id in touchedDocuments {
+            guard let location = try here.find(id) else { continue }
+            let status = try here.status(location)
+            if status.state == .issued || status.state == .superseded || status.state == .withdrawn {
+                let fingerprint = try Register.currentFingerprint(here, location)
+                if fingerprint != status.issuedFingerprint {
+                    add("issued.changed", "\(id) \(status.revision) is \(status.state.rawValue) but its content was changed in place (no check-in of a new revision)", commit.id, id)
+                }
+            }
+        }
+    }
+
+    private func checkRecord(_ change: FileChange, id: String, commit: Commit, project: Project, tree: Tree) throws {
+        if change.status == .deleted {
+            add("record.deleted", "the record of \(id) was deleted", commit.id, id)
+            return
+        }
+        let old = try change.oldID.map { try repository.blobData($0, limit: Limits.recordBytes) } ?? []
+        guard let newID = change.newID else { return }
+        let new = try repository.blobData(newID, limit: Limits.recordBytes)
+        guard new.starts(with: old) else {
+            add("record.rewritten", "record lines of \(id) were edited, removed or reordered (records are append-only)", commit.id, id)
+            return
+        }
+        let before: Record
+        let after: Record
+        do {
+            before = try Record.parse(old, path: change.path)
+            after = try Record.parse(new, path: change.path)
+        } catch let e as FolioError {
+            add("record.invalid", e.description, commit.id, id)
+            return
+        }
+        var status = DocumentStatus.derive(before, scheme: project.config.revisions)
+        let location = try project.find(id)
+        let fingerprint = try location.flatMap { try Register.currentFingerprint(project, $0) }
+        let template = location.flatMap { project.template($0.type) }
+        for event in after.events.dropFirst(before.events.count) {
+            eventCount += 1
+            let who = event.actor.lowercased()
+            if event.document != id {
+                add("event.copied", "an event of \(event.document) was copied into the record of \(id)", commit.id, id)
+            }
+            if event.event == .created && !before.events.isEmpty {
+                add("id.reused", "\(id) was created again although its record already existed (IDs are never reused)", commit.id, id)
+            }
+            if [.created, .checkedIn, .submitted, .approved, .issued].contains(event.event), let fingerprint, event.fingerprint != fingerprint {
+                let what = event.event == .approved ? "approval by \(who) does not match the content it is committed with (copied or forged)" : "\(event.event.rawValue) event does not match the content it is committed with"
+                add(event.event == .approved ? "approval.copied" : "event.fingerprint", "\(id) \(event.revision): \(what)", commit.id, id)
+            }
+            if let signature = event.signature {
+                signatureCount += 1
+                let signers = try allowedSigners(tree)
+                if !SSHSignature.verify(event.canonicalText, signature: signature, identity: event.actor, allowedSigners: signers) {
+                    add("signature.invalid", "\(id) \(event.revision): the \(event.event.rawValue) signature of \(who) does not verify against .folio/allowed_signers", commit.id, id)
+                }
+            } else if event.event == .approved && project.config.signatures == .required {
+                add("signature.missing", "\(id) \(event.revision): approval by \(who) is not signed but signatures are required", commit.id, id)
+            }
+            if event.event == .approved {
+                if status.authors.contains(who) {
+                    add("approval.author", "\(id) \(event.revision): \(who) approved a revision they authored", commit.id, id)
+                }
+                if let role = event.role, !(project.config.person(who)?.roles.contains(role) ?? false) {
+                    add("approval.role", "\(id) \(event.revision): \(who) approved as '\(role)' without holding that role", commit.id, id)
+                }
+            }
+            if event.event == .issued {
+                let required = template?.approvals ?? []
+                let check = ApprovalCheck(
+                    required: required, approvals: status.approvals, authors: status.authors,
+                    fingerprint: fingerprint ?? event.fingerprint, document: id, config: project.config)
+                if !check.complete {
+                    var message = "\(id) \(event.revision) was issued without complete, current approvals (missing: \(check.missingRoles.joined(separator: ", ")))"
+                    if !check.invalid.isEmpty { message += "; " + check.invalid.map(\.problem).joined(separator: "; ") }
+                    add("issue.unapproved", message, commit.id, id)
+                }
+            }
+            status.apply(event, scheme: project.config.revisions)
+        }
+        // A record change with content changed under an issued revision.
+        if status.state == .issued, let fingerprint, let issued = status.issuedFingerprint, fingerprint != issued {
+            add("issued.changed", "\(id) \(status.revision) is issued but its content was changed in place", commit.id, id)
+        }
+    }
+
+    private func checkDuplicateIDs(_ tip: Commit) throws {
+        let project = try Project(repository: repository, source: TreeSource(repository: repository, tree: tip.tree(), label: "HEAD"))
+        var paths: [String: String] = [:]
+        for location in try project.allDocuments() {
+            if let other = paths[location.id] {
+                add("id.duplicate", "\(location.id) is used by both \(other) and \(location.path)", tip.id, location.id)
+            }
+            paths[location.id] = location.path
+        }
+    }
+
+    /// Issue tags must point at the commit that issued that revision.
+    private func checkTags() throws {
+        for (name, target) in try repository.references(prefix: "refs/tags/folio/") {
+            let parts = name.dropFirst("refs/tags/folio/".count).split(separator: "/")
+            guard parts.count == 2 else { continue }
+            let id = String(parts[0])
+            let revision = String(parts[1])
+            let commit = try repository.commit(target)
+            let isIssue = commit.trailers.contains { $0.key == "Folio-Document" && $0.value == id }
+                && commit.trailers.contains { $0.key == "Folio-Action" && $0.value == "issue" }
+                && commit.trailers.contains { $0.key == "Folio-Revision" && $0.value == revision }
+            if !isIssue {
+                add("tag.moved", "tag \(name) does not point at the commit that issued \(id) \(revision)", target, id)
+            }
+        }
+    }
+}
