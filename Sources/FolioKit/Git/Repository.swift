@@ -223,7 +223,7 @@ public final class Repository {
             try committer.withSignature { c in
                 try gitCheck(
                     git_commit_create(
-                        &oid, pointer, nil, a, c, "UTF-8", message, treeObj.pointer,
+                        &oid, pointer, nil, a, c, nil, message, treeObj.pointer,
                         parentPointers.count, &parentPointers),
                     "write commit")
             }
@@ -244,7 +244,7 @@ public final class Repository {
             try committer.withSignature { c in
                 try gitCheck(
                     git_commit_create_buffer(
-                        &buf, pointer, a, c, "UTF-8", message, treeObj.pointer,
+                        &buf, pointer, a, c, nil, message, treeObj.pointer,
                         parentPointers.count, &parentPointers),
                     "format commit")
             }

@@ -82,6 +82,12 @@ public final class Project {
 
     public func template(_ type: String) -> Template? { templates.first { $0.type == type } }
 
+    /// The content of `.folio/allowed_signers` in this snapshot.
+    public func allowedSigners() -> String {
+        let bytes = (try? source.read(".folio/allowed_signers", limit: Limits.configBytes)) ?? nil
+        return String(decoding: bytes ?? [], as: UTF8.self)
+    }
+
     public var valueContext: ValueContext {
         ValueContext(people: config.emails) { [weak self] id in
             (try? self?.find(id)) != nil

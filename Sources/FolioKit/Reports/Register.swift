@@ -75,7 +75,7 @@ public enum Register {
             id: location.id, type: location.type, title: read.document?.title ?? "", path: location.path,
             state: status.state.rawValue, revision: status.revision, owner: read.document?.field("owner"),
             lastChange: status.lastEvent?.at, lastActor: status.lastEvent?.actor,
-            approvals: approvals(record, status: status, currentFingerprint: current, config: project.config),
+            approvals: approvals(record, status: status, currentFingerprint: current, config: project.config, signers: project.allowedSigners),
             attachments: try project.attachments(of: location))
     }
 
@@ -90,14 +90,18 @@ public enum Register {
 
     /// The approvals of the revision in work (since its submission), or of
     /// the issued revision once issued.
-    static func approvals(_ record: Record, status: DocumentStatus, currentFingerprint: String?, config: ProjectConfig) -> [ApprovalEntry] {
+    static func approvals(
+        _ record: Record, status: DocumentStatus, currentFingerprint: String?, config: ProjectConfig, signers: () -> String
+    ) -> [ApprovalEntry] {
         let retired: Set<LifecycleState> = [.issued, .superseded, .withdrawn]
         let since = retired.contains(status.state) && status.approvals.isEmpty ? status.issuedApprovals : status.approvals
         return since.map { e in
             ApprovalEntry(
                 person: e.actor, name: e.name, role: e.role ?? "", meaning: e.meaning ?? "approval", at: e.at,
                 current: currentFingerprint == nil || e.fingerprint == currentFingerprint, signed: e.signature != nil,
-                verified: false)
+                verified: e.signature.map {
+                    SSHSignature.verify(e.canonicalText, signature: $0, identity: e.actor, allowedSigners: signers())
+                } ?? false)
         }
     }
 }
