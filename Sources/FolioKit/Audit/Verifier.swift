@@ -24,6 +24,8 @@ public final class Verifier {
     let repository: Repository
     private var projects: [String: Project] = [:]
     private var signers: [ObjectID: String] = [:]
+    /// Parsed records by blob id: a record's old blob is the new blob of an earlier commit.
+    private var records: [ObjectID: Record] = [:]
     private var findings: [Finding] = []
     private var seen = Set<String>()
     private var eventCount = 0
@@ -125,8 +127,8 @@ public final class Verifier {
         let before: Record
         let after: Record
         do {
-            before = try Record.parse(old, path: change.path)
-            after = try Record.parse(new, path: change.path)
+            before = try change.oldID.map { try parsed($0, old, change.path) } ?? .empty
+            after = try parsed(newID, new, change.path)
         } catch let e as FolioError {
             add("record.invalid", e.description, commit.id, id)
             return
@@ -182,6 +184,15 @@ public final class Verifier {
         if status.state == .issued, let fingerprint, let issued = status.issuedFingerprint, fingerprint != issued {
             add("issued.changed", "\(id) \(status.revision) is issued but its content was changed in place", commit.id, id)
         }
+    }
+
+    private func parsed(_ id: ObjectID, _ bytes: [UInt8], _ path: String) throws -> Record {
+        if let hit = records.removeValue(forKey: id) {
+            return hit
+        }
+        let record = try Record.parse(bytes, path: path)
+        records[id] = record
+        return record
     }
 
     private func checkDuplicateIDs(_ tip: Commit) throws {

@@ -17,6 +17,8 @@ public protocol ContentSource: AnyObject {
     func list(_ folder: String) throws -> [SourceEntry]
     /// A short name for messages: "HEAD", "the index", "the work tree".
     var label: String { get }
+    /// Whether a file exists at `path`.
+    func exists(_ path: String) throws -> Bool
 }
 
 extension ContentSource {
@@ -63,6 +65,8 @@ public final class TreeSource: ContentSource {
 
     public func entry(_ path: String) throws -> TreeEntry? { try tree.entry(at: path) }
 
+    public func exists(_ path: String) throws -> Bool { try tree.entry(at: path)?.kind.isFile ?? false }
+
     public func read(_ path: String, limit: Int) throws -> [UInt8]? {
         guard let entry = try tree.entry(at: path), entry.kind.isFile else { return nil }
         return try repository.blobData(entry.id, limit: limit)
@@ -96,6 +100,8 @@ public final class IndexSource: ContentSource {
         self.repository = repository
         self.index = index
     }
+
+    public func exists(_ path: String) throws -> Bool { index.entry(at: path)?.kind.isFile ?? false }
 
     public func read(_ path: String, limit: Int) throws -> [UInt8]? {
         guard let e = index.entry(at: path), e.kind.isFile else { return nil }
@@ -145,6 +151,11 @@ public final class WorkTreeSource: ContentSource {
         return [UInt8](data)
     }
 
+    public func exists(_ path: String) throws -> Bool {
+        var st = stat()
+        return lstat(root + path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
     public func list(_ folder: String) throws -> [SourceEntry] {
         let full = folder.isEmpty ? root : root + folder
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: full) else { return [] }
@@ -179,6 +190,10 @@ final class OverlaySource: ContentSource {
             return data
         }
         return try base.read(path, limit: limit)
+    }
+
+    func exists(_ path: String) throws -> Bool {
+        try files[path] != nil || base.exists(path)
     }
 
     func list(_ folder: String) throws -> [SourceEntry] {
