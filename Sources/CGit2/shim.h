@@ -4,3 +4,14 @@
 static inline int folio_git_enable_fsync(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, enabled);
 }
+
+/* libgit2 caches only trees up to 4 KiB by default; a folder of a thousand
+   documents is larger, and history walks look it up again for every commit. */
+static inline int folio_git_cache_trees(size_t limit) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, limit);
+}
+
+/* git itself does not re-hash every object it reads; fsck is for that. */
+static inline int folio_git_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}

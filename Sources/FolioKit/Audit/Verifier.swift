@@ -24,8 +24,9 @@ public final class Verifier {
     let repository: Repository
     private var projects: [String: Project] = [:]
     private var signers: [ObjectID: String] = [:]
-    /// Parsed records by blob id: a record's old blob is the new blob of an earlier commit.
-    private var records: [ObjectID: Record] = [:]
+    /// The last parsed version of each record (by path): a record's old blob
+    /// is the new blob of an earlier commit, so only appended lines are parsed.
+    private var records: [String: (blob: ObjectID, bytes: [UInt8], record: Record)] = [:]
     private var findings: [Finding] = []
     private var seen = Set<String>()
     private var eventCount = 0
@@ -82,7 +83,7 @@ public final class Verifier {
         let tree = try commit.tree()
         guard let rules = try project(tree) else { return }
         let parentTree = try commit.parentIDs.first.map { try repository.commit($0).treeID }
-        let changes = try repository.changes(from: parentTree, to: tree.id)
+        let changes = try repository.changedFiles(from: parentTree, to: tree.id)
         var recordChanges: [FileChange] = []
         var touchedDocuments = Set<String>()
         for change in changes {
@@ -117,7 +118,10 @@ public final class Verifier {
             add("record.deleted", "the record of \(id) was deleted", commit.id, id)
             return
         }
-        let old = try change.oldID.map { try repository.blobData($0, limit: Limits.recordBytes) } ?? []
+        let cached = records[change.path]
+        let old = try change.oldID.map { id in
+            cached?.blob == id ? cached!.bytes : try repository.blobData(id, limit: Limits.recordBytes)
+        } ?? []
         guard let newID = change.newID else { return }
         let new = try repository.blobData(newID, limit: Limits.recordBytes)
         guard new.starts(with: old) else {
@@ -127,8 +131,11 @@ public final class Verifier {
         let before: Record
         let after: Record
         do {
-            before = try change.oldID.map { try parsed($0, old, change.path) } ?? .empty
-            after = try parsed(newID, new, change.path)
+            before = try change.oldID.map { id in
+                cached?.blob == id ? cached!.record : try Record.empty.appending(parsing: old[...], path: change.path)
+            } ?? .empty
+            after = try before.appending(parsing: new[old.count...], path: change.path)
+            records[change.path] = (newID, new, after)
         } catch let e as FolioError {
             add("record.invalid", e.description, commit.id, id)
             return
@@ -184,15 +191,6 @@ public final class Verifier {
         if status.state == .issued, let fingerprint, let issued = status.issuedFingerprint, fingerprint != issued {
             add("issued.changed", "\(id) \(status.revision) is issued but its content was changed in place", commit.id, id)
         }
-    }
-
-    private func parsed(_ id: ObjectID, _ bytes: [UInt8], _ path: String) throws -> Record {
-        if let hit = records.removeValue(forKey: id) {
-            return hit
-        }
-        let record = try Record.parse(bytes, path: path)
-        records[id] = record
-        return record
     }
 
     private func checkDuplicateIDs(_ tip: Commit) throws {

@@ -69,22 +69,27 @@ public struct Record: Sendable {
 
     /// Parses a record; a line that is not a valid event is an error naming its line.
     public static func parse(_ bytes: [UInt8], path: String) throws -> Record {
-        let text: String
-        do {
-            text = try Text.decode(bytes)
-        } catch {
-            throw FolioError.unreadable("\(path):\(error.line): record \(error.message)")
-        }
-        var events: [RecordEvent] = []
-        var lines: [String] = []
+        try Record.empty.appending(parsing: bytes[...], path: path)
+    }
+
+    /// This record followed by the events in `bytes` (the lines appended to
+    /// it): an append-only log is parsed once, however often it grows.
+    public func appending(parsing bytes: ArraySlice<UInt8>, path: String) throws -> Record {
+        var events = self.events
+        var lines = self.lines
         let decoder = JSONDecoder()
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            if line.isEmpty { continue }
+        var lineNumber = lines.count
+        for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if raw.isEmpty { continue }
+            guard !raw.contains(0), let line = String(validating: raw, as: UTF8.self) else {
+                throw FolioError.unreadable("\(path):\(lineNumber): record line is not UTF-8 text")
+            }
             do {
-                events.append(try decoder.decode(RecordEvent.self, from: Data(line.utf8)))
-                lines.append(String(line))
+                events.append(try decoder.decode(RecordEvent.self, from: Data(raw)))
+                lines.append(line)
             } catch {
-                throw FolioError.unreadable("\(path):\(i + 1): not a valid record event")
+                throw FolioError.unreadable("\(path):\(lineNumber): not a valid record event")
             }
         }
         return Record(events: events, lines: lines)
