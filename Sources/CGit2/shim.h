@@ -7,8 +7,9 @@ static inline int folio_git_enable_fsync(int enabled) {
 
 /* libgit2 caches only trees up to 4 KiB by default; a folder of a thousand
    documents is larger, and history walks look it up again for every commit. */
-static inline int folio_git_cache_trees(size_t limit) {
-    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, limit);
+static inline int folio_git_cache_trees(size_t limit, ssize_t total) {
+    int rc = git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, limit);
+    return rc ? rc : git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, total);
 }
 
 /* git itself does not re-hash every object it reads; fsck is for that. */

@@ -37,7 +37,7 @@ let libgit2Initialised: Bool = {
     git_libgit2_init()
     // Durability: ask libgit2 to fsync the objects and references it writes.
     _ = folio_git_enable_fsync(1)
-    _ = folio_git_cache_trees(256 << 10)
+    _ = folio_git_cache_trees(256 << 10, 64 << 20)
     _ = folio_git_strict_hash_verification(0)
     return true
 }()
