@@ -6,6 +6,7 @@ struct Folio: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "folio",
         abstract: "Document control in a git repository: templates, numbering, check-in, lifecycle records.",
+        version: "0.1.0",
         discussion: """
             Documents are Markdown with YAML front matter under docs/<type>/; their rules are the
             templates in templates/; each change is one git commit with Folio trailers.

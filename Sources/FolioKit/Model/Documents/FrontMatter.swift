@@ -59,36 +59,42 @@ public struct SplitDocument: Sendable {
     public let bodyFirstLine: Int
 
     public init(text: String) throws(YAMLProblem) {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if let last = lines.last, last.isEmpty { lines.removeLast() }
-        guard let first = lines.first, first.trimmingTrailingCR() == "---" else {
+        // Works on UTF-8 bytes: splitting a String by Character is slow.
+        let bytes = Array(text.utf8)
+        func isMarker(_ line: ArraySlice<UInt8>, _ marker: String) -> Bool {
+            var l = line
+            if l.last == 0x0D { l = l.dropLast() }
+            return l.elementsEqual(marker.utf8)
+        }
+        let lineEnds = bytes.indices.filter { bytes[$0] == 0x0A }
+        let firstEnd = lineEnds.first ?? bytes.count
+        guard isMarker(bytes[0..<firstEnd], "---") else {
             yaml = nil
             yamlFirstLine = 1
             body = text
             bodyFirstLine = 1
             return
         }
-        var close: Int?
-        for i in 1..<lines.count {
-            let l = lines[i].trimmingTrailingCR()
-            if l == "---" || l == "..." {
-                close = i
+        var start = firstEnd + 1
+        var close: (start: Int, end: Int, line: Int)?
+        var lineNumber = 2
+        while start <= bytes.count {
+            let end = lineEnds.first(where: { $0 >= start }) ?? bytes.count
+            if isMarker(bytes[start..<end], "---") || isMarker(bytes[start..<end], "...") {
+                close = (start, end, lineNumber)
                 break
             }
+            if end >= bytes.count { break }
+            start = end + 1
+            lineNumber += 1
         }
         guard let close else {
             throw YAMLProblem(line: 1, column: 1, message: "front matter opened with '---' is never closed")
         }
-        yaml = lines[1..<close].joined(separator: "\n") + "\n"
+        yaml = String(decoding: bytes[min(firstEnd + 1, close.start)..<close.start], as: UTF8.self)
         yamlFirstLine = 2
-        body = close + 1 < lines.count ? lines[(close + 1)...].joined(separator: "\n") + "\n" : ""
-        bodyFirstLine = close + 2
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingTrailingCR() -> Substring {
-        hasSuffix("\r") ? dropLast() : self
+        body = close.end < bytes.count ? String(decoding: bytes[(close.end + 1)...], as: UTF8.self) : ""
+        bodyFirstLine = close.line + 1
     }
 }
 
@@ -96,7 +102,7 @@ enum SafeYAML {
     /// Parses YAML into a node tree with hostile-input limits: size, nesting
     /// depth and node count (a "billion laughs" alias bomb stays small in
     /// memory but explodes when walked, so walking is bounded too).
-    static func compose(_ yaml: String, firstLine: Int) throws(YAMLProblem) -> Node? {
+    static func compose(_ yaml: String, firstLine: Int, resolver: Resolver = .default) throws(YAMLProblem) -> Node? {
         if yaml.utf8.count > Limits.frontMatterBytes {
             throw YAMLProblem(
                 line: firstLine, column: 1,
@@ -105,7 +111,7 @@ enum SafeYAML {
         try lexicalChecks(yaml, firstLine: firstLine)
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            node = try Yams.compose(yaml: yaml, resolver, .default, .utf8)
         } catch let error as YamlError {
             throw problem(error, firstLine: firstLine)
         } catch {
@@ -218,9 +224,11 @@ enum SafeYAML {
     }
 
     /// An ordered front matter from YAML text.
-    static func frontMatter(_ yaml: String, firstLine: Int) throws(YAMLProblem) -> FrontMatter {
-        let endLine = firstLine + yaml.split(separator: "\n", omittingEmptySubsequences: false).count - 1
-        guard let node = try compose(yaml, firstLine: firstLine) else {
+    static func frontMatter(_ yaml: String, firstLine: Int, resolver: Resolver = .basic) throws(YAMLProblem) -> FrontMatter {
+        let endLine = firstLine + yaml.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        // Documents are read as text values (the rules type-check them), so
+        // the cheap basic resolver will do for them.
+        guard let node = try compose(yaml, firstLine: firstLine, resolver: resolver) else {
             return FrontMatter(entries: [], endLine: endLine)
         }
         guard case .mapping(let mapping) = node else {

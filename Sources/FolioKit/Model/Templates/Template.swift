@@ -80,7 +80,7 @@ public final class Template: @unchecked Sendable {
         do {
             split = try SplitDocument(text: text)
             guard let yaml = split.yaml else { throw fail("a template needs front matter with a 'template:' block") }
-            frontMatter = try SafeYAML.frontMatter(yaml, firstLine: split.yamlFirstLine)
+            frontMatter = try SafeYAML.frontMatter(yaml, firstLine: split.yamlFirstLine, resolver: .default)
         } catch let problem as YAMLProblem {
             throw fail(problem.message, line: problem.line, rule: "template.yaml")
         } catch let list as DiagnosticList {

@@ -84,7 +84,7 @@ public struct Validator {
 
     private func checkSections(_ document: Document, report: (Int, Int, String, String) -> Void) {
         var previous: (index: Int, name: String)?
-        let endLine = max(1, document.text.split(separator: "\n", omittingEmptySubsequences: false).count - 1)
+        let endLine = max(1, document.text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
         for section in template.sections {
             guard let index = sectionIndex(document, section) else {
                 report(endLine, 1, "missing section '## \(section)'", "section.missing")
