@@ -6,12 +6,12 @@ struct Folio: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "folio",
         abstract: "Document control in a git repository: templates, numbering, check-in, lifecycle records.",
-        version: "0.1.0",
         discussion: """
             Documents are Markdown with YAML front matter under docs/<type>/; their rules are the
             templates in templates/; each change is one git commit with Folio trailers.
             Exit status: 0 done, 1 refused by a rule or problems found, 2 bad invocation or unreadable input.
             """,
+        version: "0.1.0",
         subcommands: [
             InitCommand.self, TemplatesCommand.self, NewCommand.self, CheckCommand.self, CheckinCommand.self,
             AttachCommand.self, SubmitCommand.self, ApproveCommand.self, RejectCommand.self, IssueCommand.self,
