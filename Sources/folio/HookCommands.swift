@@ -8,13 +8,15 @@ struct HooksCommand: ParsableCommand {
 
     struct Install: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "install", abstract: "Write the pre-commit and commit-msg hooks into the repository.")
+            commandName: "install",
+            abstract: "Write the pre-commit and commit-msg hooks, or with --server the pre-receive hook of a central repository.")
         @OptionGroup var global: GlobalOptions
+        @Flag(name: .long, help: "Install the server's pre-receive hook (in a bare repository).") var server = false
         @Flag(name: .long, help: "Replace hooks that Folio did not write.") var force = false
 
         func run() throws {
             let written = try HookInstaller.install(
-                repository: try global.repository(), server: false, command: Executable.path, force: force)
+                repository: try global.repository(), server: server, command: Executable.path, force: force)
             for path in written { print("installed \(path)") }
         }
     }
@@ -23,7 +25,25 @@ struct HooksCommand: ParsableCommand {
 struct HookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hook", abstract: "Entry points the git hooks call.",
-        subcommands: [PreCommit.self, CommitMsg.self])
+        subcommands: [PreCommit.self, CommitMsg.self, PreReceive.self])
+
+    struct PreReceive: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pre-receive",
+            abstract: "Check a push (ref updates on standard input) on the server; refuse it on any problem.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let input = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            let repository = try Repository.fromEnvironment(fallback: global.repo ?? FileManager.default.currentDirectoryPath)
+            let refusals = try ServerHook.check(
+                repository: repository, updates: try ServerHook.parse(input), environment: ProcessInfo.processInfo.environment)
+            guard !refusals.isEmpty else { return }
+            for r in refusals { FileHandle.standardError.write(Data((r.line + "\n").utf8)) }
+            FileHandle.standardError.write(Data("folio: push refused: \(refusals.count) problem(s); nothing was changed on the server\n".utf8))
+            throw ExitCode(1)
+        }
+    }
 
     struct PreCommit: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -31,7 +51,8 @@ struct HookCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let diagnostics = try ClientHooks.preCommit(repository: try global.repository())
+            let diagnostics = try ClientHooks.preCommit(
+                repository: try Repository.fromEnvironment(fallback: global.repo ?? FileManager.default.currentDirectoryPath))
             Output.warn(diagnostics)
             if diagnostics.contains(where: { $0.severity == .error }) {
                 FileHandle.standardError.write(Data("folio: commit refused: fix the errors above (or run 'folio check --staged')\n".utf8))

@@ -32,9 +32,25 @@ public final class Verifier {
     private var eventCount = 0
     private var signatureCount = 0
 
+    /// Server mode (pre-receive): also validate changed documents against
+    /// their templates and check who may change folio.yml and allowed_signers.
+    public var enforceTemplates = false
+    /// Who pushed a commit (for the admin rule); nil: use the committer.
+    public var pusher: ((Commit) -> String?)?
+
     public init(repository: Repository) {
         self.repository = repository
     }
+
+    /// Checks the given commits (oldest first), each against its first
+    /// parent: what a push adds to a branch.
+    public func check(commits: [ObjectID]) throws -> [Finding] {
+        for id in commits { try check(try repository.commit(id)) }
+        return findings
+    }
+
+    /// Findings so far, e.g. after `check(commits:)` plus checks of the caller.
+    public func record(_ finding: Finding) { findings.append(finding) }
 
     public func run(from revision: String? = nil) throws -> Report {
         let tip: Commit
@@ -81,9 +97,20 @@ public final class Verifier {
 
     private func check(_ commit: Commit) throws {
         let tree = try commit.tree()
-        guard let rules = try project(tree) else { return }
         let parentTree = try commit.parentIDs.first.map { try repository.commit($0).treeID }
+        guard let rules = try project(tree) else {
+            if enforceTemplates, let config = try tree.entry(at: ProjectConfig.path) {
+                // folio.yml exists but does not parse: say why.
+                do {
+                    _ = try ProjectConfig.parse(try repository.blobData(config.id, limit: Limits.configBytes))
+                } catch {
+                    add("config", "folio.yml: \(error)", commit.id, "folio.yml")
+                }
+            }
+            return
+        }
         let changes = try repository.changedFiles(from: parentTree, to: tree.id)
+        if enforceTemplates { try checkServerRules(commit, changes: changes, parentTree: parentTree, rules: rules) }
         var recordChanges: [FileChange] = []
         var touchedDocuments = Set<String>()
         for change in changes {
@@ -109,6 +136,42 @@ public final class Verifier {
                 if fingerprint != status.issuedFingerprint {
                     add("issued.changed", "\(id) \(status.revision) is \(status.state.rawValue) but its content was changed in place (no check-in of a new revision)", commit.id, id)
                 }
+            }
+        }
+    }
+
+    /// The rules only a server can enforce: templates on every document a
+    /// commit changes, and who may change the project's configuration.
+    private func checkServerRules(_ commit: Commit, changes: [FileChange], parentTree: ObjectID?, rules: Project) throws {
+        let tree = try commit.tree()
+        let here = Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: commit.id.short), reusing: rules)
+        var checked = Set<String>()
+        for change in changes {
+            if change.path.hasPrefix("templates/") {
+                for d in rules.templateDiagnostics where d.path == change.path {
+                    add("template.invalid", d.formatted, commit.id, change.path)
+                }
+                continue
+            }
+            guard let location = here.locate(change.path) ?? here.attachmentOwner(change.path),
+                checked.insert(location.id).inserted, try here.source.exists(location.path)
+            else { continue }
+            for d in try here.check(location, complete: false) where d.severity == .error {
+                add("template", d.formatted, commit.id, location.id)
+            }
+        }
+        let guarded = changes.filter { $0.path == ProjectConfig.path || $0.path == ".folio/allowed_signers" }
+        guard !guarded.isEmpty, let parentTree else { return }
+        let before = try repository.tree(parentTree)
+        guard try before.entry(at: ProjectConfig.path) != nil, let previous = try project(before) else { return }
+        let who = pusher?(commit) ?? commit.committer.email
+        let admin = previous.config.people.first { person in
+            person.email.lowercased() == who.lowercased() || person.user?.lowercased() == who.lowercased()
+                || person.email.lowercased().split(separator: "@").first.map(String.init) == who.lowercased()
+        }
+        if !(admin?.roles.contains("admin") ?? false) {
+            for change in guarded {
+                add("config.admin", "\(change.path) changed by \(who), who does not hold the admin role", commit.id, change.path)
             }
         }
     }

@@ -18,6 +18,19 @@ public final class Repository {
         return Repository(pointer: out!)
     }
 
+    /// Opens the repository git describes in the environment (`GIT_DIR`,
+    /// `GIT_OBJECT_DIRECTORY`, `GIT_ALTERNATE_OBJECT_DIRECTORIES`): what a hook
+    /// must do to see objects a push has in quarantine.
+    public static func fromEnvironment(fallback path: String) throws -> Repository {
+        _ = libgit2Initialised
+        guard ProcessInfo.processInfo.environment["GIT_DIR"] != nil else { return try discover(from: path) }
+        var out: OpaquePointer?
+        try gitCheck(
+            git_repository_open_ext(&out, nil, UInt32(GIT_REPOSITORY_OPEN_FROM_ENV.rawValue), nil),
+            "open the repository of this hook")
+        return Repository(pointer: out!)
+    }
+
     /// Creates a new non-bare repository at `path` (or opens the existing one).
     public static func create(at path: String) throws -> Repository {
         _ = libgit2Initialised

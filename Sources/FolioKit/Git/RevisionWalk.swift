@@ -33,3 +33,13 @@ extension Repository {
         return result
     }
 }
+
+extension Repository {
+    /// Whether `commit` is `ancestor` or descends from it.
+    public func isDescendant(_ commit: ObjectID, of ancestor: ObjectID) -> Bool {
+        if commit == ancestor { return true }
+        var a = commit.raw
+        var b = ancestor.raw
+        return git_graph_descendant_of(pointer, &a, &b) == 1
+    }
+}

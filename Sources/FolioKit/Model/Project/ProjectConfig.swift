@@ -13,13 +13,17 @@ public struct ProjectConfig: Sendable, Decodable {
         public let email: String
         public let name: String
         public let roles: [String]
+        /// The person's user name on the git server, if it is not their email
+        /// (matched against GL_USERNAME / GL_USER in the pre-receive hook).
+        public let user: String?
 
-        enum CodingKeys: String, CodingKey { case email, name, roles }
+        enum CodingKeys: String, CodingKey { case email, name, roles, user }
 
-        public init(email: String, name: String, roles: [String]) {
+        public init(email: String, name: String, roles: [String], user: String? = nil) {
             self.email = email
             self.name = name
             self.roles = roles
+            self.user = user
         }
 
         public init(from decoder: Decoder) throws {
@@ -27,6 +31,7 @@ public struct ProjectConfig: Sendable, Decodable {
             email = try c.decode(String.self, forKey: .email)
             name = try c.decodeIfPresent(String.self, forKey: .name) ?? email
             roles = try c.decodeIfPresent([String].self, forKey: .roles) ?? []
+            user = try c.decodeIfPresent(String.self, forKey: .user)
         }
     }
 
