@@ -206,8 +206,15 @@ public final class Verifier {
         var status = DocumentStatus.derive(before, scheme: project.config.revisions)
         let location = try project.find(id)
         let fingerprint = try location.flatMap { try Register.currentFingerprint(project, $0) }
+        let appended = after.events.dropFirst(before.events.count)
+        let retired: Set<LifecycleState> = [.issued, .superseded, .withdrawn]
+        if retired.contains(status.state), let fingerprint, let issued = status.issuedFingerprint, fingerprint != issued,
+            !appended.contains(where: { $0.event == .created || $0.event == .checkedIn })
+        {
+            add("issued.changed", "\(id) \(status.revision) is \(status.state.rawValue) but its content was changed in place (no check-in of a new revision)", commit.id, id)
+        }
         let template = location.flatMap { project.template($0.type) }
-        for event in after.events.dropFirst(before.events.count) {
+        for event in appended {
             eventCount += 1
             let who = event.actor.lowercased()
             if event.document != id {
@@ -216,7 +223,7 @@ public final class Verifier {
             if event.event == .created && !before.events.isEmpty {
                 add("id.reused", "\(id) was created again although its record already existed (IDs are never reused)", commit.id, id)
             }
-            if [.created, .checkedIn, .submitted, .approved, .issued].contains(event.event), let fingerprint, event.fingerprint != fingerprint {
+            if [.created, .checkedIn, .submitted, .approved, .issued, .superseded, .withdrawn].contains(event.event), let fingerprint, event.fingerprint != fingerprint {
                 let what = event.event == .approved ? "approval by \(who) does not match the content it is committed with (copied or forged)" : "\(event.event.rawValue) event does not match the content it is committed with"
                 add(event.event == .approved ? "approval.copied" : "event.fingerprint", "\(id) \(event.revision): \(what)", commit.id, id)
             }

@@ -108,6 +108,12 @@ public enum Lifecycle {
                 guard roles.contains(where: person.roles.contains) else {
                     throw FolioError.refused("\(actor.email) holds none of the roles that review \(template.type) (\(roles.joined(separator: ", ")))")
                 }
+                if let r = options.role {
+                    guard person.roles.contains(r) else { throw FolioError.refused("\(actor.email) does not hold the role '\(r)'") }
+                    guard roles.contains(r) else {
+                        throw FolioError.refused("'\(r)' is not a role that reviews \(template.type) (\(roles.joined(separator: ", ")))")
+                    }
+                }
                 event.event = .rejected
                 event.role = options.role ?? roles.first(where: person.roles.contains)
                 event.meaning = "review"
@@ -132,13 +138,15 @@ public enum Lifecycle {
                 resultingState = .issued
                 tagTarget = (location.id, event.revision)
             case .supersede:
-                try require([.issued], "only an issued document can be superseded")
+                guard status.issuedCount > 0, status.state != .superseded, status.state != .withdrawn else {
+                    throw FolioError.refused("\(location.id) is \(status.state.rawValue): only a document with an issued revision can be superseded")
+                }
                 guard let by = options.supersededBy else { throw FolioError.usage("supersede needs --by ID") }
                 guard by != location.id else { throw FolioError.usage("a document cannot supersede itself") }
                 guard let replacement = try project.find(by) else { throw FolioError.refused("no document with ID '\(by)'") }
                 let replacementStatus = try project.status(replacement)
-                guard replacementStatus.state == .issued else {
-                    throw FolioError.refused("\(by) is \(replacementStatus.state.rawValue): a document is superseded by an issued one")
+                guard replacementStatus.issuedCount > 0, replacementStatus.state != .superseded, replacementStatus.state != .withdrawn else {
+                    throw FolioError.refused("\(by) is \(replacementStatus.state.rawValue): a document is superseded by one with an issued revision")
                 }
                 event.event = .superseded
                 event.by = by
