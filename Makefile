@@ -45,6 +45,7 @@ demo: deps build
 bench: deps
 	swift build -c release
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench.sh
+	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-history.sh
 
 # Quick checks of the scripts themselves (no folio binary needed).
 scripts-check:
