@@ -16,7 +16,8 @@ struct Folio: ParsableCommand {
             InitCommand.self, TemplatesCommand.self, NewCommand.self, CheckCommand.self, CheckinCommand.self,
             AttachCommand.self, SubmitCommand.self, ApproveCommand.self, RejectCommand.self, IssueCommand.self,
             SupersedeCommand.self, WithdrawCommand.self, LsCommand.self, StatusCommand.self, ShowCommand.self,
-            LogCommand.self, DiffCommand.self, VerifyCommand.self, HooksCommand.self, HookCommand.self,
+            LogCommand.self, DiffCommand.self, VerifyCommand.self, RenumberCommand.self, HooksCommand.self,
+            HookCommand.self,
         ])
 }
 
@@ -25,11 +26,13 @@ enum Main {
     static func main() {
         var command: ParsableCommand
         do {
-            command = try Folio.parseAsRoot()
+            command = try Folio.parseAsRoot(arguments(Array(CommandLine.arguments.dropFirst())))
         } catch {
-            // --help and --version exit 0; a bad command line exits 2, as the SPEC says.
+            // --help and --version exit 0; a bad command line exits 2 with one line, as the SPEC says.
             if Folio.exitCode(for: error) == .success { Folio.exit(withError: error) }
-            FileHandle.standardError.write(Data((Folio.fullMessage(for: error) + "\n").utf8))
+            var message = Folio.message(for: error).split(separator: "\n").first.map(String.init) ?? "bad command line"
+            if message.hasPrefix("Error: ") { message.removeFirst(7) }
+            FileHandle.standardError.write(Data("folio: error: \(message) (see 'folio --help')\n".utf8))
             exit(2)
         }
         do {
@@ -46,6 +49,30 @@ enum Main {
             exit(Failure.report(error))
         }
     }
+}
+
+/// `folio --repo PATH COMMAND …` (the SPEC's form): the option is moved
+/// behind the command, where each command declares it.
+func arguments(_ given: [String]) -> [String] {
+    var args = given
+    var moved: [String] = []
+    while let first = args.first, first == "--repo" || first.hasPrefix("--repo=") {
+        if first == "--repo" {
+            guard args.count >= 2 else { break }
+            moved += Array(args[0...1])
+            args.removeFirst(2)
+        } else {
+            moved.append(first)
+            args.removeFirst()
+        }
+    }
+    guard !moved.isEmpty else { return given }
+    if let dashes = args.firstIndex(of: "--") {
+        args.insert(contentsOf: moved, at: dashes)
+    } else {
+        args += moved
+    }
+    return args
 }
 
 /// Prints an error the way Folio reports it and gives the exit status.

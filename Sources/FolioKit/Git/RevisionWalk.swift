@@ -43,3 +43,27 @@ extension Repository {
         return git_graph_descendant_of(pointer, &a, &b) == 1
     }
 }
+
+extension Repository {
+    /// The best common ancestor of two commits, if any.
+    public func mergeBase(_ a: ObjectID, _ b: ObjectID) throws -> ObjectID? {
+        var out = git_oid()
+        var x = a.raw
+        var y = b.raw
+        let rc = git_merge_base(&out, pointer, &x, &y)
+        if rc == GIT_ENOTFOUND.rawValue { return nil }
+        try gitCheck(rc, "find the merge base of \(a.short) and \(b.short)")
+        return ObjectID(out)
+    }
+
+    /// Makes the work tree and index match `commit`'s tree, as a safe checkout
+    /// from HEAD's tree: files with local changes that would be overwritten
+    /// make it fail, and nothing is changed then.
+    public func checkoutSafely(_ commit: ObjectID) throws {
+        let target = try self.commit(commit)
+        var opts = git_checkout_options()
+        git_checkout_options_init(&opts, UInt32(GIT_CHECKOUT_OPTIONS_VERSION))
+        opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
+        try gitCheck(git_checkout_tree(pointer, target.pointer, &opts), "update the work tree to \(commit.short)")
+    }
+}

@@ -36,6 +36,9 @@ public enum NewDocument {
                 }
                 throw FolioError.usage("no template for type '\(type)'; types: \(project.templates.map(\.type).joined(separator: ", "))")
             }
+            if let problem = project.templateDiagnostics.first(where: { $0.path == template.path }) {
+                throw FolioError.refused("the template of '\(type)' is invalid:\n\(problem.formatted)")
+            }
             if template.adopt != nil {
                 throw FolioError.usage("type '\(type)' adopts existing files (\(template.adopt!.glob)): create the file, then 'folio checkin' it")
             }

@@ -20,7 +20,13 @@ public final class Project {
     public init(repository: Repository, source: ContentSource) throws {
         self.repository = repository
         self.source = source
-        guard let bytes = try source.read(ProjectConfig.path, limit: Limits.configBytes) else {
+        let configBytes: [UInt8]?
+        do {
+            configBytes = try source.read(ProjectConfig.path, limit: Limits.configBytes)
+        } catch FolioError.tooLarge(let size, let limit) {
+            throw FolioError.unreadable("\(ProjectConfig.path): file of \(size) bytes is larger than the limit of \(limit) bytes")
+        }
+        guard let bytes = configBytes else {
             throw FolioError.usage("not a Folio repository: no folio.yml in \(source.label) (run 'folio init')")
         }
         config = try ProjectConfig.parse(bytes)
@@ -40,17 +46,21 @@ public final class Project {
                 problems.append(Diagnostic(path: path, line: 1, column: 1, severity: .error, message: "\(error)", rule: "template"))
             }
         }
-        var codes: [String: String] = [:]
-        var folders: [String: String] = [:]
-        for t in templates {
-            if let other = codes[t.code] {
-                problems.append(Diagnostic(path: t.path, line: 1, column: 1, severity: .error, message: "code '\(t.code)' is already used by type '\(other)'", rule: "template.code"))
+        // A code or folder used by two types would mix their documents and
+        // IDs: both templates are reported (and refused by new and checkin).
+        for (i, t) in templates.enumerated() {
+            for other in templates[..<i] {
+                if other.code == t.code {
+                    for (a, b) in [(t, other), (other, t)] {
+                        problems.append(Diagnostic(path: a.path, line: 1, column: 1, severity: .error, message: "code '\(a.code)' is also used by type '\(b.type)'", rule: "template.code"))
+                    }
+                }
+                if t.adopt == nil, other.adopt == nil, other.folder == t.folder {
+                    for (a, b) in [(t, other), (other, t)] {
+                        problems.append(Diagnostic(path: a.path, line: 1, column: 1, severity: .error, message: "folder '\(a.folder)' is also used by type '\(b.type)'", rule: "template.folder"))
+                    }
+                }
             }
-            codes[t.code] = t.type
-            if t.adopt == nil, let other = folders[t.folder] {
-                problems.append(Diagnostic(path: t.path, line: 1, column: 1, severity: .error, message: "folder '\(t.folder)' is already used by type '\(other)'", rule: "template.folder"))
-            }
-            folders[t.folder] = t.type
         }
         self.templates = templates.sorted { $0.type < $1.type }
         templateDiagnostics = problems
@@ -108,10 +118,20 @@ public final class Project {
         }
         for t in templates {
             if let adopt = t.adopt, Glob.matches(adopt.glob, path) {
-                return DocumentLocation(type: t.type, id: (name as NSString).deletingPathExtension, path: path)
+                return DocumentLocation(type: t.type, id: adoptedID(path, adopt), path: path)
             }
         }
         return nil
+    }
+
+    /// An adopted file's ID: its front matter `id`, else from the file name or
+    /// its first heading, as the type's adoption rule says.
+    func adoptedID(_ path: String, _ adopt: Template.AdoptRule) -> String {
+        let stem = (splitPath(path).name as NSString).deletingPathExtension
+        guard let bytes = try? source.read(path, limit: Limits.documentBytes),
+            case .some(let document) = DocumentReader.read(path: path, bytes: bytes, template: nil, expectedID: nil, adopt: adopt).document
+        else { return adopt.id == .heading ? "" : stem }
+        return document.id.isEmpty && adopt.id != .heading ? stem : document.id
     }
 
     /// The document whose attachment folder holds `path`.
@@ -163,7 +183,7 @@ public final class Project {
     public func documents(of template: Template) throws -> [DocumentLocation] {
         if let adopt = template.adopt {
             return try source.files(below: Glob.staticPrefix(adopt.glob)).filter { Glob.matches(adopt.glob, $0) }.map {
-                DocumentLocation(type: template.type, id: (splitPath($0).name as NSString).deletingPathExtension, path: $0)
+                DocumentLocation(type: template.type, id: adoptedID($0, adopt), path: $0)
             }
         }
         return try source.list(template.folder).filter { !$0.isFolder && $0.name.hasSuffix(".md") }.map {

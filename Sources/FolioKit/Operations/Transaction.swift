@@ -46,6 +46,9 @@ public struct Transaction {
     /// `plan` gets the current tip (nil on an unborn branch) and returns what to write.
     @discardableResult
     public func commit(_ plan: (Commit?) throws -> WritePlan) throws -> (commit: ObjectID, plan: WritePlan) {
+        guard !repository.isBare else {
+            throw FolioError.usage("this repository is bare: change documents in a clone, and push")
+        }
         guard let branch = try repository.headBranch() else {
             throw FolioError.refused("HEAD is detached: check out a branch before changing documents")
         }

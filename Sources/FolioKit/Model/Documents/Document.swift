@@ -35,7 +35,7 @@ public enum DocumentReader {
     /// Parses a document of `template` at `path`. `expectedID` is the ID its
     /// place in the repository gives it.
     public static func read(
-        path: String, bytes: [UInt8], template: Template?, expectedID: String?
+        path: String, bytes: [UInt8], template: Template?, expectedID: String?, adopt: Template.AdoptRule? = nil
     ) -> Result {
         func failure(_ line: Int, _ column: Int, _ message: String, _ rule: String) -> Result {
             Result(
@@ -65,7 +65,7 @@ public enum DocumentReader {
         }
         var diagnostics: [Diagnostic] = []
         let outline = MarkdownOutline(markdown: split.body, firstLine: split.bodyFirstLine)
-        let adopted = template?.adopt
+        let adopted = template?.adopt ?? adopt
         if split.yaml == nil && adopted == nil {
             diagnostics.append(
                 Diagnostic(
@@ -84,12 +84,15 @@ public enum DocumentReader {
                 }
                 return value
             }
-            if let derived { return derived }
-            if split.yaml != nil {
+            if let derived, !derived.isEmpty { return derived }
+            if split.yaml != nil || adopted != nil {
                 diagnostics.append(
                     Diagnostic(
                         path: path, line: 1, column: 1, severity: .error,
-                        message: "missing '\(key)' in front matter", rule: "field.\(key)"))
+                        message: split.yaml == nil
+                            ? "cannot take '\(key)' from the file: it needs a level-1 heading or '\(key)' in front matter"
+                            : "missing '\(key)' in front matter",
+                        rule: "field.\(key)"))
             }
             return ""
         }

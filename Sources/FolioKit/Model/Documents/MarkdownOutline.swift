@@ -78,7 +78,8 @@ public struct MarkdownOutline: Sendable {
                             Cell(
                                 text: MarkdownOutline.plainText(c),
                                 line: Int(cmark_node_get_start_line(c)) + offset,
-                                column: Int(cmark_node_get_start_column(c))))
+                                // cmark-gfm gives padded (missing) cells column 0.
+                                column: max(1, Int(cmark_node_get_start_column(c)))))
                         cell = cmark_node_next(c)
                     }
                     if String(cString: cmark_node_get_type_string(r)) == "table_header" {

@@ -84,8 +84,9 @@ public final class ValueChecker: @unchecked Sendable {
         }
     }
 
-    /// Checks one textual value (a scalar or one list item).
-    public func check(_ text: String, in context: ValueContext) -> ValueProblem? {
+    /// Checks one textual value (a scalar or one list item; for list items
+    /// min/max bound the count, checked by `checkCount`, not the value).
+    public func check(_ text: String, in context: ValueContext, listItem: Bool = false) -> ValueProblem? {
         let name = rule.name
         func fail(_ what: String, _ kind: String = "type") -> ValueProblem {
             ValueProblem(message: "'\(name)': \(what)", rule: kind)
@@ -141,7 +142,7 @@ public final class ValueChecker: @unchecked Sendable {
                 return fail("'\(text)' does not match the pattern \(rule.pattern!)", "pattern")
             }
         }
-        return checkRange(text, numeric: numeric)
+        return listItem ? nil : checkRange(text, numeric: numeric)
     }
 
     /// Checks the count of a list against min/max.

@@ -44,14 +44,14 @@ public struct Validator {
                 }
                 continue
             }
-            func checkItem(_ node: Node, line: Int, column: Int) {
+            func checkItem(_ node: Node, line: Int, column: Int, listItem: Bool = false) {
                 guard let text = FrontMatter.scalarText(node) else {
                     if !FrontMatter.isEmpty(node) {
                         report(line, column, "'\(rule.name)' must be a single \(rule.type.rawValue) value", "field.type")
                     }
                     return
                 }
-                if let p = checker.check(text, in: context) { report(line, column, p.message, "field.\(p.rule)") }
+                if let p = checker.check(text, in: context, listItem: listItem) { report(line, column, p.message, "field.\(p.rule)") }
             }
             if rule.list {
                 guard case .sequence(let items) = entry.value else {
@@ -61,7 +61,7 @@ public struct Validator {
                 for item in items {
                     checkItem(
                         item, line: (item.mark?.line).map { $0 + entry.line - (entry.value.mark?.line ?? 1) } ?? entry.line,
-                        column: item.mark?.column ?? entry.column)
+                        column: item.mark?.column ?? entry.column, listItem: true)
                 }
                 if let p = checker.checkCount(items.count) { report(entry.line, entry.column, p.message, "field.\(p.rule)") }
             } else {
