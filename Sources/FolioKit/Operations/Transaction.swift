@@ -128,18 +128,36 @@ public struct Transaction {
 }
 
 enum FileIO {
-    /// Writes via a temporary file and rename, so a crash never leaves half a file.
+    /// Writes via a temporary file, fsync and rename, so a crash leaves the
+    /// old file or the new one, never half of one.
     static func writeAtomically(_ data: [UInt8], to path: String) throws {
-        let fm = FileManager.default
         let folder = (path as NSString).deletingLastPathComponent
-        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temp = folder + "/.folio-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard fm.createFile(atPath: temp, contents: Data(data)) else {
-            throw FolioError.unreadable("cannot write \(path)")
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FolioError.unreadable("cannot write \(path): \(String(cString: strerror(errno)))") }
+        var written = 0
+        let ok = data.withUnsafeBytes { buf -> Bool in
+            while written < buf.count {
+                let n = write(fd, buf.baseAddress! + written, buf.count - written)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                written += n
+            }
+            return fsync(fd) == 0
         }
-        if rename(temp, path) != 0 {
-            try? fm.removeItem(atPath: temp)
-            throw FolioError.unreadable("cannot write \(path): \(String(cString: strerror(errno)))")
+        close(fd)
+        guard ok, rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw FolioError.unreadable("cannot write \(path): \(reason)")
+        }
+        let dir = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dir >= 0 {
+            _ = fsync(dir)
+            close(dir)
         }
     }
 
