@@ -27,6 +27,9 @@ public final class Verifier {
     /// The last parsed version of each record (by path): a record's old blob
     /// is the new blob of an earlier commit, so only appended lines are parsed.
     private var records: [String: (blob: ObjectID, bytes: [UInt8], record: Record)] = [:]
+    private var trees = TreeReuse()
+    /// Where each ID's document lives, per set of templates (IDs do not move).
+    private var locations: [String: DocumentLocation?] = [:]
     private var findings: [Finding] = []
     private var seen = Set<String>()
     private var eventCount = 0
@@ -109,7 +112,7 @@ public final class Verifier {
             }
             return
         }
-        let changes = try repository.changedFiles(from: parentTree, to: tree.id)
+        let changes = try repository.changedFiles(from: parentTree, to: tree.id, reuse: &trees)
         if enforceTemplates { try checkServerRules(commit, changes: changes, parentTree: parentTree, rules: rules) }
         var recordChanges: [FileChange] = []
         var touchedDocuments = Set<String>()
@@ -204,7 +207,7 @@ public final class Verifier {
             return
         }
         var status = DocumentStatus.derive(before, scheme: project.config.revisions)
-        let location = try project.find(id)
+        let location = try locate(id, project)
         let fingerprint = try location.flatMap { try Register.currentFingerprint(project, $0) }
         let appended = after.events.dropFirst(before.events.count)
         let retired: Set<LifecycleState> = [.issued, .superseded, .withdrawn]
@@ -261,6 +264,13 @@ public final class Verifier {
         if status.state == .issued, let fingerprint, let issued = status.issuedFingerprint, fingerprint != issued {
             add("issued.changed", "\(id) \(status.revision) is issued but its content was changed in place", commit.id, id)
         }
+    }
+
+    private func locate(_ id: String, _ project: Project) throws -> DocumentLocation? {
+        if let hit = locations[id], let location = hit, try project.source.exists(location.path) { return location }
+        let location = try project.find(id)
+        if location != nil { locations[id] = location }
+        return location
     }
 
     private func checkDuplicateIDs(_ tip: Commit) throws {

@@ -90,66 +90,14 @@ extension Repository {
     /// trees in step and descending only into subtrees whose ids differ: the
     /// cost follows the size of the change, not of the repository.
     public func changedFiles(from old: ObjectID?, to new: ObjectID?) throws -> [FileChange] {
-        var result: [FileChange] = []
-        try compareTrees(old, new, prefix: "", into: &result)
-        return result
+        var reuse = TreeReuse()
+        return try changedFiles(from: old, to: new, reuse: &reuse)
     }
+}
 
-    private func compareTrees(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into result: inout [FileChange]) throws {
-        if old == new { return }
-        let a = try old.map { try tree($0) }
-        let b = try new.map { try tree($0) }
-        let countA = a.map { git_tree_entrycount($0.pointer) } ?? 0
-        let countB = b.map { git_tree_entrycount($0.pointer) } ?? 0
-        var i = 0
-        var j = 0
-        func entry(_ t: Tree?, _ k: Int) -> OpaquePointer? { t.flatMap { git_tree_entry_byindex($0.pointer, k) } }
-        func emit(_ e: OpaquePointer, old isOld: Bool) throws {
-            let name = prefix + String(cString: git_tree_entry_name(e))
-            let id = ObjectID(git_tree_entry_id(e).pointee)
-            if git_tree_entry_type(e) == GIT_OBJECT_TREE {
-                try compareTrees(isOld ? id : nil, isOld ? nil : id, prefix: name + "/", into: &result)
-            } else if git_tree_entry_type(e) == GIT_OBJECT_BLOB {
-                result.append(FileChange(status: isOld ? .deleted : .added, path: name, oldID: isOld ? id : nil, newID: isOld ? nil : id))
-            }
-        }
-        while i < countA || j < countB {
-            let ea = i < countA ? entry(a, i) : nil
-            let eb = j < countB ? entry(b, j) : nil
-            guard let x = ea else {
-                try emit(eb!, old: false)
-                j += 1
-                continue
-            }
-            guard let y = eb else {
-                try emit(x, old: true)
-                i += 1
-                continue
-            }
-            let order = git_tree_entry_cmp(x, y)
-            if order < 0 {
-                try emit(x, old: true)
-                i += 1
-            } else if order > 0 {
-                try emit(y, old: false)
-                j += 1
-            } else {
-                i += 1
-                j += 1
-                if git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y)) == 1 && git_tree_entry_filemode(x) == git_tree_entry_filemode(y) { continue }
-                let treeX = git_tree_entry_type(x) == GIT_OBJECT_TREE
-                let treeY = git_tree_entry_type(y) == GIT_OBJECT_TREE
-                if treeX && treeY {
-                    let name = prefix + String(cString: git_tree_entry_name(x))
-                    try compareTrees(ObjectID(git_tree_entry_id(x).pointee), ObjectID(git_tree_entry_id(y).pointee), prefix: name + "/", into: &result)
-                } else if !treeX && !treeY {
-                    let name = prefix + String(cString: git_tree_entry_name(x))
-                    result.append(FileChange(status: .modified, path: name, oldID: ObjectID(git_tree_entry_id(x).pointee), newID: ObjectID(git_tree_entry_id(y).pointee)))
-                } else {
-                    try emit(x, old: true)
-                    try emit(y, old: false)
-                }
-            }
-        }
-    }
+/// Trees kept alive between two tree comparisons of consecutive commits.
+public struct TreeReuse {
+    var previous: [ObjectID: RawTree] = [:]
+    var next: [ObjectID: RawTree] = [:]
+    public init() {}
 }
