@@ -145,3 +145,38 @@ extension Repository {
         }
     }
 }
+
+/// Looks up paths in many related trees (the commits of one history),
+/// remembering each (tree, name) answer: consecutive commits share most
+/// subtrees, so most lookups are answered without reading a tree.
+public struct PathLookup {
+    private var memo: [ObjectID: [String: ObjectID?]] = [:]
+    public init() {}
+
+    public mutating func id(of path: String, in root: ObjectID, _ repository: Repository) throws -> ObjectID? {
+        var current = root
+        for component in path.split(separator: "/") {
+            let name = String(component)
+            if let known = memo[current]?[name] {
+                guard let next = known else { return nil }
+                current = next
+                continue
+            }
+            let tree = try RawTree(repository, current)
+            var found: ObjectID?
+            var cursor = tree.entry(at: 0)
+            while let (e, next) = cursor {
+                if tree.name(e) == name {
+                    found = tree.id(e)
+                    break
+                }
+                cursor = tree.entry(at: next)
+            }
+            if memo.count > 200_000 { memo.removeAll(keepingCapacity: true) }
+            memo[current, default: [:]][name] = .some(found)
+            guard let found else { return nil }
+            current = found
+        }
+        return current
+    }
+}

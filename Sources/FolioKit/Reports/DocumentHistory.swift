@@ -23,10 +23,11 @@ public enum DocumentHistory {
         ].filter { !$0.1.isEmpty }
         var result: [HistoryEntry] = []
         var cache: [ObjectID: [ObjectID?]] = [:]
+        var lookup = PathLookup()
         func ids(_ commitID: ObjectID) throws -> [ObjectID?] {
             if let hit = cache[commitID] { return hit }
-            let tree = try repo.commit(commitID).tree()
-            let found = try watched.map { try tree.entry(at: $0.1)?.id }
+            let root = try repo.commit(commitID).treeID
+            let found = try watched.map { try lookup.id(of: $0.1, in: root, repo) }
             cache[commitID] = found
             return found
         }
