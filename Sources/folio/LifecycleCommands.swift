@@ -11,21 +11,32 @@ private func report(_ result: Lifecycle.Result) {
     if let tag = result.tag { print("tagged \(tag)") }
 }
 
+/// Options of the actions that can carry an SSH signature.
+struct SigningOptions: ParsableArguments {
+    @Flag(name: .long, help: "Sign the event with your SSH key (ssh-keygen -Y sign, namespace folio).") var sign = false
+    @Option(name: .long, help: "SSH key to sign with (default: git config user.signingKey).") var key: String?
+
+    /// Lifecycle options with these and a comment filled in.
+    func options(comment: String?, role: String? = nil) -> Lifecycle.Options {
+        var o = Lifecycle.Options()
+        o.comment = comment
+        o.role = role
+        o.sign = sign
+        o.keyPath = key
+        return o
+    }
+}
+
 struct SubmitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "submit", abstract: "Submit a complete draft for review and approval.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The document ID.") var id: String
     @Option(name: .long, help: "A note to the reviewers.") var comment: String?
-    @Flag(name: .long, help: "Sign the event with your SSH key.") var sign = false
-    @Option(name: .long, help: "SSH key to sign with (default: git config user.signingKey).") var key: String?
+    @OptionGroup var signing: SigningOptions
 
     func run() throws {
-        var o = Lifecycle.Options()
-        o.comment = comment
-        o.sign = sign
-        o.keyPath = key
-        report(try Lifecycle.run(repository: try global.repository(), action: .submit, document: id, options: o))
+        report(try Lifecycle.run(repository: try global.repository(), action: .submit, document: id, options: signing.options(comment: comment)))
     }
 }
 
@@ -38,16 +49,10 @@ struct ApproveCommand: ParsableCommand {
     @Argument(help: "The document ID.") var id: String
     @Option(name: .long, help: "The role you approve in (default: the first required role you hold).") var role: String?
     @Option(name: .long, help: "A comment for the record.") var comment: String?
-    @Flag(name: .long, help: "Sign the approval with your SSH key (ssh-keygen -Y sign, namespace folio).") var sign = false
-    @Option(name: .long, help: "SSH key to sign with (default: git config user.signingKey).") var key: String?
+    @OptionGroup var signing: SigningOptions
 
     func run() throws {
-        var o = Lifecycle.Options()
-        o.role = role
-        o.comment = comment
-        o.sign = sign
-        o.keyPath = key
-        report(try Lifecycle.run(repository: try global.repository(), action: .approve, document: id, options: o))
+        report(try Lifecycle.run(repository: try global.repository(), action: .approve, document: id, options: signing.options(comment: comment, role: role)))
     }
 }
 
@@ -58,16 +63,10 @@ struct RejectCommand: ParsableCommand {
     @Argument(help: "The document ID.") var id: String
     @Option(name: .long, help: "What must change (required).") var comment: String
     @Option(name: .long, help: "The role you review in.") var role: String?
-    @Flag(name: .long, help: "Sign the rejection with your SSH key.") var sign = false
-    @Option(name: .long, help: "SSH key to sign with.") var key: String?
+    @OptionGroup var signing: SigningOptions
 
     func run() throws {
-        var o = Lifecycle.Options()
-        o.comment = comment
-        o.role = role
-        o.sign = sign
-        o.keyPath = key
-        report(try Lifecycle.run(repository: try global.repository(), action: .reject, document: id, options: o))
+        report(try Lifecycle.run(repository: try global.repository(), action: .reject, document: id, options: signing.options(comment: comment, role: role)))
     }
 }
 
@@ -77,15 +76,10 @@ struct IssueCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The document ID.") var id: String
     @Option(name: .long, help: "A note for the record.") var comment: String?
-    @Flag(name: .long, help: "Sign the issue event with your SSH key.") var sign = false
-    @Option(name: .long, help: "SSH key to sign with.") var key: String?
+    @OptionGroup var signing: SigningOptions
 
     func run() throws {
-        var o = Lifecycle.Options()
-        o.comment = comment
-        o.sign = sign
-        o.keyPath = key
-        report(try Lifecycle.run(repository: try global.repository(), action: .issue, document: id, options: o))
+        report(try Lifecycle.run(repository: try global.repository(), action: .issue, document: id, options: signing.options(comment: comment)))
     }
 }
 
