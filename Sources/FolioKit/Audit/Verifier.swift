@@ -40,6 +40,9 @@ public final class Verifier {
     public var enforceTemplates = false
     /// Who pushed a commit (for the admin rule); nil: use the committer.
     public var pusher: ((Commit) -> String?)?
+    /// The server's rules before the push: who is an admin, and which roles
+    /// must approve each type, cannot be changed by the push being judged.
+    public var baseline: Project?
 
     public init(repository: Repository) {
         self.repository = repository
@@ -102,13 +105,18 @@ public final class Verifier {
         let tree = try commit.tree()
         let parentTree = try commit.parentIDs.first.map { try repository.commit($0).treeID }
         guard let rules = try project(tree) else {
-            if enforceTemplates, let config = try tree.entry(at: ProjectConfig.path) {
-                // folio.yml exists but does not parse: say why.
-                do {
-                    _ = try ProjectConfig.parse(try repository.blobData(config.id, limit: Limits.configBytes))
-                } catch {
-                    add("config", "folio.yml: \(error)", commit.id, "folio.yml")
+            if enforceTemplates {
+                if let config = try tree.entry(at: ProjectConfig.path) {
+                    // folio.yml exists but does not parse: say why.
+                    do {
+                        _ = try ProjectConfig.parse(try repository.blobData(config.id, limit: Limits.configBytes))
+                    } catch {
+                        add("config", "folio.yml: \(error)", commit.id, "folio.yml")
+                    }
                 }
+                // A push that removes folio.yml is a configuration change too.
+                let changes = try repository.changedFiles(from: parentTree, to: tree.id, reuse: &trees)
+                try checkAdmin(commit, changes: changes, parentTree: parentTree)
             }
             return
         }
@@ -163,18 +171,31 @@ public final class Verifier {
                 add("template", d.formatted, commit.id, location.id)
             }
         }
-        let guarded = changes.filter { $0.path == ProjectConfig.path || $0.path == ".folio/allowed_signers" }
-        guard !guarded.isEmpty, let parentTree else { return }
-        let before = try repository.tree(parentTree)
-        guard try before.entry(at: ProjectConfig.path) != nil, let previous = try project(before) else { return }
+        try checkAdmin(commit, changes: changes, parentTree: parentTree)
+    }
+
+    /// folio.yml, allowed_signers and the templates (which say who must
+    /// approve) may only be changed by an admin: of the server's
+    /// configuration before the push, else of the parent commit's.
+    private func checkAdmin(_ commit: Commit, changes: [FileChange], parentTree: ObjectID?) throws {
+        let guarded = changes.filter {
+            $0.path == ProjectConfig.path || $0.path == ".folio/allowed_signers" || $0.path.hasPrefix("templates/")
+        }
+        guard !guarded.isEmpty else { return }
+        var rules = baseline
+        if rules == nil, let parentTree {
+            let before = try repository.tree(parentTree)
+            if try before.entry(at: ProjectConfig.path) != nil { rules = try project(before) }
+        }
+        guard let config = rules?.config else { return }  // a new project: its first configuration
         let who = pusher?(commit) ?? commit.committer.email
-        let admin = previous.config.people.first { person in
+        let person = config.people.first { person in
             person.email.lowercased() == who.lowercased() || person.user?.lowercased() == who.lowercased()
                 || person.email.lowercased().split(separator: "@").first.map(String.init) == who.lowercased()
         }
-        if !(admin?.roles.contains("admin") ?? false) {
+        if !(person?.roles.contains("admin") ?? false) {
             for change in guarded {
-                add("config.admin", "\(change.path) changed by \(who), who does not hold the admin role", commit.id, change.path)
+                add("config.admin", "\(change.path) \(change.status == .deleted ? "deleted" : "changed") by \(who), who does not hold the admin role", commit.id, change.path)
             }
         }
     }
@@ -248,7 +269,10 @@ public final class Verifier {
                 }
             }
             if event.event == .issued {
-                let required = template?.approvals ?? []
+                var required = template?.approvals ?? []
+                for role in baseline?.template(location?.type ?? "")?.approvals ?? [] where !required.contains(role) {
+                    required.append(role)
+                }
                 let check = ApprovalCheck(
                     required: required, approvals: status.approvals, authors: status.authors,
                     fingerprint: fingerprint ?? event.fingerprint, document: id, config: project.config)
@@ -286,18 +310,28 @@ public final class Verifier {
 
     /// Issue tags must point at the commit that issued that revision.
     private func checkTags() throws {
-        for (name, target) in try repository.references(prefix: "refs/tags/folio/") {
+        for (name, _) in try repository.references(prefix: "refs/tags/folio/") {
             let parts = name.dropFirst("refs/tags/folio/".count).split(separator: "/")
             guard parts.count == 2 else { continue }
-            let id = String(parts[0])
-            let revision = String(parts[1])
-            let commit = try repository.commit(target)
-            let isIssue = commit.trailers.contains { $0.key == "Folio-Document" && $0.value == id }
-                && commit.trailers.contains { $0.key == "Folio-Action" && $0.value == "issue" }
-                && commit.trailers.contains { $0.key == "Folio-Revision" && $0.value == revision }
-            if !isIssue {
-                add("tag.moved", "tag \(name) does not point at the commit that issued \(id) \(revision)", target, id)
+            let commit = try repository.commit(name)  // peels annotated tags
+            if !(try Verifier.issues(commit, id: String(parts[0]), revision: String(parts[1]), repository)) {
+                add("tag.moved", "tag \(name) does not point at the commit that issued \(parts[0]) \(parts[1])", commit.id, String(parts[0]))
             }
         }
+    }
+
+    /// Whether `commit` is the one that issued `revision` of `id`: it appends
+    /// an `issued` event with that revision to the document's record.
+    public static func issues(_ commit: Commit, id: String, revision: String, _ repository: Repository) throws -> Bool {
+        guard DocumentID.problem(id) == nil else { return false }
+        let path = Record.path(for: id)
+        guard let new = try commit.tree().entry(at: path) else { return false }
+        let old = try commit.parentIDs.first.flatMap { try repository.commit($0).tree().entry(at: path) }
+        let before = try old.map { try repository.blobData($0.id, limit: Limits.recordBytes) } ?? []
+        let after = try repository.blobData(new.id, limit: Limits.recordBytes)
+        guard after.starts(with: before),
+            let appended = try? Record.empty.appending(parsing: after[before.count...], path: path)
+        else { return false }
+        return appended.events.contains { $0.event == .issued && $0.revision == revision && $0.document == id }
     }
 }

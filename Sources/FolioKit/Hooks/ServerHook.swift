@@ -61,12 +61,8 @@ public enum ServerHook {
                 } else if let new = update.new, update.ref.hasPrefix("refs/tags/folio/") {
                     let parts = update.ref.dropFirst("refs/tags/folio/".count).split(separator: "/")
                     let commit = try repository.commit(new.description)
-                    let trailers = commit.trailers
-                    let ok = parts.count == 2
-                        && trailers.contains { $0.key == "Folio-Document" && $0.value == parts[0] }
-                        && trailers.contains { $0.key == "Folio-Action" && $0.value == "issue" }
-                        && trailers.contains { $0.key == "Folio-Revision" && $0.value == parts[1] }
-                    if !ok { refuse("tag.invalid", "an issue tag must point at the commit that issued that revision", commit: new) }
+                    let ok = try parts.count == 2 && Verifier.issues(commit, id: String(parts[0]), revision: String(parts[1]), repository)
+                    if !ok { refuse("tag.invalid", "an issue tag must point at the commit that issued that revision (the one appending its 'issued' event)", commit: new) }
                 }
                 continue
             }
@@ -79,11 +75,22 @@ public enum ServerHook {
             }
             let newTree = try repository.commit(new).tree()
             let oldTree = try update.old.map { try repository.commit($0).tree() }
+            // The server's rules before the push: of this branch, else of the default branch.
+            var baseTree = oldTree
+            if baseTree == nil, let branch = defaultBranch, let tip = try repository.referenceTarget(branch) {
+                baseTree = try repository.commit(tip).tree()
+            }
+            let baseline = try baseTree.flatMap { tree in
+                try tree.entry(at: ProjectConfig.path) != nil
+                    ? try? Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: "server"))
+                    : nil
+            }
             let managed = try newTree.entry(at: ProjectConfig.path) != nil || oldTree?.entry(at: ProjectConfig.path) != nil
             guard managed else { continue }
             let commits = try repository.walk(from: [new], hiding: existing, reverse: true)
             let verifier = Verifier(repository: repository)
             verifier.enforceTemplates = true
+            verifier.baseline = baseline
             let signaturesRequired = (try? Project(repository: repository, source: TreeSource(repository: repository, tree: newTree, label: "push")))?.config.signatures == .required
             verifier.pusher = { commit in
                 if signaturesRequired, let signer = signedCommitter(repository, commit) { return signer }
