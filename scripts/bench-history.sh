@@ -23,12 +23,12 @@ mkdir -p "$BENCH_DIR" "$OUT_DIR"
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
 stamp="$(sha256sum "$SCRIPT_DIR/generate-history.py" | cut -c1-16)"
 
-history() { # history N: a generated history of N commits (non-bare)
-  local n="$1" dir="$BENCH_DIR/history-$1"
+history() { # history N [generator options]: a generated history of N commits (non-bare)
+  local n="$1" dir="$BENCH_DIR/history-$1"; shift
   if [[ ! -f "$dir.ok" || "$(cat "$dir.ok")" != "$stamp" ]]; then
     rm -rf "$dir"
     echo "bench: generating $n commits in $dir" >&2
-    python3 "$SCRIPT_DIR/generate-history.py" "$dir" "$n" >&2
+    python3 "$SCRIPT_DIR/generate-history.py" "$dir" "$n" "$@" >&2
     echo "$stamp" > "$dir.ok"
   fi
   echo "$dir"
@@ -36,7 +36,9 @@ history() { # history N: a generated history of N commits (non-bare)
 
 H10K="$(history 10000)"
 H11K="$(history 11000)"
-H100K="$(history 100000)"
+# Fewer, longer-lived documents: a folder of thousands of records rewritten by
+# every commit would make generating 100,000 commits take hours.
+H100K="$(history 100000 --documents 1000 --max-issues 40)"
 
 python3 - "$FOLIO" "$H10K" "$H11K" "$H100K" "$OUT_DIR/bench-history.md" <<'PY'
 import os, subprocess, sys, time
@@ -57,17 +59,19 @@ def rev(repo, r):
     return subprocess.check_output(["git", "rev-parse", r], cwd=repo).decode().strip()
 
 def prereceive(repo, old, new):
-    # The server has OLD; the push brings the commits up to NEW.
+    # The server has OLD (its branch is moved back there); the push brings the
+    # commits up to NEW, which the hook finds as those no ref reaches yet.
     env_repo = repo + "/.git"
-    subprocess.run(["git", "update-ref", "refs/heads/bench-server", old], cwd=repo, check=True)
-    subprocess.run(["git", "symbolic-ref", "HEAD", "refs/heads/bench-server"], cwd=repo, check=True)
-    stdin = ("%s %s refs/heads/bench-server\n" % (old, new)).encode()
+    tip = rev(repo, "main")
+    subprocess.run(["git", "update-ref", "refs/heads/main", old], cwd=repo, check=True)
+    stdin = ("%s %s refs/heads/main\n" % (old, new)).encode()
     cmd = "GIT_DIR=%s %s hook pre-receive" % (env_repo, folio)
     try:
+        count = subprocess.check_output(["git", "rev-list", "--count", "%s..%s" % (old, new)], cwd=repo).decode().strip()
+        print("bench: pre-receive of %s new commits in %s" % (count, repo), file=sys.stderr)
         return best(cmd, repo, stdin)
     finally:
-        subprocess.run(["git", "symbolic-ref", "HEAD", "refs/heads/main"], cwd=repo, check=True)
-        subprocess.run(["git", "update-ref", "-d", "refs/heads/bench-server"], cwd=repo, check=True)
+        subprocess.run(["git", "update-ref", "refs/heads/main", tip], cwd=repo, check=True)
 
 rows = []
 v = best([folio, "verify"], h10k)

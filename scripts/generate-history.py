@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate a long Folio history (for the `folio verify` benchmark) fast.
 
-    generate-history.py DIR COMMITS [--documents D] [--seed S]
+    generate-history.py DIR COMMITS [--documents D] [--max-issues K] [--seed S]
 
 Writes DIR as a new git repository through `git fast-import`: a first commit
 with folio.yml, the built-in templates and .folio/, then COMMITS - 1 commits,
@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -47,6 +48,7 @@ def main():
     ap.add_argument("commits", type=int)
     ap.add_argument("--documents", type=int, default=0, help="documents (default: commits / 12)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--max-issues", type=int, default=3, help="revisions a document is issued before it is left alone")
     args = ap.parse_args()
     rnd = random.Random(args.seed)
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -79,7 +81,7 @@ def main():
 
     config = (
         "project: { code: HIST, name: History benchmark }\n"
-        'numbering: "{project}-{code}-{seq:5}"\n'
+        'numbering: "{project}-{code}-{seq:4}"\n'
         "revisions: numeric\nsignatures: optional\npeople:\n"
         + "".join("  - { email: %s, name: %s, roles: [%s] }\n" % (e, n, ", ".join(r)) for e, n, r in PEOPLE)
     ).encode()
@@ -89,22 +91,40 @@ def main():
         if name.endswith(".md"):
             with open(os.path.join(root, "templates", name), "rb") as f:
                 files.append(("templates/" + name, f.read()))
+    # The twelve valid examples of the test suite, as seed documents: every
+    # generated document is a copy of its type's example, so all are valid
+    # against their templates and their document references resolve.
+    examples = os.path.join(root, "Tests", "FolioKitTests", "Fixtures", "examples")
+    bodies = {}
+    for name in sorted(os.listdir(examples)):
+        with open(os.path.join(examples, name)) as f:
+            text = f.read().replace("ALPHA-", "HIST-")
+        t = name[:-3]
+        bodies[t] = text
+        did = re.search(r"^id: (\S+)$", text, re.M).group(1)
+        blob = git_id(b"blob", text.encode())
+        event = {"event": "created", "document": did, "revision": "0.1", "fingerprint": fingerprint(did + ".md", blob),
+                 "actor": "alice@example.com", "name": NAMES["alice@example.com"], "at": "2026-01-01T00:00:00Z", "meaning": "authorship"}
+        files.append(("docs/%s/%s.md" % (t, did), text.encode()))
+        files.append((".folio/records/%s.jsonl" % did, (json.dumps(event, sort_keys=True, separators=(",", ":")) + "\n").encode()))
     commit("alice@example.com", "HIST: initialise Folio project\n\nFolio-Action: init\n", files)
 
     docs = []  # dicts: id, type, roles, path, body, record lines, state, issued, draft, authors
     seqs = {}
     made = 1
+    active = []  # documents still being worked on (kept incrementally: O(1) a step)
     while made < args.commits:
-        active = [d for d in docs if d["state"] != "done"]
         if len(docs) < ndocs and (not active or rnd.random() < 0.15):
             t, code, roles = TYPES[len(docs) % len(TYPES)]
-            seqs[code] = seqs.get(code, 0) + 1
-            did = "HIST-%s-%05d" % (code, seqs[code])
+            seqs[code] = seqs.get(code, 1) + 1
+            did = "HIST-%s-%04d" % (code, seqs[code])
             author = rnd.choice(["alice@example.com", "dave@example.com"])
-            d = {"id": did, "type": t, "roles": roles, "path": "docs/%s/%s.md" % (t, did),
-                 "body": "---\nid: %s\ntype: %s\ntitle: Document %s\n---\n# Document %s\n\nVersion 1.\n" % (did, t, did, did),
+            body = re.sub(r"^id: .*$", "id: " + did, bodies[t], count=1, flags=re.M)
+            body = re.sub(r"^title: .*$", "title: Document " + did, body, count=1, flags=re.M)
+            d = {"id": did, "type": t, "roles": roles, "path": "docs/%s/%s.md" % (t, did), "body": body,
                  "lines": [], "state": "draft", "issued": 0, "draft": 0, "authors": set(), "approvals": []}
             docs.append(d)
+            active.append(d)
             step(d, "create", author, commit, stamp)
         else:
             d = rnd.choice(active)
@@ -125,8 +145,11 @@ def main():
                     else:
                         step(d, "approve", who[0], commit, stamp, role=role)
             elif d["state"] == "issued":
-                if d["issued"] >= 3:
+                if d["issued"] >= args.max_issues:
                     d["state"] = "done"
+                    i = active.index(d)
+                    active[i] = active[-1]
+                    active.pop()
                     continue
                 step(d, "checkin", rnd.choice(["alice@example.com", "dave@example.com"]), commit, stamp)
         made += 1
@@ -142,7 +165,7 @@ def step(d, action, who, commit, stamp, role=None):
     event = {"document": d["id"], "actor": who, "name": NAMES[who], "at": stamp()}
     if action in ("create", "checkin"):
         if action == "checkin":
-            d["body"] += "Change %d by %s.\n" % (len(d["lines"]), who)
+            d["body"] += "\nChange %d by %s.\n" % (len(d["lines"]), who)
             if d["state"] == "issued":
                 d["authors"] = set()
                 d["draft"] = 0
