@@ -78,8 +78,10 @@ public struct SplitDocument: Sendable {
         var start = firstEnd + 1
         var close: (start: Int, end: Int, line: Int)?
         var lineNumber = 2
+        var nextEnd = 1  // index into lineEnds of the end of the line at `start`
         while start <= bytes.count {
-            let end = lineEnds.first(where: { $0 >= start }) ?? bytes.count
+            let end = nextEnd < lineEnds.count ? lineEnds[nextEnd] : bytes.count
+            nextEnd += 1
             if isMarker(bytes[start..<end], "---") || isMarker(bytes[start..<end], "...") {
                 close = (start, end, lineNumber)
                 break

@@ -102,10 +102,18 @@ public struct MarkdownOutline: Sendable {
 
     private static let registerExtensions: Void = cmark_gfm_core_extensions_ensure_registered()
 
-    /// The text of a node's inline content, without Markdown markup.
+    /// The text of a node's inline content, without Markdown markup. Walks
+    /// with its own stack: inline content can nest tens of thousands deep
+    /// (`*****…`), which would overflow the call stack.
     static func plainText(_ node: OpaquePointer) -> String {
         var out = ""
-        func visit(_ n: OpaquePointer) {
+        var stack: [OpaquePointer] = []
+        var child = cmark_node_last_child(node)
+        while let c = child {
+            stack.append(c)
+            child = cmark_node_previous(c)
+        }
+        while let n = stack.popLast() {
             let kind = String(cString: cmark_node_get_type_string(n))
             switch kind {
             case "text", "code", "html_inline":
@@ -113,14 +121,13 @@ public struct MarkdownOutline: Sendable {
             case "softbreak", "linebreak":
                 out += " "
             default:
-                var child = cmark_node_first_child(n)
-                while let c = child {
-                    visit(c)
-                    child = cmark_node_next(c)
+                var c = cmark_node_last_child(n)
+                while let x = c {
+                    stack.append(x)
+                    c = cmark_node_previous(x)
                 }
             }
         }
-        visit(node)
         return out.trimmingCharacters(in: .whitespaces)
     }
 }
