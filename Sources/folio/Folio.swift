@@ -98,6 +98,6 @@ enum Failure {
     }
 
     static func printError(_ message: String) {
-        FileHandle.standardError.write(Data("folio: error: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("folio: error: \(Diagnostic.escaped(message))\n".utf8))
     }
 }

@@ -22,7 +22,10 @@ public enum CheckIn {
             if template.adopt == nil {
                 let folder = template.attachmentFolder(id: location.id)
                 for file in try work.files(below: folder) {
-                    attachments[String(file.dropFirst(folder.count + 1))] = try repository.writeBlob(fromFile: root + file)
+                    let name = String(file.dropFirst(folder.count + 1))
+                    if name.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }  // not attachments
+                    try work.requirePlainFile(file)
+                    attachments[name] = try repository.writeBlob(fromFile: root + file)
                 }
             }
             return DocumentContent(document: bytes, attachments: attachments)

@@ -151,15 +151,26 @@ public enum NewDocument {
 
 /// Files given on the command line to attach.
 enum AttachmentFile {
+    /// Why a file name cannot be an attachment's name on every platform, or nil.
+    static func problem(_ name: String) -> String? {
+        if name.isEmpty || name.utf8.count > 200 { return "an attachment name must be 1 to 200 bytes" }
+        if name.hasPrefix(".") { return "an attachment name may not start with '.'" }
+        if name.hasSuffix(".") || name.hasSuffix(" ") { return "an attachment name may not end with '.' or a space (Windows drops them)" }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || "\\/:*?\"<>|".unicodeScalars.contains($0) }) {
+            return "an attachment name may not contain control characters or any of \\ / : * ? \" < > |"
+        }
+        let stem = name.split(separator: ".").first.map { String($0).uppercased() } ?? ""
+        if DocumentID.windowsReserved.contains(stem) { return "'\(name)' is a reserved file name on Windows" }
+        return nil
+    }
+
     /// Stores a file as a blob; returns its attachment name and id.
     static func store(_ file: String, repository: Repository) throws -> (String, ObjectID) {
         var st = stat()
         guard lstat(file, &st) == 0 else { throw FolioError.usage("\(file): no such file") }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw FolioError.usage("\(file): not a regular file") }
         let name = (file as NSString).lastPathComponent
-        if name.hasPrefix(".") || name.contains("\\") || name.utf8.count > 200 {
-            throw FolioError.usage("\(file): attachment names may not start with '.' or be longer than 200 bytes")
-        }
+        if let problem = problem(name) { throw FolioError.usage("\(file): \(problem)") }
         return (name, try repository.writeBlob(fromFile: file))
     }
 }

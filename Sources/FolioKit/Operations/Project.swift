@@ -201,7 +201,9 @@ public final class Project {
     public func attachments(of location: DocumentLocation) throws -> [String] {
         guard let t = template(location.type), t.adopt == nil else { return [] }
         let folder = t.attachmentFolder(id: location.id)
+        // Dot-files (editor backups, interrupted writes) are not attachments.
         return try source.files(below: folder).map { String($0.dropFirst(folder.count + 1)) }
+            .filter { !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
     }
 
     // MARK: Reading and checking
@@ -233,7 +235,18 @@ public final class Project {
         let result = DocumentReader.read(path: location.path, bytes: bytes, template: t, expectedID: location.id)
         guard let document = result.document else { return result.diagnostics }
         let validator = Validator(template: t, context: valueContext, complete: complete)
-        return result.diagnostics + validator.validate(document, attachments: try attachments(of: location))
+        let names = try attachments(of: location)
+        var linked: [Diagnostic] = []
+        if let work = source as? WorkTreeSource, t.adopt == nil {
+            for name in names {
+                do {
+                    try work.requirePlainFile(t.attachmentFolder(id: location.id) + "/" + name)
+                } catch {
+                    linked.append(Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: "attachment '\(name)': \(error)", rule: "attachments.file"))
+                }
+            }
+        }
+        return result.diagnostics + linked + validator.validate(document, attachments: names)
     }
 
     /// The document's lifecycle record.

@@ -53,6 +53,10 @@ public struct Transaction {
             throw FolioError.refused("HEAD is detached: check out a branch before changing documents")
         }
         let signer = try commitSigner ?? (useGitConfigSigning ? CommitSigning.signer(repository) : nil)
+        // One folio writer at a time on this clone; locks of a killed one are recovered.
+        let intent = try WriteIntent(repository: repository)
+        defer { intent.clear() }
+        intent.declare([repository.gitDir + branch + ".lock", repository.gitDir + "index.lock"])
         var attempt = 0
         while true {
             attempt += 1
@@ -65,6 +69,11 @@ public struct Transaction {
                 case .blob(let id): changes.append(.set(path, id))
                 case .remove: changes.append(.remove(path))
                 }
+            }
+            if let root = repository.workdir {
+                // Never write through a link in the work tree (it could lead out of it).
+                let work = WorkTreeSource(root: root)
+                for (path, _) in write.changes { try work.requireNoLinks(path) }
             }
             let tree = try repository.updatedTree(base: tip?.treeID, changes: changes)
             let parents = tip.map { [$0.id] } ?? []
@@ -83,7 +92,10 @@ public struct Transaction {
                 // Another writer moved the branch: plan again on its tip.
                 usleep(UInt32.random(in: 1_000...20_000))
                 continue
-            } catch let e as GitError where e.isModified || e.isExists || e.isLocked {
+            } catch let e as GitError where e.isLocked {
+                throw FolioError.refused(
+                    "\(branch) is locked (\(repository.gitDir)\(branch).lock): another git or folio is writing; if none is, a killed one left the lock: remove that file")
+            } catch let e as GitError where e.isModified || e.isExists {
                 throw FolioError.refused("another writer kept changing \(branch) (\(attempt) attempts); try again")
             }
             try syncWorkTree(write)
@@ -112,6 +124,7 @@ public struct Transaction {
             }
         }
         // The index may be locked by a concurrent git or folio for a moment.
+        // The commit is made by now: a lock that stays is reported, not fatal.
         var attempt = 0
         while true {
             attempt += 1
@@ -122,6 +135,11 @@ public struct Transaction {
                 return
             } catch let e as GitError where e.isLocked && attempt < 50 {
                 usleep(20_000)
+            } catch let e as GitError where e.isLocked {
+                let paths = write.changes.map(\.path).joined(separator: " ")
+                FileHandle.standardError.write(Data(
+                    "folio: warning: committed, but the index is locked (\(repository.gitDir)index.lock), so it still shows the old content; when no git is running, remove the lock and run: git reset -q -- \(paths)\n".utf8))
+                return
             }
         }
     }

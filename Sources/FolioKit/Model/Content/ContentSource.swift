@@ -101,10 +101,12 @@ public final class IndexSource: ContentSource {
         self.index = index
     }
 
-    public func exists(_ path: String) throws -> Bool { index.entry(at: path)?.kind.isFile ?? false }
+    public func exists(_ path: String) throws -> Bool { index.entry(at: path) != nil }
 
     public func read(_ path: String, limit: Int) throws -> [UInt8]? {
-        guard let e = index.entry(at: path), e.kind.isFile else { return nil }
+        guard let e = index.entry(at: path) else { return nil }
+        if e.kind == .symlink { throw FolioError.unreadable("\(path): is a symbolic link; Folio does not follow links") }
+        guard e.kind.isFile else { return nil }
         return try repository.blobData(e.id, limit: limit)
     }
 
@@ -135,13 +137,41 @@ public final class WorkTreeSource: ContentSource {
         self.root = root.hasSuffix("/") ? root : root + "/"
     }
 
+    /// The first component of `path` (from the root) that is a symbolic
+    /// link, if any.
+    func linkedComponent(_ path: String) -> String? {
+        var current = root
+        for part in path.split(separator: "/") {
+            current += (current.hasSuffix("/") ? "" : "/") + part
+            var st = stat()
+            guard lstat(current, &st) == 0 else { return nil }
+            if (st.st_mode & S_IFMT) == S_IFLNK { return String(current.dropFirst(root.count)) }
+        }
+        return nil
+    }
+
+    /// Refuses a path that is, or lies under, a symbolic link: a link in the
+    /// tree could point anywhere on the machine.
+    public func requireNoLinks(_ path: String) throws {
+        if let link = linkedComponent(path) {
+            throw FolioError.unreadable("\(link): is a symbolic link; Folio does not follow links")
+        }
+    }
+
+    /// Refuses anything but a regular file reached without symbolic links.
+    public func requirePlainFile(_ path: String) throws {
+        try requireNoLinks(path)
+        var st = stat()
+        guard lstat(root + path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            throw FolioError.unreadable("\(path): not a regular file")
+        }
+    }
+
     public func read(_ path: String, limit: Int) throws -> [UInt8]? {
         let full = root + path
+        try requireNoLinks(path)
         var st = stat()
         guard lstat(full, &st) == 0 else { return nil }
-        if (st.st_mode & S_IFMT) == S_IFLNK {
-            throw FolioError.unreadable("\(path): is a symbolic link; Folio does not follow links")
-        }
         guard (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         if Int(st.st_size) > limit { throw FolioError.tooLarge(size: Int(st.st_size), limit: limit) }
         guard let data = FileManager.default.contents(atPath: full) else {
@@ -152,11 +182,14 @@ public final class WorkTreeSource: ContentSource {
     }
 
     public func exists(_ path: String) throws -> Bool {
+        // A link is reported as present, so that reading it gives the error.
+        if linkedComponent(path) != nil { return true }
         var st = stat()
         return lstat(root + path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }
 
     public func list(_ folder: String) throws -> [SourceEntry] {
+        if !folder.isEmpty { try requireNoLinks(folder) }
         let full = folder.isEmpty ? root : root + folder
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: full) else { return [] }
         var result: [SourceEntry] = []
@@ -165,7 +198,8 @@ public final class WorkTreeSource: ContentSource {
             guard lstat(full + "/" + name, &st) == 0 else { continue }
             switch st.st_mode & S_IFMT {
             case S_IFDIR: result.append(SourceEntry(name: name, isFolder: true))
-            case S_IFREG: result.append(SourceEntry(name: name, isFolder: false))
+            // Links are listed as files: reading one is refused with a clear error.
+            case S_IFREG, S_IFLNK: result.append(SourceEntry(name: name, isFolder: false))
             default: continue
             }
         }

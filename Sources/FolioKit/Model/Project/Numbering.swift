@@ -104,7 +104,9 @@ public enum DocumentID {
         if !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
             return "ID '\(id)' may only contain letters A-Z, digits, '.', '_' and '-'"
         }
-        if id.contains("..") || id.hasPrefix(".") || id.hasPrefix("-") { return "ID '\(id)' may not start with '.' or '-' or contain '..'" }
+        if id.contains("..") || id.hasPrefix(".") || id.hasPrefix("-") || id.hasSuffix(".") {
+            return "ID '\(id)' may not start with '.' or '-', end with '.', or contain '..'"
+        }
         let stem = id.split(separator: ".").first.map { String($0).uppercased() } ?? ""
         if windowsReserved.contains(stem) { return "ID '\(id)' is a reserved file name on Windows" }
         return nil

@@ -10,16 +10,41 @@ public struct Diagnostic: Sendable, Equatable, Codable {
     public let rule: String
 
     public init(path: String, line: Int, column: Int, severity: Severity, message: String, rule: String) {
-        self.path = path
+        // Messages quote document values: never let one span lines.
+        self.path = Diagnostic.escaped(path)
         self.line = line
         self.column = column
         self.severity = severity
-        self.message = message
+        self.message = Diagnostic.escaped(message)
         self.rule = rule
     }
 
+    /// One line, always: control characters in the path or message (which
+    /// quote document values) are escaped, so a value cannot forge a line.
     public var formatted: String {
-        "\(path):\(line):\(column): \(severity.rawValue): \(message) [\(rule)]"
+        "\(Diagnostic.escaped(path)):\(line):\(column): \(severity.rawValue): \(Diagnostic.escaped(message)) [\(rule)]"
+    }
+
+    /// The text with control characters escaped (`\n`, `\u{1b}`): one line, no terminal codes.
+    public static func escaped(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) else {
+            return text
+        }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
     }
 }
 
