@@ -259,10 +259,13 @@ public final class Project {
     /// The document's lifecycle status: from its record, and `approved` once
     /// the type's roles have valid approvals of the current content.
     public func status(_ location: DocumentLocation) throws -> DocumentStatus {
-        var status = DocumentStatus.derive(try record(location.id), scheme: config.revisions)
-        if status.state == .inReview, !status.approvals.isEmpty, let t = template(location.type),
-            let fingerprint = try Register.currentFingerprint(self, location)
-        {
+        try status(location, record: record(location.id), fingerprint: Register.currentFingerprint(self, location))
+    }
+
+    /// The same, from a record and a current fingerprint the caller already has.
+    func status(_ location: DocumentLocation, record: Record, fingerprint: String?) throws -> DocumentStatus {
+        var status = DocumentStatus.derive(record, scheme: config.revisions)
+        if status.state == .inReview, !status.approvals.isEmpty, let t = template(location.type), let fingerprint {
             let check = ApprovalCheck(
                 required: t.approvals, approvals: status.approvals, authors: status.authors, fingerprint: fingerprint,
                 document: location.id, config: config)

@@ -69,8 +69,8 @@ public enum Register {
     public static func entry(_ project: Project, _ location: DocumentLocation) throws -> RegisterEntry {
         let read = try project.read(location)
         let record = try project.record(location.id)
-        let status = try project.status(location)
         let current = try currentFingerprint(project, location)
+        let status = try project.status(location, record: record, fingerprint: current)
         return RegisterEntry(
             id: location.id, type: location.type, title: read.document?.title ?? "", path: location.path,
             state: status.state.rawValue, revision: status.revision, owner: read.document?.field("owner"),
