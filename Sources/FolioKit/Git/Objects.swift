@@ -173,3 +173,17 @@ public struct Identity: Sendable, Equatable {
         return try body(sig!)
     }
 }
+
+extension Repository {
+    /// Every file below a tree, by path relative to it (`a/b.pdf` → blob id).
+    public func files(inTree id: ObjectID) throws -> [String: ObjectID] {
+        var files: [String: ObjectID] = [:]
+        func visit(_ treeID: ObjectID, _ prefix: String) throws {
+            for e in try tree(treeID).entries {
+                if e.kind == .tree { try visit(e.id, prefix + e.name + "/") } else if e.kind.isFile { files[prefix + e.name] = e.id }
+            }
+        }
+        try visit(id, "")
+        return files
+    }
+}

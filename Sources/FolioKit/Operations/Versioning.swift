@@ -76,13 +76,7 @@ struct VersionWriter {
         if template.adopt == nil {
             let folder = template.attachmentFolder(id: location.id)
             if let entry = try tree.entry(folder), entry.kind == .tree {
-                func visit(_ treeID: ObjectID, prefix: String) throws {
-                    for e in try project.repository.tree(treeID).entries {
-                        if e.kind == .tree { try visit(e.id, prefix: prefix + e.name + "/") }
-                        else if e.kind.isFile { attachments[prefix + e.name] = e.id }
-                    }
-                }
-                try visit(entry.id, prefix: "")
+                attachments = try project.repository.files(inTree: entry.id)
             }
         }
         return DocumentContent(document: try project.repository.blobData(doc.id, limit: Limits.documentBytes), attachments: attachments)

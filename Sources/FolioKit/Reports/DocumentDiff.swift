@@ -165,12 +165,7 @@ public struct DocumentDiff: Codable, Sendable {
         if let folder = project.template(location.type)?.attachmentFolder(id: location.id),
             let entry = try tree.entry(at: folder), entry.kind == .tree
         {
-            func visit(_ id: ObjectID, _ prefix: String) throws {
-                for e in try repo.tree(id).entries {
-                    if e.kind == .tree { try visit(e.id, prefix + e.name + "/") } else { attachments[prefix + e.name] = e.id.description }
-                }
-            }
-            try visit(entry.id, "")
+            attachments = try repo.files(inTree: entry.id).mapValues(\.description)
         }
         return Version(label: label, bytes: try repo.blobData(doc.id, limit: Limits.documentBytes), attachments: attachments)
     }
