@@ -121,7 +121,9 @@ public final class Verifier {
             return
         }
         let changes = try repository.changedFiles(from: parentTree, to: tree.id, reuse: &trees)
-        if enforceTemplates { try checkServerRules(commit, changes: changes, parentTree: parentTree, rules: rules) }
+        // The cached rules, reading documents and records in this commit's tree.
+        let here = Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: commit.id.short), reusing: rules)
+        if enforceTemplates { try checkServerRules(commit, changes: changes, parentTree: parentTree, here: here) }
         var recordChanges: [FileChange] = []
         var touchedDocuments = Set<String>()
         for change in changes {
@@ -131,8 +133,6 @@ public final class Verifier {
                 touchedDocuments.insert(location.id)
             }
         }
-        // The cached rules, reading documents and records in this commit's tree.
-        let here = Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: commit.id.short), reusing: rules)
         for change in recordChanges {
             let id = String(splitPath(change.path).name.dropLast(6))
             try checkRecord(change, id: id, commit: commit, project: here, tree: tree)
@@ -153,13 +153,11 @@ public final class Verifier {
 
     /// The rules only a server can enforce: templates on every document a
     /// commit changes, and who may change the project's configuration.
-    private func checkServerRules(_ commit: Commit, changes: [FileChange], parentTree: ObjectID?, rules: Project) throws {
-        let tree = try commit.tree()
-        let here = Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: commit.id.short), reusing: rules)
+    private func checkServerRules(_ commit: Commit, changes: [FileChange], parentTree: ObjectID?, here: Project) throws {
         var checked = Set<String>()
         for change in changes {
             if change.path.hasPrefix("templates/") {
-                for d in rules.templateDiagnostics where d.path == change.path {
+                for d in here.templateDiagnostics where d.path == change.path {
                     add("template.invalid", d.formatted, commit.id, change.path)
                 }
                 continue

@@ -65,9 +65,7 @@ public enum CheckIn {
             guard let template = project.template(location.type) else {
                 throw FolioError.refused("type '\(location.type)' has no valid template")
             }
-            if let problem = project.templateDiagnostics.first(where: { $0.path == template.path }) {
-                throw FolioError.refused("the template of '\(template.type)' is invalid:\n\(problem.formatted)")
-            }
+            try project.requireUsable(template)
             let committed = try VersionWriter.committedContent(project, location, template)
             let new = try content(project, location, template, committed)
             let record = try project.record(location.id)

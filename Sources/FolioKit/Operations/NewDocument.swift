@@ -36,9 +36,7 @@ public enum NewDocument {
                 }
                 throw FolioError.usage("no template for type '\(type)'; types: \(project.templates.map(\.type).joined(separator: ", "))")
             }
-            if let problem = project.templateDiagnostics.first(where: { $0.path == template.path }) {
-                throw FolioError.refused("the template of '\(type)' is invalid:\n\(problem.formatted)")
-            }
+            try project.requireUsable(template)
             if template.adopt != nil {
                 throw FolioError.usage("type '\(type)' adopts existing files (\(template.adopt!.glob)): create the file, then 'folio checkin' it")
             }

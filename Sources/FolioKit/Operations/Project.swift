@@ -92,6 +92,14 @@ public final class Project {
 
     public func template(_ type: String) -> Template? { templates.first { $0.type == type } }
 
+    /// Refuses to write documents of a type whose template has problems
+    /// (e.g. a code another type uses): they would not be checked as meant.
+    func requireUsable(_ template: Template) throws {
+        if let problem = templateDiagnostics.first(where: { $0.path == template.path }) {
+            throw FolioError.refused("the template of '\(template.type)' is invalid:\n\(problem.formatted)")
+        }
+    }
+
     /// The content of `.folio/allowed_signers` in this snapshot.
     public func allowedSigners() -> String {
         let bytes = (try? source.read(".folio/allowed_signers", limit: Limits.configBytes)) ?? nil
