@@ -64,24 +64,8 @@ public enum Renumber {
             content, previous: nil, event: .created, action: "create",
             subject: "\(newID): renumber \(location.id) (its ID was taken on \(upstream))",
             comment: "Renumbered from \(location.id), which was already used on \(upstream).")
-        var changes: [PathChange] = []
-        for (path, c) in plan.changes {
-            switch c {
-            case .bytes(let data): changes.append(.set(path, try repository.writeBlob(data)))
-            case .blob(let id): changes.append(.set(path, id))
-            case .remove: changes.append(.remove(path))
-            }
-        }
-        let tree = try repository.updatedTree(base: base.treeID, changes: changes)
-        let message = plan.message
-        let signer = try CommitSigning.signer(repository)
-        let commit: ObjectID
-        if let signer {
-            let text = try repository.commitContent(tree: tree, parents: [base.id], author: actor.author, committer: actor.committer, message: message)
-            commit = try repository.createSignedCommit(content: text, signature: try signer(text))
-        } else {
-            commit = try repository.createCommit(tree: tree, parents: [base.id], author: actor.author, committer: actor.committer, message: message)
-        }
+        let commit = try Transaction(repository: repository, actor: actor)
+            .writeCommit(plan, onto: base, signer: try CommitSigning.signer(repository))
         // Work tree first (refused, changing nothing, if local edits would be lost), then the branch.
         try repository.checkoutSafely(commit)
         do {

@@ -62,30 +62,12 @@ public struct Transaction {
             attempt += 1
             let tip = try repository.headCommit()
             let write = try plan(tip)
-            var changes: [PathChange] = []
-            for (path, content) in write.changes {
-                switch content {
-                case .bytes(let data): changes.append(.set(path, try repository.writeBlob(data)))
-                case .blob(let id): changes.append(.set(path, id))
-                case .remove: changes.append(.remove(path))
-                }
-            }
             if let root = repository.workdir {
                 // Never write through a link in the work tree (it could lead out of it).
                 let work = WorkTreeSource(root: root)
                 for (path, _) in write.changes { try work.requireNoLinks(path) }
             }
-            let tree = try repository.updatedTree(base: tip?.treeID, changes: changes)
-            let parents = tip.map { [$0.id] } ?? []
-            let id: ObjectID
-            if let signer {
-                let content = try repository.commitContent(
-                    tree: tree, parents: parents, author: actor.author, committer: actor.committer, message: write.message)
-                id = try repository.createSignedCommit(content: content, signature: try signer(content))
-            } else {
-                id = try repository.createCommit(
-                    tree: tree, parents: parents, author: actor.author, committer: actor.committer, message: write.message)
-            }
+            let id = try writeCommit(write, onto: tip, signer: signer)
             do {
                 try repository.updateReference(branch, to: id, expecting: tip?.id, logMessage: "folio: \(write.subject)")
             } catch let e as GitError where (e.isModified || e.isExists || e.isLocked) && attempt < maxAttempts {
@@ -101,6 +83,28 @@ public struct Transaction {
             try syncWorkTree(write)
             return (id, write)
         }
+    }
+
+    /// Writes the plan's blobs, its tree (the base's tree with the plan's
+    /// changes) and its commit on top of `base`; moves no reference.
+    func writeCommit(_ write: WritePlan, onto base: Commit?, signer: ((String) throws -> String)?) throws -> ObjectID {
+        var changes: [PathChange] = []
+        for (path, content) in write.changes {
+            switch content {
+            case .bytes(let data): changes.append(.set(path, try repository.writeBlob(data)))
+            case .blob(let id): changes.append(.set(path, id))
+            case .remove: changes.append(.remove(path))
+            }
+        }
+        let tree = try repository.updatedTree(base: base?.treeID, changes: changes)
+        let parents = base.map { [$0.id] } ?? []
+        guard let signer else {
+            return try repository.createCommit(
+                tree: tree, parents: parents, author: actor.author, committer: actor.committer, message: write.message)
+        }
+        let content = try repository.commitContent(
+            tree: tree, parents: parents, author: actor.author, committer: actor.committer, message: write.message)
+        return try repository.createSignedCommit(content: content, signature: try signer(content))
     }
 
     /// Writes the committed content of the changed paths into the work tree
