@@ -16,3 +16,11 @@ static inline int folio_git_cache_trees(size_t limit, ssize_t total) {
 static inline int folio_git_strict_hash_verification(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
 }
+
+/* A history walk touches every commit and tree of the pack; libgit2 maps packs
+   in 1 GiB windows up to 8 GiB by default, so its resident memory would grow
+   with the history. Smaller windows under a cap keep it bounded. */
+static inline int folio_git_limit_pack_windows(size_t window, size_t mapped) {
+    int rc = git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window);
+    return rc ? rc : git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, mapped);
+}

@@ -16,7 +16,7 @@ struct Folio: ParsableCommand {
             InitCommand.self, TemplatesCommand.self, NewCommand.self, CheckCommand.self, CheckinCommand.self,
             AttachCommand.self, SubmitCommand.self, ApproveCommand.self, RejectCommand.self, IssueCommand.self,
             SupersedeCommand.self, WithdrawCommand.self, LsCommand.self, StatusCommand.self, ShowCommand.self,
-            LogCommand.self, DiffCommand.self, VerifyCommand.self, RenumberCommand.self, HooksCommand.self,
+            LogCommand.self, DiffCommand.self, ReportCommand.self, VerifyCommand.self, RenumberCommand.self, HooksCommand.self,
             HookCommand.self,
         ])
 }

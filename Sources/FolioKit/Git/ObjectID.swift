@@ -12,6 +12,14 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
         self.raw = oid
     }
 
+    /// From 40 hex digits in a byte buffer (a cache file), without a String.
+    init?(hexBytes: UnsafeRawBufferPointer) {
+        guard hexBytes.count == 40, let base = hexBytes.baseAddress else { return nil }
+        var oid = git_oid()
+        guard git_oid_fromstrn(&oid, base.assumingMemoryBound(to: CChar.self), 40) == 0 else { return nil }
+        self.raw = oid
+    }
+
     public static func == (lhs: ObjectID, rhs: ObjectID) -> Bool {
         withUnsafeBytes(of: lhs.raw.id) { a in
             withUnsafeBytes(of: rhs.raw.id) { b in a.elementsEqual(b) }

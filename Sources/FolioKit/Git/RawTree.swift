@@ -85,8 +85,8 @@ final class RawTree {
 extension Repository {
     /// Files that differ between two trees, reading tree objects in place and
     /// descending only into subtrees whose ids differ (as `git diff-tree -r`).
-    /// `reuse` keeps the trees of the previous call's new side, which is the
-    /// old side of the next commit in a history walk.
+    /// `reuse` keeps the trees of the previous call, which one side of the
+    /// next commit in a history walk shares.
     public func changedFiles(from old: ObjectID?, to new: ObjectID?, reuse: inout TreeReuse) throws -> [FileChange] {
         var result: [FileChange] = []
         reuse.next = [:]
@@ -99,7 +99,10 @@ extension Repository {
         if old == new { return }
         let a = try old.map { try reuse.previous[$0] ?? reuse.next[$0] ?? RawTree(self, $0) }
         let b = try new.map { try reuse.next[$0] ?? reuse.previous[$0] ?? RawTree(self, $0) }
+        // Keep both sides: a walk oldest-first meets this commit's new trees
+        // again as the next one's old side, a walk newest-first its old ones.
         if let b, let new { reuse.next[new] = b }
+        if let a, let old { reuse.next[old] = a }
         func emit(_ t: RawTree, _ e: RawTree.Entry, old isOld: Bool) throws {
             let path = prefix + t.name(e)
             let id = t.id(e)
@@ -178,5 +181,15 @@ public struct PathLookup {
             current = found
         }
         return current
+    }
+}
+
+extension Repository {
+    /// For walks over a whole history: libgit2 maps packs in windows of up
+    /// to 1 GiB and keeps up to 8 GiB mapped, so a walk's resident memory
+    /// would grow with the pack. Windows of 32 MiB under a 128 MiB cap keep
+    /// it flat (a window is mapped again when needed).
+    public func boundMemoryForHistory() {
+        _ = folio_git_limit_pack_windows(32 << 20, 128 << 20)
     }
 }

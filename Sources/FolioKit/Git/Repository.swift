@@ -167,6 +167,19 @@ public final class Repository {
         return Int(git_blob_rawsize(blob))
     }
 
+    /// An object's size from its header, without inflating it (a packed
+    /// delta says the size of its result up front).
+    public func objectSize(_ id: ObjectID) throws -> Int {
+        var odb: OpaquePointer?
+        try gitCheck(git_repository_odb(&odb, pointer), "open the object database")
+        defer { git_odb_free(odb) }
+        var size = 0
+        var type = GIT_OBJECT_ANY
+        var oid = id.raw
+        try gitCheck(git_odb_read_header(&size, &type, odb, &oid), "read object \(id.short)")
+        return size
+    }
+
     public func writeBlob(_ data: [UInt8]) throws -> ObjectID {
         var oid = git_oid()
         _ = try data.withUnsafeBytes { buf in

@@ -1,0 +1,345 @@
+import Foundation
+
+/// The history index: a cache, under the git directory, of what each commit
+/// did to the documents (`HistoryCommit`), in the order of a history walk
+/// from one tip. Entries depend only on their commit, so an entry is never
+/// wrong for its commit; the file as a whole is trusted only when its
+/// header, its end line and its checksum all hold, and is otherwise ignored
+/// and rebuilt. It is replaced by rename, so a reader never sees half a file
+/// and two reports at once each leave a whole one.
+///
+///     folio-history-index 1
+///     C <commit> <parents> <time> <offset> <author> <email> <committer> <email> <action> <revision> <subject>
+///     F <part> <status> <document> <path> <old blob> <new blob>
+///     E <kind> <document> <revision> <actor> <name> <at> <role> <meaning> <comment> <by> <fingerprint> <signed><verified>
+///     P <document> <message>
+///     …
+///     end <tip> <commits> <FNV-1a 64 of everything above>
+///
+/// Fields are separated by tabs; `\`, tab and newline in a field are written
+/// `\\`, `\t` and `\n`.
+enum HistoryIndex {
+    static let header = Array("folio-history-index 1\n".utf8)
+
+    static func path(_ repository: Repository) -> String {
+        repository.commonDir + "folio/history-index"
+    }
+}
+
+/// FNV-1a, 64 bits: a checksum against truncation and stray edits (the cache
+/// is not a security boundary; the repository's owner can rewrite it anyway).
+struct Checksum {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        var h = value
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        value = h
+    }
+
+    var hex: String {
+        let s = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}
+
+// MARK: Writing
+
+/// Writes a new index to a temporary file beside the old one, then renames
+/// it into place.
+final class HistoryIndexWriter {
+    private let finalPath: String
+    private let temporaryPath: String
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var checksum = Checksum()
+    private(set) var count = 0
+
+    init?(_ repository: Repository) {
+        finalPath = HistoryIndex.path(repository)
+        let folder = (finalPath as NSString).deletingLastPathComponent
+        temporaryPath = finalPath + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // A read-only repository (a server mirror) still gets its report.
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
+            FileManager.default.createFile(atPath: temporaryPath, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporaryPath)
+        else { return nil }
+        self.handle = handle
+        HistoryIndexWriter.removeStale(folder)
+        buffer.reserveCapacity(1 << 20)
+        buffer += HistoryIndex.header
+    }
+
+    deinit {
+        try? handle.close()
+        unlink(temporaryPath)
+    }
+
+    /// Temporary files of writers that were killed (older than an hour).
+    private static func removeStale(_ folder: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix("history-index.tmp-") {
+            let path = folder + "/" + name
+            if let date = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                date.timeIntervalSinceNow < -3600
+            {
+                unlink(path)
+            }
+        }
+    }
+
+    func add(_ commit: HistoryCommit) {
+        HistoryIndexCoding.encode(commit, into: &buffer)
+        count += 1
+        if buffer.count > 1 << 20 { flush() }
+    }
+
+    /// Entries copied as they are from an index already checked.
+    func addRaw(_ bytes: UnsafeRawBufferPointer, commits: Int) {
+        flush()
+        checksum.add(bytes)
+        write(bytes)
+        count += commits
+    }
+
+    private var failed = false
+
+    private func write(_ bytes: UnsafeRawBufferPointer) {
+        guard !failed else { return }
+        do { try handle.write(contentsOf: bytes) } catch { failed = true }
+    }
+
+    private func flush() {
+        buffer.withUnsafeBytes { bytes in
+            checksum.add(bytes)
+            write(bytes)
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Completes the file and puts it in place; a failure leaves the old one.
+    func commit(tip: ObjectID) {
+        flush()
+        let end = Array("end\t\(tip)\t\(count)\t\(checksum.hex)\n".utf8)
+        end.withUnsafeBytes { write($0) }
+        guard !failed, (try? handle.close()) != nil else { return }
+        rename(temporaryPath, finalPath)
+    }
+}
+
+// MARK: Reading
+
+/// An index file whose header, end line and checksum hold.
+final class HistoryIndexFile {
+    let tip: ObjectID
+    let count: Int
+    private let data: Data
+    /// Where the entries are: after the header, before the end line.
+    let body: Range<Int>
+
+    init?(_ repository: Repository) {
+        guard let data = try? Data(contentsOf: URL(fileURLWithPath: HistoryIndex.path(repository)), options: .alwaysMapped) else {
+            return nil
+        }
+        self.data = data
+        let header = HistoryIndex.header
+        guard data.count > header.count + 1, data.starts(with: header), data.last == 0x0A else { return nil }
+        // The end line: the last line of the file.
+        var start = data.count - 1
+        while start > 0 && data[data.startIndex + start - 1] != 0x0A { start -= 1 }
+        let fields = data[(data.startIndex + start)..<(data.endIndex - 1)].split(separator: 0x09)
+        guard fields.count == 4, Array(fields[0]) == Array("end".utf8),
+            let tip = ObjectID(hex: String(decoding: fields[1], as: UTF8.self)),
+            let count = Int(String(decoding: fields[2], as: UTF8.self))
+        else { return nil }
+        var checksum = Checksum()
+        data.withUnsafeBytes { checksum.add(UnsafeRawBufferPointer(rebasing: $0[0..<start])) }
+        guard checksum.hex == String(decoding: fields[3], as: UTF8.self) else { return nil }
+        self.tip = tip
+        self.count = count
+        body = header.count..<start
+    }
+
+    /// Every entry, in order. Stops at the first that does not decode (the
+    /// caller then treats the index as absent).
+    func forEach(_ each: (HistoryCommit) throws -> Void) throws -> Bool {
+        var ok = true
+        var seen = 0
+        try data.withUnsafeBytes { all in
+            var offset = body.lowerBound
+            while offset < body.upperBound {
+                guard let (commit, next) = HistoryIndexCoding.decode(all, at: offset, end: body.upperBound) else {
+                    ok = false
+                    return
+                }
+                try each(commit)
+                seen += 1
+                offset = next
+            }
+        }
+        return ok && seen == count
+    }
+
+    /// Where each commit's entry starts, for looking entries up out of order.
+    func offsets() -> [ObjectID: Int] {
+        var result: [ObjectID: Int] = [:]
+        result.reserveCapacity(count)
+        data.withUnsafeBytes { all in
+            var offset = body.lowerBound
+            while offset < body.upperBound {
+                if all[offset] == UInt8(ascii: "C"), offset + 42 <= all.count,
+                    let id = ObjectID(hexBytes: UnsafeRawBufferPointer(rebasing: all[(offset + 2)..<(offset + 42)]))
+                {
+                    result[id] = offset
+                }
+                guard let nl = all[offset..<body.upperBound].firstIndex(of: 0x0A) else { break }
+                offset = nl + 1
+            }
+        }
+        return result
+    }
+
+    func entry(at offset: Int) -> HistoryCommit? {
+        data.withUnsafeBytes { HistoryIndexCoding.decode($0, at: offset, end: body.upperBound)?.0 }
+    }
+
+    func withBody<T>(_ use: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try data.withUnsafeBytes { try use(UnsafeRawBufferPointer(rebasing: $0[body])) }
+    }
+}
+
+// MARK: Coding
+
+enum HistoryIndexCoding {
+    static func encode(_ c: HistoryCommit, into out: inout [UInt8]) {
+        func field(_ s: String) {
+            out.append(0x09)
+            for b in s.utf8 {
+                switch b {
+                case 0x5C: out += [0x5C, 0x5C]
+                case 0x09: out += [0x5C, 0x74]
+                case 0x0A: out += [0x5C, 0x6E]
+                default: out.append(b)
+                }
+            }
+        }
+        out.append(UInt8(ascii: "C"))
+        field(c.id.description)
+        field(String(c.parentCount))
+        field(String(c.authorTime))
+        field(String(c.authorOffset))
+        for s in [c.authorName, c.authorEmail, c.committerName, c.committerEmail, c.action, c.revision, c.subject] { field(s) }
+        out.append(0x0A)
+        for f in c.changes {
+            out.append(UInt8(ascii: "F"))
+            for s in [f.part.rawValue, f.status.rawValue, f.document, f.path, f.oldBlob?.description ?? "-", f.newBlob?.description ?? "-"] {
+                field(s)
+            }
+            out.append(0x0A)
+        }
+        for e in c.events {
+            out.append(UInt8(ascii: "E"))
+            for s in [e.kind, e.document, e.revision, e.actor, e.name, e.at, e.role, e.meaning, e.comment, e.by, e.fingerprint] {
+                field(s)
+            }
+            field((e.signed ? "1" : "0") + (e.verified ? "1" : "0"))
+            out.append(0x0A)
+        }
+        for p in c.problems {
+            out.append(UInt8(ascii: "P"))
+            field(p.document)
+            field(p.message)
+            out.append(0x0A)
+        }
+    }
+
+    /// The entry starting at `offset` and the offset after it; nil if the
+    /// bytes there are not an entry.
+    static func decode(_ all: UnsafeRawBufferPointer, at offset: Int, end: Int) -> (HistoryCommit, Int)? {
+        var cursor = offset
+        var fields: [String] = []
+        fields.reserveCapacity(14)
+        /// Splits the line at `cursor` into fields; returns its tag.
+        func line() -> UInt8? {
+            guard cursor < end else { return nil }
+            let tag = all[cursor]
+            fields.removeAll(keepingCapacity: true)
+            var i = cursor + 1
+            guard i < end, all[i] == 0x09 else { return nil }
+            i += 1
+            var start = i
+            var escaped = false
+            while i < end {
+                let b = all[i]
+                if b == 0x09 || b == 0x0A {
+                    fields.append(text(start, i, escaped))
+                    escaped = false
+                    start = i + 1
+                    if b == 0x0A {
+                        cursor = i + 1
+                        return tag
+                    }
+                } else if b == 0x5C {
+                    escaped = true
+                    i += 1
+                }
+                i += 1
+            }
+            return nil
+        }
+        func text(_ from: Int, _ to: Int, _ escaped: Bool) -> String {
+            let raw = UnsafeRawBufferPointer(rebasing: all[from..<min(to, end)])
+            guard escaped else { return String(decoding: raw, as: UTF8.self) }
+            var bytes: [UInt8] = []
+            var k = raw.startIndex
+            while k < raw.endIndex {
+                if raw[k] == 0x5C, k + 1 < raw.endIndex {
+                    let n = raw[k + 1]
+                    bytes.append(n == 0x74 ? 0x09 : n == 0x6E ? 0x0A : n)
+                    k += 2
+                } else {
+                    bytes.append(raw[k])
+                    k += 1
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        guard line() == UInt8(ascii: "C"), fields.count == 11, let id = ObjectID(hex: fields[0]),
+            let parents = Int(fields[1]), let time = Int64(fields[2]), let offsetMinutes = Int(fields[3])
+        else { return nil }
+        var commit = HistoryCommit(
+            id: id, parentCount: parents, authorName: fields[4], authorEmail: fields[5], authorTime: time,
+            authorOffset: offsetMinutes, committerName: fields[6], committerEmail: fields[7], subject: fields[10],
+            action: fields[8], revision: fields[9], changes: [], events: [], problems: [])
+        while cursor < end, all[cursor] != UInt8(ascii: "C") {
+            switch line() {
+            case UInt8(ascii: "F"):
+                guard fields.count == 6, let part = HistoryChange.Part(rawValue: fields[0]),
+                    let status = FileChange.Status(rawValue: fields[1])
+                else { return nil }
+                commit.changes.append(
+                    HistoryChange(
+                        part: part, status: status, document: fields[2], path: fields[3],
+                        oldBlob: fields[4] == "-" ? nil : ObjectID(hex: fields[4]), newBlob: fields[5] == "-" ? nil : ObjectID(hex: fields[5])))
+            case UInt8(ascii: "E"):
+                guard fields.count == 12 else { return nil }
+                let flags = Array(fields[11].utf8)
+                guard flags.count == 2 else { return nil }
+                commit.events.append(
+                    HistoryEvent(
+                        kind: fields[0], document: fields[1], revision: fields[2], actor: fields[3], name: fields[4], at: fields[5],
+                        role: fields[6], meaning: fields[7], comment: fields[8], by: fields[9], fingerprint: fields[10],
+                        signed: flags[0] == UInt8(ascii: "1"), verified: flags[1] == UInt8(ascii: "1")))
+            case UInt8(ascii: "P"):
+                guard fields.count == 2 else { return nil }
+                commit.problems.append(HistoryProblem(document: fields[0], message: fields[1]))
+            default:
+                return nil
+            }
+        }
+        return (commit, cursor)
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+
+/// The change history of a repository, newest first, as `HistoryCommit`s:
+/// read from the history index where it holds, worked out from the commits
+/// where it does not, and handed over one commit at a time so that a report
+/// of any length runs in bounded memory.
+public enum HistoryLog {
+    /// How a run used the index.
+    public enum IndexUse: String, Sendable {
+        /// Not asked to (`--no-cache`).
+        case off
+        /// There was none, or it did not hold: every commit was read.
+        case built
+        /// The tip had moved on: only the new commits were read.
+        case extended
+        /// It was for this very tip.
+        case current
+        /// History was rewritten or another tip was asked for: entries were
+        /// taken by commit id, the rest read.
+        case reused
+    }
+
+    public struct Summary: Sendable {
+        public let commits: Int
+        /// Commits read from git (the rest came from the index).
+        public let scanned: Int
+        public let index: IndexUse
+    }
+
+    /// Calls `each` with every commit reachable from `tip`, newest first
+    /// (topological, then by time: the order of a walk from `tip`).
+    /// `progress` gets (done, total) every so often.
+    @discardableResult
+    public static func forEach(
+        _ repository: Repository, from tip: ObjectID, useIndex: Bool = true,
+        progress: ((Int, Int) -> Void)? = nil, _ each: (HistoryCommit) throws -> Void
+    ) throws -> Summary {
+        repository.boundMemoryForHistory()
+        let cached = useIndex ? HistoryIndexFile(repository) : nil
+        var done = 0
+        func tick(_ total: Int) {
+            done += 1
+            if done % 500 == 0 { progress?(done, total) }
+        }
+        if let cached, cached.tip == tip {
+            if try cached.forEach({ try each($0); tick(cached.count) }) {
+                return Summary(commits: cached.count, scanned: 0, index: .current)
+            }
+            // Unreadable past its checksum (a coding change): start over.
+            if done > 0 { throw FolioError.unreadable("the history index changed while it was read; run the report again") }
+            return try full(repository, tip, cached: nil, useIndex: useIndex, progress: progress, each)
+        }
+        if let cached, let fresh = try linearExtension(repository, to: tip, from: cached.tip) {
+            let writer = HistoryIndexWriter(repository)
+            let scanner = HistoryScanner(repository: repository)
+            let total = fresh.count + cached.count
+            for id in fresh {
+                let commit = try scanner.scan(id)
+                writer?.add(commit)
+                try each(commit)
+                tick(total)
+            }
+            if try cached.forEach({ try each($0); tick(total) }) {
+                cached.withBody { writer?.addRaw($0, commits: cached.count) }
+                writer?.commit(tip: tip)
+                return Summary(commits: total, scanned: fresh.count, index: .extended)
+            }
+            throw FolioError.unreadable("the history index changed while it was read; run the report again")
+        }
+        return try full(repository, tip, cached: cached, useIndex: useIndex, progress: progress, each)
+    }
+
+    /// A walk of the whole history, taking what entries the index has by
+    /// commit id.
+    private static func full(
+        _ repository: Repository, _ tip: ObjectID, cached: HistoryIndexFile?, useIndex: Bool,
+        progress: ((Int, Int) -> Void)?, _ each: (HistoryCommit) throws -> Void
+    ) throws -> Summary {
+        let ids = try repository.walk(from: [tip])
+        let offsets = cached?.offsets() ?? [:]
+        let writer = useIndex ? HistoryIndexWriter(repository) : nil
+        let scanner = HistoryScanner(repository: repository)
+        var scanned = 0
+        for (n, id) in ids.enumerated() {
+            let commit: HistoryCommit
+            if let offset = offsets[id], let entry = cached?.entry(at: offset), entry.id == id {
+                commit = entry
+            } else {
+                commit = try scanner.scan(id)
+                scanned += 1
+            }
+            writer?.add(commit)
+            try each(commit)
+            if (n + 1) % 500 == 0 { progress?(n + 1, ids.count) }
+        }
+        // An older tip answered from the index leaves the index as it was.
+        if scanned > 0 || cached == nil { writer?.commit(tip: tip) }
+        let use: IndexUse = !useIndex ? .off : cached == nil ? .built : .reused
+        return Summary(commits: ids.count, scanned: scanned, index: use)
+    }
+
+    /// The commits from `old` to `tip` when the walk from `tip` is exactly
+    /// those commits followed by the walk from `old`: every new commit is
+    /// newer than `old` and its parents are new commits or `old` itself.
+    /// Nil otherwise (a rewrite, a merge of older work, another branch).
+    private static func linearExtension(_ repository: Repository, to tip: ObjectID, from old: ObjectID) throws -> [ObjectID]? {
+        guard let base = try? repository.commit(old) else { return nil }
+        let oldTime = base.committer.time
+        guard let fresh = try? repository.walk(from: [tip], hiding: [old]), !fresh.isEmpty else { return nil }
+        let members = Set(fresh)
+        var reachesOld = false
+        for id in fresh {
+            let commit = try repository.commit(id)
+            guard commit.committer.time > oldTime else { return nil }
+            for parent in commit.parentIDs {
+                if parent == old {
+                    reachesOld = true
+                } else if !members.contains(parent) {
+                    return nil
+                }
+            }
+        }
+        return reachesOld ? fresh : nil
+    }
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+/// Works out what each commit did to the documents (a `HistoryCommit`),
+/// commit after commit of one walk: trees are compared in place and only
+/// where their ids differ, the trees of the previous commit are reused, and
+/// of each record only the appended lines are parsed.
+final class HistoryScanner {
+    let repository: Repository
+    private var trees = TreeReuse()
+    private var lookup = PathLookup()
+    /// Rules by (folio.yml blob, templates tree): they rarely change.
+    private var rules: [String: Project] = [:]
+    private var signers: [ObjectID: String] = [:]
+
+    init(repository: Repository) {
+        self.repository = repository
+    }
+
+    func scan(_ id: ObjectID) throws -> HistoryCommit {
+        let commit = try repository.commit(id)
+        let author = commit.author
+        let committer = commit.committer
+        var action = ""
+        var revision = ""
+        for t in commit.trailers {
+            if t.key == "Folio-Action" { action = t.value } else if t.key == "Folio-Revision" { revision = t.value }
+        }
+        var result = HistoryCommit(
+            id: id, parentCount: commit.parentCount, authorName: author.name, authorEmail: author.email,
+            authorTime: Int64(author.time.timeIntervalSince1970), authorOffset: author.offsetMinutes,
+            committerName: committer.name, committerEmail: committer.email, subject: commit.summary,
+            action: action, revision: revision, changes: [], events: [], problems: [])
+        let parents = commit.parentIDs
+        let treeID = commit.treeID
+        let parentTrees = try parents.map { try repository.commit($0).treeID }
+        var files = try repository.changedFiles(from: parentTrees.first, to: treeID, reuse: &trees)
+        if parentTrees.count > 1 {
+            // A merge shows only what differs from every parent (git's combined
+            // diff): what a side brought in is shown in that side's commits.
+            files = try files.filter { change in
+                try parentTrees.dropFirst().allSatisfy { try lookup.id(of: change.path, in: $0, repository) != change.newID }
+            }
+        }
+        if files.isEmpty { return result }
+        let tree = try commit.tree()
+        let project = try self.project(tree)
+        for file in files {
+            let change = classify(file, project)
+            result.changes.append(change)
+            if change.part == .record {
+                try readEvents(change, merge: parentTrees.dropFirst().map { $0 }, tree: tree, into: &result)
+            }
+        }
+        return result
+    }
+
+    /// What a changed path is to Folio.
+    private func classify(_ file: FileChange, _ project: Project?) -> HistoryChange {
+        let path = file.path
+        var part = HistoryChange.Part.other
+        var document = ""
+        if path.hasPrefix(".folio/records/") && path.hasSuffix(".jsonl") && !path.dropFirst(15).contains("/") {
+            part = .record
+            document = String(path.dropFirst(15).dropLast(6))
+        } else if path == ProjectConfig.path || path == ".folio/allowed_signers" {
+            part = .config
+        } else if path.hasPrefix("templates/") {
+            part = .template
+        } else if let project {
+            if let location = project.locate(path) {
+                part = .document
+                document = location.id
+            } else if let owner = project.attachmentOwner(path) {
+                part = .attachment
+                document = owner.id
+            }
+        }
+        return HistoryChange(part: part, status: file.status, document: document, path: path, oldBlob: file.oldID, newBlob: file.newID)
+    }
+
+    /// The events a record change appended. Records are append-only, so the
+    /// appended lines are those past the old version's length; a merge's new
+    /// lines are those in no parent.
+    private func readEvents(_ change: HistoryChange, merge others: [ObjectID], tree: Tree, into result: inout HistoryCommit) throws {
+        guard let newBlob = change.newBlob else {
+            result.problems.append(HistoryProblem(document: change.document, message: "record deleted"))
+            return
+        }
+        let new = try repository.blobData(newBlob, limit: Limits.recordBytes)
+        var appended: ArraySlice<UInt8>
+        if others.isEmpty {
+            let oldSize = try change.oldBlob.map { try repository.objectSize($0) } ?? 0
+            guard oldSize <= new.count, oldSize == 0 || new[oldSize - 1] == 0x0A else {
+                result.problems.append(HistoryProblem(document: change.document, message: "record not append-only (see folio verify)"))
+                return
+            }
+            appended = new[oldSize...]
+        } else {
+            var known = Set<ArraySlice<UInt8>>()
+            for blob in [change.oldBlob] + (try others.map { try lookup.id(of: change.path, in: $0, repository) }) {
+                guard let blob else { continue }
+                for line in try repository.blobData(blob, limit: Limits.recordBytes).split(separator: 0x0A) { known.insert(line) }
+            }
+            var fresh: [UInt8] = []
+            for line in new.split(separator: 0x0A) where !known.contains(line) {
+                fresh += line
+                fresh.append(0x0A)
+            }
+            appended = fresh[...]
+        }
+        let events: [RecordEvent]
+        do {
+            events = try Record.empty.appending(parsing: appended, path: change.path).events
+        } catch let e as FolioError {
+            result.problems.append(HistoryProblem(document: change.document, message: e.description))
+            return
+        }
+        for event in events {
+            var verified = false
+            if let signature = event.signature {
+                verified = SSHSignature.verify(event.canonicalText, signature: signature, identity: event.actor, allowedSigners: try allowedSigners(tree))
+            }
+            result.events.append(HistoryEvent(event, verified: verified))
+        }
+    }
+
+    private func project(_ tree: Tree) throws -> Project? {
+        guard let config = try tree.entry(at: ProjectConfig.path) else { return nil }
+        let key = config.id.description + (try tree.entry(at: "templates")?.id.description ?? "-")
+        if let hit = rules[key] { return Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: "commit"), reusing: hit) }
+        guard let project = try? Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: "commit")) else { return nil }
+        rules[key] = project
+        return project
+    }
+
+    private func allowedSigners(_ tree: Tree) throws -> String {
+        guard let entry = try tree.entry(at: ".folio/allowed_signers") else { return "" }
+        if let hit = signers[entry.id] { return hit }
+        let text = String(decoding: try repository.blobData(entry.id, limit: Limits.configBytes), as: UTF8.self)
+        signers[entry.id] = text
+        return text
+    }
+}

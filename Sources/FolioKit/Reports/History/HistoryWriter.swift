@@ -1,0 +1,159 @@
+import Foundation
+
+/// Writes the change history as it is read, row by row, so that a history
+/// of any length is reported in bounded memory (HTML, a page for people to
+/// read, is the exception: its chart comes before its rows).
+public final class HistoryWriter {
+    public struct ProjectInfo: Encodable, Sendable {
+        public let code: String
+        public let name: String
+        public let repository: String
+        public let commit: String
+        public init(code: String, name: String, repository: String, commit: String) {
+            self.code = code
+            self.name = name
+            self.repository = repository
+            self.commit = commit
+        }
+    }
+
+    private let format: ReportFormat
+    private let out: ReportStream
+    private let encoder: JSONEncoder
+    private var rows = 0
+    private var held: [HistoryRow] = []
+    private var projects: [ProjectInfo] = []
+    private let title: String
+
+    public init(format: ReportFormat, out: ReportStream, title: String) {
+        self.format = format
+        self.out = out
+        self.title = title
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    }
+
+    static let columns = ["project", "date", "commit", "author", "email", "document", "revision", "action", "what", "subject"]
+
+    public func begin(projects: [ProjectInfo]) throws {
+        self.projects = projects
+        switch format {
+        case .text:
+            break
+        case .md:
+            out.write("# \(title)\n\n")
+            for p in projects { out.write("- \(ReportText.markdownCell(p.code)) \(ReportText.markdownCell(p.name)) at `\(p.commit.prefix(10))`\n") }
+            out.write("\n| date | commit | author | document | rev | action | what |\n| --- | --- | --- | --- | --- | --- | --- |\n")
+        case .csv:
+            out.write(HistoryWriter.columns.joined(separator: ",") + "\r\n")
+        case .json:
+            let head = String(decoding: try encoder.encode(projects), as: UTF8.self)
+            out.write("{\"report\":\"history\",\"projects\":\(head),\"rows\":[")
+        case .html:
+            break
+        }
+    }
+
+    public func add(_ row: HistoryRow) throws {
+        defer { rows += 1 }
+        switch format {
+        case .text:
+            let who = ReportText.pad(row.author, 16)
+            let doc = ReportText.pad(row.document.isEmpty ? "-" : row.document, 15)
+            out.write("\(row.date.prefix(10)) \(row.date.dropFirst(11).prefix(5))  \(row.commit.prefix(10))  \(who)  \(doc)  \(ReportText.pad(row.revision, 5))  \(ReportText.oneLine(row.what))\n")
+        case .md:
+            let cells = [String(row.date.prefix(16)).replacingOccurrences(of: "T", with: " "), "`\(row.commit.prefix(10))`", row.author, row.document, row.revision, row.action, row.what]
+            out.write("| " + cells.map(ReportText.markdownCell).joined(separator: " | ") + " |\n")
+        case .csv:
+            let cells = [row.project, row.date, row.commit, row.author, row.email, row.document, row.revision, row.action, row.what, row.subject]
+            out.write(cells.map(ReportText.csvField).joined(separator: ",") + "\r\n")
+        case .json:
+            out.write((rows == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(row), as: UTF8.self))
+        case .html:
+            held.append(row)
+        }
+    }
+
+    public func end(commits: Int) throws {
+        switch format {
+        case .text:
+            if rows == 0 { out.write("(no changes)\n") }
+        case .md, .csv:
+            break
+        case .json:
+            out.write("\n],\"commits\":\(commits),\"rows_count\":\(rows)}\n")
+        case .html:
+            out.write(HistoryHTML.page(title: title, projects: projects, rows: held, commits: commits))
+        }
+        out.flush()
+    }
+}
+
+/// A buffered byte stream to standard output or a file.
+public final class ReportStream {
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private let closeAtEnd: Bool
+
+    public init(handle: FileHandle, closeAtEnd: Bool = false) {
+        self.handle = handle
+        self.closeAtEnd = closeAtEnd
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    public func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    public func flush() {
+        guard !buffer.isEmpty else { return }
+        // A closed pipe (`| head`) ends the report quietly.
+        try? handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    deinit {
+        flush()
+        if closeAtEnd { try? handle.close() }
+    }
+}
+
+/// Escaping and padding for the text formats.
+public enum ReportText {
+    /// RFC 4180: quoted when it holds a comma, quote or line break.
+    public static func csvField(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    public static func markdownCell(_ s: String) -> String {
+        oneLine(s).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+    }
+
+    /// Line breaks and control characters shown, never acted on by a terminal.
+    public static func oneLine(_ s: String) -> String {
+        Diagnostic.escaped(s)
+    }
+
+    public static func pad(_ s: String, _ width: Int) -> String {
+        let clean = oneLine(s)
+        return clean.count >= width ? clean : clean + String(repeating: " ", count: width - clean.count)
+    }
+
+    public static func html(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+}
