@@ -48,21 +48,14 @@ enum Output {
         }
     }
 
-    /// RFC 4180 CSV.
+    /// RFC 4180 CSV (FolioKit's `CSVFormat`, shared with the reports).
     static func csv(_ header: [String], _ rows: [[String]]) {
-        func field(_ s: String) -> String {
-            s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-        }
-        for row in [header] + rows { print(row.map(field).joined(separator: ","), terminator: "\r\n") }
+        print(CSVFormat.table(header, rows), terminator: "")
     }
 
-    /// A GitHub-flavoured Markdown table.
+    /// A GitHub-flavoured Markdown table (FolioKit's `MarkdownFormat`, shared with the reports).
     static func markdown(_ header: [String], _ rows: [[String]]) {
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
-        print("| " + header.map(cell).joined(separator: " | ") + " |")
-        print("|" + header.map { _ in " --- |" }.joined())
-        for row in rows { print("| " + row.map(cell).joined(separator: " | ") + " |") }
+        print(MarkdownFormat.table(header, rows), terminator: "")
     }
 
     static func rows(_ format: OutputFormat, _ header: [String], _ rows: [[String]]) {

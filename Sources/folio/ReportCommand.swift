@@ -7,5 +7,81 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports for project managers, the PMO and auditors (text, md, csv, json, html).",
-        subcommands: [ReportHistoryCommand.self])
+        discussion: """
+            Each report reads one or more repositories (--repo A --repo B: a portfolio, every row naming its
+            project) at HEAD or --at REV, also bare ones, and writes text, md, csv, json or html (one
+            self-contained page) to standard output or -o FILE. See docs/reports.md.
+            """,
+        subcommands: [
+            ReportRegisterCommand.self, ReportStatusCommand.self, ReportHistoryCommand.self, ReportApprovalsCommand.self,
+        ])
+}
+
+struct ReportRegisterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "register",
+        abstract: "The master document register: ID, title, type, owner, revision, state, last change, approvals pending.")
+
+    @OptionGroup var options: ReportOptions
+
+    func run() throws {
+        try options.write(RegisterReport.build(options.sources()))
+    }
+}
+
+struct ReportStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "A period's events, overdue reviews, approval turnaround, activity by person, open risks and overdue actions.")
+
+    @OptionGroup var options: ReportOptions
+    @Option(name: .long, help: "First day of the period (YYYY-MM-DD, UTC, included).")
+    var since: String
+    @Option(name: .long, help: "Last day of the period (YYYY-MM-DD, UTC, included; default: today, or the day of the --at commit).")
+    var until: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "Only this section; for csv, the table to write (default: events).",
+        discussion: "events, by_kind, activity_by_week, overdue_reviews, turnaround, by_person, open_risks, overdue_actions, documents_by_state"))
+    var section: String?
+
+    func run() throws {
+        // Dates first: a bad date is a bad invocation, whatever the repositories.
+        _ = try ReportDate.parse(since, option: "--since")
+        if let until { _ = try ReportDate.parse(until, option: "--until") }
+        try options.write(StatusReport.build(options.sources(), since: since, until: until), section: section)
+    }
+}
+
+struct ReportApprovalsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approvals",
+        abstract: "Every approval, rejection and signed event by document and revision, with signature verification.")
+
+    @OptionGroup var options: ReportOptions
+
+    func run() throws {
+        try options.write(ApprovalsReport.build(options.sources()))
+    }
+}
+
+extension ReportOptions {
+    /// Each repository at `--at` (or HEAD).
+    func sources() throws -> [ReportSource] {
+        try repositories().map { try ReportSource(repository: $0, at: at) }
+    }
+
+    /// Renders the report and writes it to `-o FILE` (replaced whole, never
+    /// left half-written) or standard output.
+    func write(_ report: Report, section: String? = nil) throws {
+        let text = try ReportRenderer.render(report, format: format, section: section)
+        guard let output else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        } catch {
+            throw FolioError.usage("cannot write \(output): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
+        }
+    }
 }

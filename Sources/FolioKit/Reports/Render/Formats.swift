@@ -1,0 +1,147 @@
+import Foundation
+
+/// RFC 4180 CSV: fields with a comma, quote or line break are quoted (quotes
+/// doubled); records end with CRLF. The one implementation every listing and
+/// report uses.
+public enum CSVFormat {
+    public static func field(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+
+    /// One record, with its CRLF.
+    public static func record(_ fields: [String]) -> String {
+        fields.map(field).joined(separator: ",") + "\r\n"
+    }
+
+    /// A header record and the rows.
+    public static func table(_ header: [String], _ rows: [[String]]) -> String {
+        ([header] + rows).map(record).joined()
+    }
+}
+
+/// GitHub-flavoured Markdown tables.
+public enum MarkdownFormat {
+    /// A cell's text: pipes and backslashes escaped, line breaks as spaces,
+    /// so a value can never end its cell or its row.
+    public static func cell(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "|": out += "\\|"
+            case "\\": out += "\\\\"
+            case "\n", "\r", "\r\n": out += " "
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// A table, each line ending in a newline.
+    public static func table(_ header: [String], _ rows: [[String]]) -> String {
+        var out = "| " + header.map(cell).joined(separator: " | ") + " |\n"
+        out += "|" + header.map { _ in " --- |" }.joined() + "\n"
+        for row in rows { out += "| " + row.map(cell).joined(separator: " | ") + " |\n" }
+        return out
+    }
+}
+
+/// Columns aligned for a terminal.
+public enum TextTable {
+    /// Each line ends in a newline; the last column is not padded.
+    /// `rightAligned` marks columns (numbers) padded on the left.
+    public static func render(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {
+        // Control characters would break the alignment (and could fake lines).
+        func clean(_ s: String) -> String {
+            String(s.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+        }
+        let all = ([header] + rows).map { $0.map(clean) }
+        var widths = Array(repeating: 0, count: header.count)
+        for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        var out = ""
+        for row in all {
+            let cells = row.enumerated().map { i, cell -> String in
+                let pad = String(repeating: " ", count: max(0, (i < widths.count ? widths[i] : 0) - cell.count))
+                if rightAligned.contains(i) { return pad + cell }
+                return i == row.count - 1 ? cell : cell + pad
+            }
+            out += cells.joined(separator: "  ") + "\n"
+        }
+        return out
+    }
+}
+
+/// A JSON value written with its keys in the order given (so report JSON
+/// reads in the documented order), pretty-printed with two spaces.
+public indirect enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (a: JSONValue, b: JSONValue) -> Bool { a.text() == b.text() }
+
+    /// The JSON text, ending without a newline.
+    public func text(indent: Int = 0) -> String {
+        var out = ""
+        write(to: &out, indent: indent)
+        return out
+    }
+
+    func write(to out: inout String, indent: Int) {
+        let pad = String(repeating: "  ", count: indent + 1)
+        let close = String(repeating: "  ", count: indent)
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let n): out += String(n)
+        case .number(let d):
+            if d.isFinite {
+                out += d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
+            } else {
+                out += "null"
+            }
+        case .string(let s): JSONValue.quote(s, into: &out)
+        case .array(let items):
+            if items.isEmpty { return out += "[]" }
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += pad
+                item.write(to: &out, indent: indent + 1)
+                out += i == items.count - 1 ? "\n" : ",\n"
+            }
+            out += close + "]"
+        case .object(let members):
+            if members.isEmpty { return out += "{}" }
+            out += "{\n"
+            for (i, (key, value)) in members.enumerated() {
+                out += pad
+                JSONValue.quote(key, into: &out)
+                out += ": "
+                value.write(to: &out, indent: indent + 1)
+                out += i == members.count - 1 ? "\n" : ",\n"
+            }
+            out += close + "}"
+        }
+    }
+
+    static func quote(_ s: String, into out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}

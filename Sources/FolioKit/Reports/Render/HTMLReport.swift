@@ -1,0 +1,149 @@
+import Foundation
+
+/// The pieces of a report page: one self-contained HTML file (inline CSS with
+/// print rules, inline SVG charts, no scripts, nothing loaded from anywhere;
+/// a Content-Security-Policy says so to the browser). Public so every report,
+/// also one written piece by piece (history), uses the same page.
+public enum HTMLReport {
+    /// Text escaped for HTML content and attribute values.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            // Control characters other than tab and line breaks are not allowed in HTML.
+            case _ where (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r") || scalar.value == 0x7F:
+                out += "\u{FFFD}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// The start of the page up to and including the report's heading.
+    public static func pageStart(title: String, subtitle: String) -> String {
+        """
+        <!DOCTYPE html>
+        <html lang="en">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+        <meta name="generator" content="folio">
+        <title>\(escape(title))</title>
+        <style>
+        \(css)
+        </style>
+        </head>
+        <body>
+        <header>
+        <h1>\(escape(title))</h1>
+        <p class="subtitle">\(escape(subtitle))</p>
+        </header>
+        <main>
+
+        """
+    }
+
+    /// The end of the page.
+    public static func pageEnd() -> String {
+        "</main>\n<footer>Made by folio from the commit history. Times are UTC.</footer>\n</body>\n</html>\n"
+    }
+
+    /// A `<table>` with a header row; `numeric` columns are right-aligned.
+    public static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = []) -> String {
+        var out = "<div class=\"table\"><table>\n<thead><tr>"
+        for (i, h) in header.enumerated() { out += "<th\(numeric.contains(i) ? " class=\"num\"" : "")>\(escape(h))</th>" }
+        out += "</tr></thead>\n<tbody>\n"
+        for row in rows {
+            out += "<tr>"
+            for (i, cell) in row.enumerated() { out += "<td\(numeric.contains(i) ? " class=\"num\"" : "")>\(escape(cell))</td>" }
+            out += "</tr>\n"
+        }
+        return out + "</tbody>\n</table></div>\n"
+    }
+
+    /// Headline figures as a row of cards.
+    public static func figures(_ items: [(label: String, value: String)]) -> String {
+        guard !items.isEmpty else { return "" }
+        var out = "<div class=\"figures\">\n"
+        for item in items {
+            out += "<div class=\"figure\"><span class=\"value\">\(escape(item.value))</span><span class=\"label\">\(escape(item.label))</span></div>\n"
+        }
+        return out + "</div>\n"
+    }
+
+    /// A horizontal bar chart as inline SVG: a label left of each bar, the
+    /// value right of it, a `<title>` tooltip on each bar. Drawn in black and
+    /// greys with text labels, so it reads the same printed in black and white.
+    public static func barChart(_ chart: ReportChart) -> String {
+        let rowHeight = 22.0
+        let labelWidth = 190.0
+        let barArea = 420.0
+        let valueWidth = 90.0
+        let width = labelWidth + barArea + valueWidth
+        let height = max(1, Double(chart.bars.count)) * rowHeight + 8
+        let maximum = chart.bars.map(\.value).max() ?? 0
+        var out = "<figure class=\"chart\">\n<figcaption>\(escape(chart.title))</figcaption>\n"
+        if chart.bars.isEmpty {
+            return out + "<p class=\"empty\">Nothing to chart.</p>\n</figure>\n"
+        }
+        out += "<svg role=\"img\" aria-label=\"\(escape(chart.title))\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\">\n"
+        for (i, bar) in chart.bars.enumerated() {
+            let y = 4 + Double(i) * rowHeight
+            let length = maximum > 0 ? max(bar.value > 0 ? 1 : 0, bar.value / maximum * (barArea - 10)) : 0
+            let value = bar.value == bar.value.rounded() ? String(Int(bar.value)) : String(format: "%.1f", bar.value)
+            let tip = bar.detail ?? "\(bar.label): \(value) \(chart.unit)"
+            out += "<g><title>\(escape(tip))</title>"
+            out += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(y + 15))\" text-anchor=\"end\" class=\"label\">\(escape(truncate(bar.label, 28)))</text>"
+            out += "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 3))\" width=\"\(f(length))\" height=\"\(f(rowHeight - 6))\" class=\"bar\"/>"
+            out += "<text x=\"\(f(labelWidth + length + 6))\" y=\"\(f(y + 15))\" class=\"value\">\(escape(value))</text></g>\n"
+        }
+        return out + "</svg>\n</figure>\n"
+    }
+
+    static func truncate(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n - 1)) + "…" : s }
+
+    static func f(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(format: "%.1f", d) }
+
+    static let css = """
+        :root { color-scheme: light; }
+        body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #111; background: #fff; margin: 0 auto; padding: 24px 32px; max-width: 1200px; }
+        header { border-bottom: 2px solid #111; margin-bottom: 16px; }
+        h1 { font-size: 22px; margin: 0 0 4px; }
+        h2 { font-size: 17px; margin: 28px 0 6px; border-bottom: 1px solid #bbb; padding-bottom: 2px; }
+        .subtitle, footer, .note { color: #444; }
+        .subtitle { margin: 0 0 10px; }
+        footer { margin-top: 32px; border-top: 1px solid #bbb; padding-top: 6px; font-size: 12px; }
+        .figures { display: flex; flex-wrap: wrap; gap: 10px; margin: 12px 0; }
+        .figure { border: 1px solid #999; border-radius: 4px; padding: 6px 12px; min-width: 110px; }
+        .figure .value { display: block; font-size: 20px; font-weight: 600; }
+        .figure .label { display: block; font-size: 12px; color: #444; }
+        .charts { display: flex; flex-wrap: wrap; gap: 18px; }
+        figure.chart { margin: 8px 0; }
+        figcaption { font-weight: 600; margin-bottom: 4px; }
+        svg text { font: 12px system-ui, sans-serif; fill: #111; }
+        svg .bar { fill: #4a5d73; stroke: #111; stroke-width: 0.5; }
+        .table { overflow-x: auto; }
+        table { border-collapse: collapse; width: 100%; font-size: 13px; }
+        th, td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top; }
+        th { background: #eee; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        tbody tr:nth-child(even) { background: #f7f7f7; }
+        .empty { color: #444; font-style: italic; }
+        @media print {
+          body { padding: 0; max-width: none; font-size: 10pt; }
+          h2 { break-after: avoid; }
+          tr, figure.chart, .figure { break-inside: avoid; }
+          thead { display: table-header-group; }
+          th { background: #ddd !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+          svg .bar { fill: #777; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+          .table { overflow: visible; }
+        }
+        """
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// A report as plain values, before it is written in a format: a title, what
+/// it covers (projects, commits, period), summary figures, charts and
+/// sections, each section one table. Every renderer (`ReportRenderer`) writes
+/// the same values, so text, Markdown, CSV, JSON and HTML always agree.
+public struct Report: Sendable {
+    /// The report's name: `register`, `status`, `approvals` (the JSON `report` key).
+    public let kind: String
+    public let title: String
+    /// When the report was made (UTC, ISO 8601).
+    public let generated: String
+    public let projects: [ReportProject]
+    /// The period covered (status), dates `YYYY-MM-DD`, both inclusive.
+    public let period: ReportPeriod?
+    /// Headline figures (the JSON `summary` object).
+    public let figures: [ReportFigure]
+    /// Charts (drawn in HTML only; their numbers are also in the sections).
+    public let charts: [ReportChart]
+    public let sections: [ReportSection]
+    /// The section CSV writes when none is chosen.
+    public let mainSection: String
+
+    public init(
+        kind: String, title: String, generated: Date, projects: [ReportProject], period: ReportPeriod? = nil,
+        figures: [ReportFigure] = [], charts: [ReportChart] = [], sections: [ReportSection], mainSection: String
+    ) {
+        self.kind = kind
+        self.title = title
+        self.generated = Timestamp.string(generated)
+        self.projects = projects
+        self.period = period
+        self.figures = figures
+        self.charts = charts
+        self.sections = sections
+        self.mainSection = mainSection
+    }
+
+    public func section(_ key: String) -> ReportSection? { sections.first { $0.key == key } }
+
+    /// One line naming the projects, commits and period (for page subtitles).
+    public var subtitle: String {
+        var parts = projects.map { "\($0.code) \($0.name) at \($0.commit.prefix(10))" }
+        if let period { parts.append("period \(period.since) to \(period.until)") }
+        parts.append("generated \(generated)")
+        return parts.joined(separator: " · ")
+    }
+}
+
+/// A project a report covers: which repository and at which commit.
+public struct ReportProject: Sendable, Equatable {
+    public let code: String
+    public let name: String
+    /// The repository's path (the work tree, or the git directory when bare).
+    public let repository: String
+    /// The commit the report was made at (full id).
+    public let commit: String
+    /// That commit's date (committer time, UTC, ISO 8601).
+    public let commitDate: String
+}
+
+/// A period of whole UTC days, both ends inclusive.
+public struct ReportPeriod: Sendable, Equatable {
+    public let since: String
+    public let until: String
+}
+
+/// A headline figure: a stable key, a label for people, a value.
+public struct ReportFigure: Sendable {
+    public let key: String
+    public let label: String
+    public let value: ReportValue
+    public init(_ key: String, _ label: String, _ value: ReportValue) {
+        self.key = key
+        self.label = label
+        self.value = value
+    }
+}
+
+/// One cell of a report table.
+public enum ReportValue: Sendable, Equatable {
+    case text(String)
+    case int(Int)
+    /// A number shown with `decimals` decimals.
+    case number(Double, decimals: Int)
+    case bool(Bool)
+    case list([String])
+    case null
+
+    /// How the value reads in text, Markdown, CSV and HTML.
+    public var display: String {
+        switch self {
+        case .text(let s): s
+        case .int(let n): String(n)
+        case .number(let d, let decimals): String(format: "%.\(decimals)f", d)
+        case .bool(let b): b ? "yes" : "no"
+        case .list(let items): items.joined(separator: ", ")
+        case .null: ""
+        }
+    }
+
+    /// The value in JSON.
+    var json: JSONValue {
+        switch self {
+        case .text(let s): .string(s)
+        case .int(let n): .int(n)
+        case .number(let d, let decimals):
+            .number((d * pow(10, Double(decimals))).rounded() / pow(10, Double(decimals)))
+        case .bool(let b): .bool(b)
+        case .list(let items): .array(items.map { .string($0) })
+        case .null: .null
+        }
+    }
+
+    /// Numbers are right-aligned in text tables.
+    var isNumeric: Bool {
+        switch self {
+        case .int, .number: true
+        default: false
+        }
+    }
+}
+
+/// A column: a stable key (JSON, `--section` names stay the same across
+/// versions) and a header for people.
+public struct ReportColumn: Sendable {
+    public let key: String
+    public let header: String
+    public init(_ key: String, _ header: String) {
+        self.key = key
+        self.header = header
+    }
+}
+
+/// A section: a titled table, with a line to show when it has no rows.
+public struct ReportSection: Sendable {
+    /// The JSON key and `--section` name, snake_case.
+    public let key: String
+    public let title: String
+    /// A sentence on what the rows are (shown under the title).
+    public let note: String?
+    public let columns: [ReportColumn]
+    public let rows: [[ReportValue]]
+    /// Shown instead of an empty table.
+    public let empty: String
+
+    public init(key: String, title: String, note: String? = nil, columns: [ReportColumn], rows: [[ReportValue]], empty: String) {
+        self.key = key
+        self.title = title
+        self.note = note
+        self.columns = columns
+        self.rows = rows
+        self.empty = empty
+    }
+}
+
+/// A bar chart: one bar a label. Drawn as inline SVG in HTML.
+public struct ReportChart: Sendable {
+    public struct Bar: Sendable {
+        public let label: String
+        public let value: Double
+        /// The tooltip (SVG `<title>`); the label and value when nil.
+        public let detail: String?
+        public init(_ label: String, _ value: Double, detail: String? = nil) {
+            self.label = label
+            self.value = value
+            self.detail = detail
+        }
+    }
+
+    public let key: String
+    public let title: String
+    /// What a bar's value counts, e.g. `events`, `documents`, `approvals`.
+    public let unit: String
+    public let bars: [Bar]
+
+    public init(key: String, title: String, unit: String, bars: [Bar]) {
+        self.key = key
+        self.title = title
+        self.unit = unit
+        self.bars = bars
+    }
+}

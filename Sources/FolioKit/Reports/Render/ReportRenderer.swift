@@ -1,0 +1,153 @@
+import Foundation
+
+/// Writes a `Report` in one of the report formats (docs/reports.md).
+public enum ReportRenderer {
+    /// The report as text. `section` limits the output to one section (CSV
+    /// always writes one table: `section`, or the report's main section).
+    public static func render(_ report: Report, format: ReportFormat, section: String? = nil) throws -> String {
+        if let section, report.section(section) == nil {
+            throw FolioError.usage(
+                "no section '\(section)' in the \(report.kind) report; sections: \(report.sections.map(\.key).joined(separator: ", "))")
+        }
+        let sections = section.map { name in report.sections.filter { $0.key == name } } ?? report.sections
+        switch format {
+        case .text: return text(report, sections)
+        case .md: return markdown(report, sections)
+        case .csv: return csv(report.section(section ?? report.mainSection) ?? sections[0])
+        case .json: return json(report, sections).text() + "\n"
+        case .html: return html(report, sections)
+        }
+    }
+
+    // MARK: text
+
+    static func text(_ report: Report, _ sections: [ReportSection]) -> String {
+        var out = report.title + "\n"
+        for line in metadataLines(report) { out += line + "\n" }
+        if !report.figures.isEmpty {
+            out += "\n"
+            let width = report.figures.map(\.label.count).max() ?? 0
+            for figure in report.figures {
+                out += figure.label + ":" + String(repeating: " ", count: width - figure.label.count + 1) + figure.value.display + "\n"
+            }
+        }
+        for section in sections {
+            out += "\n" + section.title + "\n" + String(repeating: "-", count: section.title.count) + "\n"
+            if section.rows.isEmpty {
+                out += section.empty + "\n"
+                continue
+            }
+            out += TextTable.render(section.columns.map(\.header), strings(section), rightAligned: numericColumns(section))
+        }
+        return out
+    }
+
+    static func metadataLines(_ report: Report) -> [String] {
+        var lines: [String] = []
+        for p in report.projects {
+            lines.append("Project \(p.code) (\(p.name)): \(p.repository) at \(p.commit.prefix(12)) (\(p.commitDate))")
+        }
+        if let period = report.period { lines.append("Period: \(period.since) to \(period.until) (UTC, inclusive)") }
+        lines.append("Generated: \(report.generated)")
+        return lines
+    }
+
+    // MARK: Markdown
+
+    static func markdown(_ report: Report, _ sections: [ReportSection]) -> String {
+        var out = "# \(MarkdownFormat.cell(report.title))\n\n"
+        for line in metadataLines(report) { out += "- \(MarkdownFormat.cell(line))\n" }
+        if !report.figures.isEmpty {
+            out += "\n" + MarkdownFormat.table(["Figure", "Value"], report.figures.map { [$0.label, $0.value.display] })
+        }
+        for section in sections {
+            out += "\n## \(MarkdownFormat.cell(section.title))\n\n"
+            if let note = section.note { out += MarkdownFormat.cell(note) + "\n\n" }
+            if section.rows.isEmpty {
+                out += "_\(MarkdownFormat.cell(section.empty))_\n"
+                continue
+            }
+            out += MarkdownFormat.table(section.columns.map(\.header), strings(section))
+        }
+        return out
+    }
+
+    // MARK: CSV
+
+    /// One table: a header of the columns' keys (stable, like the JSON keys), then the rows.
+    static func csv(_ section: ReportSection) -> String {
+        CSVFormat.table(section.columns.map(\.key), strings(section))
+    }
+
+    // MARK: JSON
+
+    static func json(_ report: Report, _ sections: [ReportSection]) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("report", .string(report.kind)),
+            ("title", .string(report.title)),
+            ("generated", .string(report.generated)),
+            ("projects", .array(report.projects.map {
+                .object([
+                    ("code", .string($0.code)), ("name", .string($0.name)), ("repository", .string($0.repository)),
+                    ("commit", .string($0.commit)), ("commit_date", .string($0.commitDate)),
+                ])
+            })),
+        ]
+        if let period = report.period {
+            members.append(("period", .object([("since", .string(period.since)), ("until", .string(period.until))])))
+        }
+        if !report.figures.isEmpty {
+            members.append(("summary", .object(report.figures.map { ($0.key, $0.value.json) })))
+        }
+        for section in sections {
+            members.append((section.key, .array(section.rows.map { row in
+                .object(zip(section.columns, row).map { ($0.key, $1.json) })
+            })))
+        }
+        return .object(members)
+    }
+
+    // MARK: HTML
+
+    static func html(_ report: Report, _ sections: [ReportSection]) -> String {
+        var out = HTMLReport.pageStart(title: report.title, subtitle: report.subtitle)
+        out += HTMLReport.table(
+            ["Project", "Name", "Repository", "Commit", "Commit date"],
+            report.projects.map { [$0.code, $0.name, $0.repository, String($0.commit.prefix(12)), $0.commitDate] })
+        if let period = report.period {
+            out += "<p class=\"note\">Period: \(HTMLReport.escape(period.since)) to \(HTMLReport.escape(period.until)) (UTC, both days included).</p>\n"
+        }
+        out += HTMLReport.figures(report.figures.map { ($0.label, $0.value.display) })
+        // Charts go with the whole report, so only when all of it is shown.
+        if !report.charts.isEmpty, sections.count == report.sections.count {
+            out += "<section class=\"charts\">\n"
+            for chart in report.charts { out += HTMLReport.barChart(chart) }
+            out += "</section>\n"
+        }
+        for section in sections {
+            out += "<section id=\"\(HTMLReport.escape(section.key))\">\n<h2>\(HTMLReport.escape(section.title))</h2>\n"
+            if let note = section.note { out += "<p class=\"note\">\(HTMLReport.escape(note))</p>\n" }
+            if section.rows.isEmpty {
+                out += "<p class=\"empty\">\(HTMLReport.escape(section.empty))</p>\n"
+            } else {
+                out += HTMLReport.table(section.columns.map(\.header), strings(section), numeric: numericColumns(section))
+            }
+            out += "</section>\n"
+        }
+        return out + HTMLReport.pageEnd()
+    }
+
+    // MARK: helpers
+
+    static func strings(_ section: ReportSection) -> [[String]] {
+        section.rows.map { $0.map(\.display) }
+    }
+
+    /// Columns whose every value is a number.
+    static func numericColumns(_ section: ReportSection) -> Set<Int> {
+        Set(section.columns.indices.filter { i in
+            section.rows.allSatisfy { i < $0.count && ($0[i].isNumeric || $0[i] == .null) }
+                && section.rows.contains { i < $0.count && $0[i].isNumeric }
+        })
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// One project a report reads: a repository (with a work tree or bare) at
+/// one commit. A portfolio report reads several and names each row's project.
+public final class ReportSource {
+    public let repository: Repository
+    public let project: Project
+    public let commit: ObjectID
+    /// The commit's committer time.
+    public let commitDate: Date
+    public let info: ReportProject
+    /// The revision asked for (nil: HEAD).
+    public let revision: String?
+
+    /// The project at `revision` (default: HEAD).
+    public init(repository: Repository, at revision: String?) throws {
+        let commit: Commit
+        if let revision {
+            commit = try repository.commit(revision)
+        } else {
+            guard let head = try repository.headCommit() else {
+                throw FolioError.usage("the repository has no commits yet (run 'folio init')")
+            }
+            commit = head
+        }
+        self.repository = repository
+        self.revision = revision
+        self.commit = commit.id
+        commitDate = commit.committer.time
+        project = try Project(repository: repository, source: TreeSource(repository: repository, tree: commit.tree(), label: revision ?? "HEAD"))
+        var path = repository.workdir ?? repository.gitDir
+        while path.count > 1, path.hasSuffix("/") { path.removeLast() }
+        info = ReportProject(
+            code: project.config.project.code, name: project.config.project.name, repository: path,
+            commit: commit.id.description, commitDate: Timestamp.string(commitDate))
+    }
+
+    var code: String { info.code }
+}
+
+/// Calendar days given as `YYYY-MM-DD`, in UTC.
+public enum ReportDate {
+    static let calendar: Calendar = {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(identifier: "UTC")!
+        return c
+    }()
+
+    /// The start (00:00:00 UTC) of a day given as `YYYY-MM-DD`, or nil when it is not a real date.
+    public static func start(of text: String) -> Date? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
+        let components = DateComponents(year: y, month: m, day: d)
+        guard let date = calendar.date(from: components),
+            calendar.dateComponents([.year, .month, .day], from: date) == components
+        else { return nil }
+        return date
+    }
+
+    /// `YYYY-MM-DD` of a moment, in UTC.
+    public static func day(_ date: Date) -> String {
+        String(Timestamp.string(date).prefix(10))
+    }
+
+    /// Parses a day given on the command line, or fails with a usage error naming the option.
+    public static func parse(_ text: String, option: String) throws -> Date {
+        guard let date = start(of: text) else {
+            throw FolioError.usage("\(option): '\(text)' is not a date (YYYY-MM-DD)")
+        }
+        return date
+    }
+}
