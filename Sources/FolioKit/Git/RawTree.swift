@@ -28,6 +28,7 @@ final class RawTree {
     /// One entry: where its name is in `bytes`, whether it is a tree, a
     /// blob-like file, and where its 20-byte id starts.
     struct Entry {
+        let start: Int
         let nameStart: Int
         let nameEnd: Int
         let isTree: Bool
@@ -50,7 +51,46 @@ final class RawTree {
         guard nameEnd + 21 <= bytes.count else { return nil }
         let isTree = mode == 0o40000
         let isFile = mode == 0o100644 || mode == 0o100755 || mode == 0o100664
-        return (Entry(nameStart: nameStart, nameEnd: nameEnd, isTree: isTree, isFile: isFile, idStart: nameEnd + 1), nameEnd + 21)
+        return (Entry(start: offset, nameStart: nameStart, nameEnd: nameEnd, isTree: isTree, isFile: isFile, idStart: nameEnd + 1), nameEnd + 21)
+    }
+
+    /// How many first bytes this tree shares with `other`.
+    func commonPrefix(_ other: RawTree) -> Int {
+        let n = min(bytes.count, other.bytes.count)
+        guard let x = bytes.baseAddress, let y = other.bytes.baseAddress else { return 0 }
+        var i = 0
+        let chunk = 256
+        while i + chunk <= n, memcmp(x + i, y + i, chunk) == 0 { i += chunk }
+        while i < n, x.load(fromByteOffset: i, as: UInt8.self) == y.load(fromByteOffset: i, as: UInt8.self) { i += 1 }
+        return i
+    }
+
+    /// How many last bytes this tree shares with `other`, counting no
+    /// further back than offset `start` of either.
+    func commonSuffix(_ other: RawTree, notBefore start: Int) -> Int {
+        let n = min(bytes.count, other.bytes.count) - start
+        guard n > 0, let x = bytes.baseAddress, let y = other.bytes.baseAddress else { return 0 }
+        let xe = x + bytes.count
+        let ye = y + other.bytes.count
+        var i = 0
+        let chunk = 256
+        while i + chunk <= n, memcmp(xe - i - chunk, ye - i - chunk, chunk) == 0 { i += chunk }
+        while i < n, (xe - i - 1).load(as: UInt8.self) == (ye - i - 1).load(as: UInt8.self) { i += 1 }
+        return i
+    }
+
+    /// The start of the entry that holds byte `limit` (or of the first entry
+    /// past it): entries before it lie wholly in the first `limit` bytes.
+    func entryBoundary(before limit: Int) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var offset = 0
+        while offset < limit {
+            guard let nul = memchr(base + offset, 0, bytes.count - offset) else { return offset }
+            let next = (UnsafeRawPointer(nul) - base) + 21
+            if next > limit { return offset }
+            offset = next
+        }
+        return offset
     }
 
     func name(_ e: Entry) -> String {
@@ -112,9 +152,22 @@ extension Repository {
                 result.append(FileChange(status: isOld ? .deleted : .added, path: path, oldID: isOld ? id : nil, newID: isOld ? nil : id))
             }
         }
-        var ea = a.flatMap { $0.entry(at: 0) }
-        var eb = b.flatMap { $0.entry(at: 0) }
+        // Two versions of a large folder usually differ in one entry: skip
+        // the entries of their common first bytes, stop at their common end.
+        var start = 0
+        var identicalTail = 0
+        if let a, let b {
+            let prefix = a.commonPrefix(b)
+            start = a.entryBoundary(before: prefix)
+            identicalTail = a.commonSuffix(b, notBefore: start)
+        }
+        var ea = a.flatMap { $0.entry(at: start) }
+        var eb = b.flatMap { $0.entry(at: start) }
         while ea != nil || eb != nil {
+            if let (x, _) = ea, let (y, _) = eb {
+                let rest = a!.bytes.count - x.start
+                if rest == b!.bytes.count - y.start && rest <= identicalTail { break }
+            }
             guard let (x, nx) = ea else {
                 try emit(b!, eb!.0, old: false)
                 eb = b!.entry(at: eb!.next)

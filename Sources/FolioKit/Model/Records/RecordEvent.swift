@@ -86,7 +86,7 @@ public struct Record: Sendable {
                 throw FolioError.unreadable("\(path):\(lineNumber): record line is not UTF-8 text")
             }
             do {
-                events.append(try decoder.decode(RecordEvent.self, from: Data(raw)))
+                events.append(try RecordLine.parse(raw) ?? decoder.decode(RecordEvent.self, from: Data(raw)))
                 lines.append(line)
             } catch {
                 throw FolioError.unreadable("\(path):\(lineNumber): not a valid record event")

@@ -26,10 +26,24 @@ public struct Diagnostic: Sendable, Equatable, Codable {
     }
 
     /// The text with control characters escaped (`\n`, `\u{1b}`): one line, no terminal codes.
-    public static func escaped(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) else {
-            return text
+    /// Whether `text` has a control character (Cc: U+0000–001F, U+007F–009F)
+    /// or a line or paragraph separator, judged on its UTF-8 bytes: reports
+    /// pass every field through here.
+    static func mayNeedEscaping(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for b in text.utf8 {
+            if b < 0x20 || b == 0x7F { return true }
+            if previous == 0xC2 && b >= 0x80 && b <= 0x9F { return true }
+            if beforePrevious == 0xE2 && previous == 0x80 && (b == 0xA8 || b == 0xA9) { return true }
+            beforePrevious = previous
+            previous = b
         }
+        return false
+    }
+
+    public static func escaped(_ text: String) -> String {
+        guard mayNeedEscaping(text) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -217,7 +217,12 @@ enum HistoryIndexCoding {
     static func encode(_ c: HistoryCommit, into out: inout [UInt8]) {
         func field(_ s: String) {
             out.append(0x09)
-            for b in s.utf8 {
+            let utf8 = s.utf8
+            if !utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A }) {
+                out.append(contentsOf: utf8)
+                return
+            }
+            for b in utf8 {
                 switch b {
                 case 0x5C: out += [0x5C, 0x5C]
                 case 0x09: out += [0x5C, 0x74]
