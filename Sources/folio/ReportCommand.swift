@@ -8,8 +8,8 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Reports for project managers, the PMO and auditors (text, md, csv, json, html).",
         discussion: """
-            Each report reads one or more repositories (--repo A --repo B: a portfolio, every row naming its
-            project) at HEAD or --at REV, also bare ones, and writes text, md, csv, json or html (one
+            Each report reads one or more repositories (--repo A --repo B: a portfolio, every row naming its \
+            project) at HEAD or --at REV, also bare ones, and writes text, md, csv, json or html (one \
             self-contained page) to standard output or -o FILE. See docs/reports.md.
             """,
         subcommands: [
@@ -41,7 +41,7 @@ struct ReportStatusCommand: ParsableCommand {
     var until: String?
     @Option(name: .long, help: ArgumentHelp(
         "Only this section; for csv, the table to write (default: events).",
-        discussion: "events, by_kind, activity_by_week, overdue_reviews, turnaround, by_person, open_risks, overdue_actions, documents_by_state"))
+        discussion: "by_kind, documents_by_state, overdue_reviews, turnaround, by_person, open_risks, overdue_actions, activity_by_week, events"))
     var section: String?
 
     func run() throws {

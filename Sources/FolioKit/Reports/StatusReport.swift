@@ -150,28 +150,16 @@ public enum StatusReport {
         let kindColumns = kinds.map { ReportColumn(key($0), $0.rawValue) }
         let sections = [
             ReportSection(
-                key: "events", title: "Events in the period",
-                note: "Every lifecycle event recorded in the period: created, checked in (changed), submitted, approved, rejected, issued, superseded, withdrawn.",
-                columns: [
-                    ReportColumn("project", "Project"), ReportColumn("at", "At (UTC)"), ReportColumn("document", "Document"),
-                    ReportColumn("title", "Title"), ReportColumn("event", "Event"), ReportColumn("revision", "Rev"),
-                    ReportColumn("person", "Person"), ReportColumn("name", "Name"), ReportColumn("role", "Role"),
-                    ReportColumn("comment", "Comment"),
-                ],
-                rows: events.map { e in
-                    [.text(e.project), .text(e.event.at), .text(e.document), .text(e.title), .text(e.event.event.rawValue),
-                     .text(e.event.revision), .text(e.event.actor), .text(e.event.name), e.event.role.map { .text($0) } ?? .null,
-                     e.event.comment.map { .text($0) } ?? .null]
-                }, empty: "Nothing happened in the period."),
-            ReportSection(
                 key: "by_kind", title: "Events by kind",
                 columns: [ReportColumn("project", "Project")] + kindColumns + [ReportColumn("total", "total")],
                 rows: byKind, empty: "No projects."),
             ReportSection(
-                key: "activity_by_week", title: "Events by week",
-                note: "Weeks start on Monday; the first and last weeks may be partly outside the period.",
-                columns: [ReportColumn("week", "Week of"), ReportColumn("events", "Events")],
-                rows: weeks.map { [.text($0.0), .int($0.1)] }, empty: "No weeks."),
+                key: "documents_by_state", title: "Documents by state",
+                note: "At the report's commit.",
+                columns: [ReportColumn("project", "Project")] + LifecycleState.allCases.map {
+                    ReportColumn($0.rawValue.replacingOccurrences(of: "-", with: "_"), $0.rawValue)
+                } + [ReportColumn("total", "total")],
+                rows: stateRows, empty: "No projects."),
             ReportSection(
                 key: "overdue_reviews", title: "Reviews waiting longer than the policy allows",
                 note: "Submitted, still without all required approvals at the end of the period, and waiting more whole days than the project's review_policy max_days.",
@@ -219,12 +207,24 @@ public enum StatusReport {
                 ],
                 rows: actions, empty: "No overdue actions."),
             ReportSection(
-                key: "documents_by_state", title: "Documents by state",
-                note: "At the report's commit.",
-                columns: [ReportColumn("project", "Project")] + LifecycleState.allCases.map {
-                    ReportColumn($0.rawValue.replacingOccurrences(of: "-", with: "_"), $0.rawValue)
-                } + [ReportColumn("total", "total")],
-                rows: stateRows, empty: "No projects."),
+                key: "activity_by_week", title: "Events by week",
+                note: "Weeks start on Monday; the first and last weeks may be partly outside the period.",
+                columns: [ReportColumn("week", "Week of"), ReportColumn("events", "Events")],
+                rows: weeks.map { [.text($0.0), .int($0.1)] }, empty: "No weeks."),
+            ReportSection(
+                key: "events", title: "Events in the period",
+                note: "Every lifecycle event recorded in the period: created, checked in (changed), submitted, approved, rejected, issued, superseded, withdrawn.",
+                columns: [
+                    ReportColumn("project", "Project"), ReportColumn("at", "At (UTC)"), ReportColumn("document", "Document"),
+                    ReportColumn("title", "Title"), ReportColumn("event", "Event"), ReportColumn("revision", "Rev"),
+                    ReportColumn("person", "Person"), ReportColumn("name", "Name"), ReportColumn("role", "Role"),
+                    ReportColumn("comment", "Comment"),
+                ],
+                rows: events.map { e in
+                    [.text(e.project), .text(e.event.at), .text(e.document), .text(e.title), .text(e.event.event.rawValue),
+                     .text(e.event.revision), .text(e.event.actor), .text(e.event.name), e.event.role.map { .text($0) } ?? .null,
+                     e.event.comment.map { .text($0) } ?? .null]
+                }, empty: "Nothing happened in the period."),
         ]
 
         let weekBars: [ReportChart.Bar]

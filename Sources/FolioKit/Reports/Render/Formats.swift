@@ -22,14 +22,15 @@ public enum CSVFormat {
 
 /// GitHub-flavoured Markdown tables.
 public enum MarkdownFormat {
-    /// A cell's text: pipes and backslashes escaped, line breaks as spaces,
-    /// so a value can never end its cell or its row.
+    /// A cell's text: pipes, backslashes and `<` escaped, line breaks as
+    /// spaces, so a value can never end its cell or its row, nor become HTML.
     public static func cell(_ s: String) -> String {
         var out = ""
         for c in s {
             switch c {
             case "|": out += "\\|"
             case "\\": out += "\\\\"
+            case "<": out += "\\<"
             case "\n", "\r", "\r\n": out += " "
             default: out.append(c)
             }

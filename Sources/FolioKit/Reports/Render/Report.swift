@@ -57,6 +57,14 @@ public struct ReportProject: Sendable, Equatable {
     public let commit: String
     /// That commit's date (committer time, UTC, ISO 8601).
     public let commitDate: String
+
+    public init(code: String, name: String, repository: String, commit: String, commitDate: String) {
+        self.code = code
+        self.name = name
+        self.repository = repository
+        self.commit = commit
+        self.commitDate = commitDate
+    }
 }
 
 /// A period of whole UTC days, both ends inclusive.
@@ -92,7 +100,7 @@ public enum ReportValue: Sendable, Equatable {
         switch self {
         case .text(let s): s
         case .int(let n): String(n)
-        case .number(let d, let decimals): String(format: "%.\(decimals)f", d)
+        case .number(let d, let decimals): String(format: "%.\(decimals)f", ReportValue.round(d, decimals))
         case .bool(let b): b ? "yes" : "no"
         case .list(let items): items.joined(separator: ", ")
         case .null: ""
@@ -104,12 +112,17 @@ public enum ReportValue: Sendable, Equatable {
         switch self {
         case .text(let s): .string(s)
         case .int(let n): .int(n)
-        case .number(let d, let decimals):
-            .number((d * pow(10, Double(decimals))).rounded() / pow(10, Double(decimals)))
+        case .number(let d, let decimals): .number(ReportValue.round(d, decimals))
         case .bool(let b): .bool(b)
         case .list(let items): .array(items.map { .string($0) })
         case .null: .null
         }
+    }
+
+    /// Half away from zero, so text and JSON show the same figure.
+    static func round(_ d: Double, _ decimals: Int) -> Double {
+        let scale = pow(10, Double(decimals))
+        return (d * scale).rounded() / scale
     }
 
     /// Numbers are right-aligned in text tables.
