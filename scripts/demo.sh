@@ -11,7 +11,9 @@
 # step is a commit authored by that person at that time (GIT_AUTHOR_* and
 # GIT_COMMITTER_* are set per step). At the end it shows the master register
 # (folio ls), the state of every document (folio status), the history of one
-# register (folio log) and validates everything (folio check --all).
+# register (folio log), validates everything (folio check --all) and writes
+# HTML reports (status, register, approvals) to REPORTS_DIR (default
+# ./demo/reports, beside the demo repository).
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -493,6 +495,13 @@ edit rows "$CR_MD" "Affected items" \
 edit para "$CR_MD" Recommendation "Option 2: single sign-on in release 1, within the four-week schedule tolerance."
 folio checkin "$CR_MD" -m "Impact assessment of the single sign-on change"
 
+if has_cmd submit; then
+  # The change request waits for the board (sponsor and PMO): the status
+  # report shows it as a review waiting longer than the policy's five days.
+  as dave "2026-02-18 17:00"
+  folio submit "$CR"
+fi
+
 as dave "2026-02-18 16:30"
 edit rows "$RISKS_MD" Risks \
   "R-005 | Identity provider change freeze delays single sign-on | Schedule | 2 | 4 | 8 | Reduce | Book the identity team's change window for March | dave@example.com | 2026-03-13 | Open"
@@ -618,6 +627,18 @@ set +e
 folio check --all
 check_rc=$?
 set -e
+
+REPORTS_DIR="${REPORTS_DIR:-$(dirname "$DEMO_DIR")/reports}"
+if has_cmd report; then
+  say "Reports: status of the last two weeks, and HTML reports in $REPORTS_DIR"
+  mkdir -p "$REPORTS_DIR"
+  folio report status --since 2026-02-23 --until 2026-03-06 --section overdue_reviews
+  folio report status --since 2026-02-01 --until 2026-03-06 --format html -o "$REPORTS_DIR/status.html"
+  folio report register --format html -o "$REPORTS_DIR/register.html"
+  folio report approvals --format html -o "$REPORTS_DIR/approvals.html"
+  folio report register --format csv -o "$REPORTS_DIR/register.csv"
+  ls -1 "$REPORTS_DIR"
+fi
 
 say "The demo project is in $DEMO_DIR"
 echo "    cd $DEMO_DIR && $FOLIO ls"

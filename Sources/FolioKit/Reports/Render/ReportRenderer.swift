@@ -28,7 +28,7 @@ public enum ReportRenderer {
             out += "\n"
             let width = report.figures.map(\.label.count).max() ?? 0
             for figure in report.figures {
-                out += figure.label + ":" + String(repeating: " ", count: width - figure.label.count + 1) + figure.value.display + "\n"
+                out += figure.label + ":" + String(repeating: " ", count: width - figure.label.count + 1) + figureText(figure) + "\n"
             }
         }
         for section in sections {
@@ -58,7 +58,7 @@ public enum ReportRenderer {
         var out = "# \(MarkdownFormat.cell(report.title))\n\n"
         for line in metadataLines(report) { out += "- \(MarkdownFormat.cell(line))\n" }
         if !report.figures.isEmpty {
-            out += "\n" + MarkdownFormat.table(["Figure", "Value"], report.figures.map { [$0.label, $0.value.display] })
+            out += "\n" + MarkdownFormat.table(["Figure", "Value"], report.figures.map { [$0.label, figureText($0)] })
         }
         for section in sections {
             out += "\n## \(MarkdownFormat.cell(section.title))\n\n"
@@ -117,7 +117,7 @@ public enum ReportRenderer {
         if let period = report.period {
             out += "<p class=\"note\">Period: \(HTMLReport.escape(period.since)) to \(HTMLReport.escape(period.until)) (UTC, both days included).</p>\n"
         }
-        out += HTMLReport.figures(report.figures.map { ($0.label, $0.value.display) })
+        out += HTMLReport.figures(report.figures.map { ($0.label, figureText($0)) })
         // Charts go with the whole report, so only when all of it is shown.
         if !report.charts.isEmpty, sections.count == report.sections.count {
             out += "<section class=\"charts\">\n"
@@ -138,6 +138,11 @@ public enum ReportRenderer {
     }
 
     // MARK: helpers
+
+    /// A figure for people: "none" where there is no value (e.g. no approvals to time).
+    static func figureText(_ figure: ReportFigure) -> String {
+        figure.value == .null ? "none" : figure.value.display
+    }
 
     static func strings(_ section: ReportSection) -> [[String]] {
         section.rows.map { $0.map(\.display) }
