@@ -64,7 +64,7 @@ public enum HTMLReport {
             out += "<tr>"
             for (i, cell) in row.enumerated() {
                 // IDs, dates and emails stay on one line; prose wraps.
-                let classes = (numeric.contains(i) ? ["num"] : []) + (cell.count <= 40 && !cell.contains(" ") ? ["nw"] : [])
+                let classes = (numeric.contains(i) ? ["num"] : []) + (cell.count <= 24 && !cell.contains(" ") ? ["nw"] : [])
                 out += "<td\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")>\(escape(cell))</td>"
             }
             out += "</tr>\n"
@@ -137,7 +137,8 @@ public enum HTMLReport {
         table { border-collapse: collapse; width: 100%; font-size: 13px; }
         th, td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top; }
         th { background: #eee; }
-        td.nw { white-space: nowrap; }
+        td { overflow-wrap: anywhere; }
+        td.nw { white-space: nowrap; overflow-wrap: normal; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         tbody tr:nth-child(even) { background: #f7f7f7; }
         .empty { color: #444; font-style: italic; }
