@@ -24,3 +24,8 @@ static inline int folio_git_limit_pack_windows(size_t window, size_t mapped) {
     int rc = git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, window);
     return rc ? rc : git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, mapped);
 }
+
+/* Whether libgit2 keeps the objects it reads in its cache. */
+static inline int folio_git_enable_caching(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_CACHING, enabled);
+}

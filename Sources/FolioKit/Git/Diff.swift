@@ -100,4 +100,7 @@ public struct TreeReuse {
     var previous: [ObjectID: RawTree] = [:]
     var next: [ObjectID: RawTree] = [:]
     public init() {}
+
+    /// A tree the last comparison read, if it did.
+    func tree(_ id: ObjectID) -> RawTree? { next[id] ?? previous[id] }
 }

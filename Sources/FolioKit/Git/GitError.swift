@@ -39,5 +39,9 @@ let libgit2Initialised: Bool = {
     _ = folio_git_enable_fsync(1)
     _ = folio_git_cache_trees(256 << 10, 64 << 20)
     _ = folio_git_strict_hash_verification(0)
+    // Packs are mapped in windows of 8 MiB, at most 32 MiB at once (git's
+    // defaults are 1 GiB and 8 GiB): a walk over a large history then
+    // stays within a bounded resident size (docs/benchmarks.md).
+    _ = folio_git_limit_pack_windows(8 << 20, 32 << 20)
     return true
 }()

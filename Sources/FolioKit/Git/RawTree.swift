@@ -54,6 +54,21 @@ final class RawTree {
         return (Entry(start: offset, nameStart: nameStart, nameEnd: nameEnd, isTree: isTree, isFile: isFile, idStart: nameEnd + 1), nameEnd + 21)
     }
 
+    /// The id of the entry called `name`, if there is one.
+    func id(named name: String) -> ObjectID? {
+        var cursor = entry(at: 0)
+        let wanted = Array(name.utf8)
+        while let (e, next) = cursor {
+            if e.nameEnd - e.nameStart == wanted.count,
+                wanted.withUnsafeBytes({ memcmp(bytes.baseAddress! + e.nameStart, $0.baseAddress!, wanted.count) }) == 0
+            {
+                return id(e)
+            }
+            cursor = entry(at: next)
+        }
+        return nil
+    }
+
     /// How many first bytes this tree shares with `other`.
     func commonPrefix(_ other: RawTree) -> Int {
         let n = min(bytes.count, other.bytes.count)
@@ -238,11 +253,10 @@ public struct PathLookup {
 }
 
 extension Repository {
-    /// For walks over a whole history: libgit2 maps packs in windows of up
-    /// to 1 GiB and keeps up to 8 GiB mapped, so a walk's resident memory
-    /// would grow with the pack. Windows of 32 MiB under a 128 MiB cap keep
-    /// it flat (a window is mapped again when needed).
+    /// For walks over a whole history, which read each commit and tree once
+    /// (keeping what the next commit shares themselves): libgit2's object
+    /// cache would only grow to its limit and then spend its time evicting.
     public func boundMemoryForHistory() {
-        _ = folio_git_limit_pack_windows(32 << 20, 128 << 20)
+        _ = folio_git_enable_caching(0)
     }
 }

@@ -16,8 +16,21 @@ final class HistoryScanner {
         self.repository = repository
     }
 
-    func scan(_ id: ObjectID) throws -> HistoryCommit {
+    /// Commits read as parents, kept for when the walk reaches them (most
+    /// often next): libgit2's object cache is off for history walks.
+    private var commits: [ObjectID: Commit] = [:]
+
+    private func commit(_ id: ObjectID) throws -> Commit {
+        if let hit = commits[id] { return hit }
+        if commits.count > 256 { commits.removeAll(keepingCapacity: true) }
         let commit = try repository.commit(id)
+        commits[id] = commit
+        return commit
+    }
+
+    func scan(_ id: ObjectID) throws -> HistoryCommit {
+        let commit = try self.commit(id)
+        commits[id] = nil
         let author = commit.author
         let committer = commit.committer
         var action = ""
@@ -32,7 +45,7 @@ final class HistoryScanner {
             action: action, revision: revision, changes: [], events: [], problems: [])
         let parents = commit.parentIDs
         let treeID = commit.treeID
-        let parentTrees = try parents.map { try repository.commit($0).treeID }
+        let parentTrees = try parents.map { try self.commit($0).treeID }
         var files = try repository.changedFiles(from: parentTrees.first, to: treeID, reuse: &trees)
         if parentTrees.count > 1 {
             // A merge shows only what differs from every parent (git's combined
@@ -42,13 +55,12 @@ final class HistoryScanner {
             }
         }
         if files.isEmpty { return result }
-        let tree = try commit.tree()
-        let project = try self.project(tree)
+        let project = try self.project(commit, root: treeID)
         for file in files {
             let change = classify(file, project)
             result.changes.append(change)
             if change.part == .record {
-                try readEvents(change, merge: parentTrees.dropFirst().map { $0 }, tree: tree, into: &result)
+                try readEvents(change, merge: parentTrees.dropFirst().map { $0 }, commit: commit, into: &result)
             }
         }
         return result
@@ -81,7 +93,7 @@ final class HistoryScanner {
     /// The events a record change appended. Records are append-only, so the
     /// appended lines are those past the old version's length; a merge's new
     /// lines are those in no parent.
-    private func readEvents(_ change: HistoryChange, merge others: [ObjectID], tree: Tree, into result: inout HistoryCommit) throws {
+    private func readEvents(_ change: HistoryChange, merge others: [ObjectID], commit: Commit, into result: inout HistoryCommit) throws {
         guard let newBlob = change.newBlob else {
             result.problems.append(HistoryProblem(document: change.document, message: "record deleted"))
             return
@@ -118,19 +130,31 @@ final class HistoryScanner {
         for event in events {
             var verified = false
             if let signature = event.signature {
-                verified = SSHSignature.verify(event.canonicalText, signature: signature, identity: event.actor, allowedSigners: try allowedSigners(tree))
+                verified = SSHSignature.verify(event.canonicalText, signature: signature, identity: event.actor, allowedSigners: try allowedSigners(commit.tree()))
             }
             result.events.append(HistoryEvent(event, verified: verified))
         }
     }
 
-    private func project(_ tree: Tree) throws -> Project? {
-        guard let config = try tree.entry(at: ProjectConfig.path) else { return nil }
-        let key = config.id.description + (try tree.entry(at: "templates")?.id.description ?? "-")
-        if let hit = rules[key] { return Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: "commit"), reusing: hit) }
-        guard let project = try? Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: "commit")) else { return nil }
-        rules[key] = project
-        return project
+    /// The commit's rules: by the ids of its folio.yml and templates folder,
+    /// read from the root tree the comparison just read. Rules that adopt
+    /// files by glob read each file's ID, so they get the commit's own tree.
+    private func project(_ commit: Commit, root: ObjectID) throws -> Project? {
+        let rawRoot = try trees.tree(root) ?? RawTree(repository, root)
+        guard let config = rawRoot.id(named: ProjectConfig.path) else { return nil }
+        let key = config.description + (rawRoot.id(named: "templates")?.description ?? "-")
+        let known: Project
+        if let hit = rules[key] {
+            known = hit
+        } else {
+            guard let parsed = try? Project(repository: repository, source: TreeSource(repository: repository, tree: commit.tree(), label: "commit")) else {
+                return nil
+            }
+            rules[key] = parsed
+            known = parsed
+        }
+        guard known.templates.contains(where: { $0.adopt != nil }) else { return known }
+        return Project(repository: repository, source: TreeSource(repository: repository, tree: try commit.tree(), label: "commit"), reusing: known)
     }
 
     private func allowedSigners(_ tree: Tree) throws -> String {
