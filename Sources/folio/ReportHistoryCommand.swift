@@ -40,15 +40,17 @@ struct ReportHistoryCommand: ParsableCommand {
         })
         let progress = Progress(enabled: isatty(2) == 1)
         var commits = 0
+        var sources: [HistoryWriter.SourceSummary] = []
         for (repository, project, tip) in targets {
             let rows = HistoryRows(project: project, filter: filter)
             let summary = try HistoryLog.forEach(repository, from: tip, useIndex: !noCache, progress: progress.update) { commit in
                 for row in try rows.rows(commit) { try writer.add(row) }
             }
             commits += summary.commits
+            sources.append(.init(project: project.config.project.code, summary: summary))
         }
         progress.finish()
-        try writer.end(commits: commits)
+        try writer.end(commits: commits, sources: sources)
     }
 }
 

@@ -36,6 +36,19 @@ struct HistoryReportTests {
         return ""
     }
 
+    /// The rows of a JSON report as canonical text, to compare reports.
+    static func rowsText(_ json: String) -> String {
+        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+        let data = (try? JSONSerialization.data(withJSONObject: object?["rows"] ?? ["missing"], options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// How the report used the history index (the first source's).
+    static func indexUse(_ json: String) -> String {
+        let object = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
+        return ((object?["sources"] as? [[String: Any]])?.first?["index"] as? String) ?? "?"
+    }
+
     static func rows(_ r: LCResult) -> [[String: Any]] {
         (r.jsonObject?["rows"] as? [[String: Any]]) ?? []
     }
@@ -125,56 +138,77 @@ struct HistoryReportTests {
     func indexNeverChangesTheReport() throws {
         let (repo, log, _) = try Self.project()
         let index = repo.file(".git/folio/history-index")
-        func expectSame(_ when: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-            let truth = try repo.ok("report", "history", "--format", "json", "--no-cache").stdout
-            let cached = try repo.ok("report", "history", "--format", "json").stdout
-            #expect(cached == truth, "\(when)", sourceLocation: sourceLocation)
-            #expect(FileManager.default.fileExists(atPath: index), "\(when): index written", sourceLocation: sourceLocation)
-            // Twice: the second run reads the index the first one wrote.
-            #expect(try repo.ok("report", "history", "--format", "json").stdout == truth, "\(when), again", sourceLocation: sourceLocation)
+        /// The rows and how the index was used.
+        func report(_ extra: [String] = []) throws -> (rows: String, index: String) {
+            let r = try repo.folio(["report", "history", "--format", "json"] + extra)
+            #expect(r.status == 0, "\(r)")
+            return (Self.rowsText(r.stdout), Self.indexUse(r.stdout))
         }
-        try expectSame("first run")
+        func expectSame(_ when: String, index use: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            let truth = try report(["--no-cache"])
+            #expect(truth.index == "off", sourceLocation: sourceLocation)
+            let cached = try report()
+            #expect(cached.rows == truth.rows, "\(when)", sourceLocation: sourceLocation)
+            #expect(cached.index == use, "\(when)", sourceLocation: sourceLocation)
+            #expect(FileManager.default.fileExists(atPath: index), "\(when): index written", sourceLocation: sourceLocation)
+            // Again: this run reads the index the first one wrote.
+            let again = try report()
+            #expect(again.rows == truth.rows && again.index == "current", "\(when), again", sourceLocation: sourceLocation)
+        }
+        try expectSame("first run", index: "built")
         #expect(try repo.git("status", "--porcelain").stdout.isEmpty, "the index is outside the tracked tree")
-        // New commits on top: only they are read.
+        // New commits on top (in a later second than the indexed tip): only they are read.
+        Thread.sleep(forTimeInterval: 1.1)
+        let logPath = repo.docPath(log, type: "decision-log")
+        try repo.write(logPath, try repo.read(logPath) + "\nA later note.\n")
         try repo.ok("checkin", log, "-m", "Next revision")
         try repo.write("README.md", "# Alpha\n\nMore.\n")
         _ = try repo.commitNoVerify("README again")
-        try expectSame("after new commits")
+        try expectSame("after new commits", index: "extended")
         // A force push that dropped commits, then a different commit.
         try repo.git("reset", "-q", "--hard", "HEAD~2")
         try repo.write("other.txt", "rewritten\n")
         _ = try repo.commitNoVerify("Rewritten history", as: .dave)
-        try expectSame("after a rewrite")
+        try expectSame("after a rewrite", index: "reused")
         // An older line of work merged in (its commits are older than the tip).
         try repo.git("checkout", "-q", "-b", "late", "HEAD~3")
         try repo.write("late.txt", "late\n")
         _ = try repo.commitNoVerify("Late work")
         try repo.git("checkout", "-q", "main")
         try repo.git("merge", "-q", "--no-ff", "-m", "Merge late", "late")
-        try expectSame("after merging older work")
+        try expectSame("after merging older work", index: "reused")
         try FileManager.default.removeItem(atPath: index)
-        try expectSame("after deleting the index")
+        try expectSame("after deleting the index", index: "built")
         let whole = try Data(contentsOf: URL(fileURLWithPath: index))
         try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: index))
-        try expectSame("after truncating the index")
+        try expectSame("after truncating the index", index: "built")
         var flipped = try Data(contentsOf: URL(fileURLWithPath: index))
         flipped[flipped.count / 3] ^= 0x20
         try flipped.write(to: URL(fileURLWithPath: index))
-        try expectSame("after a changed byte")
+        try expectSame("after a changed byte", index: "built")
         try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: index))
-        try expectSame("after garbage")
-        // An index of a tip that no longer exists anywhere (gc'd after a rewrite).
-        var text = try String(contentsOfFile: index, encoding: .utf8)
-        let tip = try repo.head()
-        text = text.replacingOccurrences(of: tip, with: String(repeating: "e", count: 40))
-        try text.write(toFile: index, atomically: true, encoding: .utf8)
-        try expectSame("after an index of an unknown tip")
+        try expectSame("after garbage", index: "built")
+        // A whole, checksummed index whose tip no longer exists (gc'd after a
+        // rewrite): its entries are still good by commit id.
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: index)))
+        let endLine = bytes.dropLast().lastIndex(of: 0x0A)! + 1
+        let body = Array(bytes[..<endLine])
+        var fnv: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in body { fnv = (fnv ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let fields = String(decoding: bytes[endLine...], as: UTF8.self).split(separator: "\t")
+        let forged = "end\t\(String(repeating: "e", count: 40))\t\(fields[2])\t\(String(format: "%016llx", fnv))\n"
+        try Data(body + Array(forged.utf8)).write(to: URL(fileURLWithPath: index))
+        try expectSame("after an index of an unknown tip", index: "reused")
+        // A report at an older revision is answered from the index and leaves it for the tip.
+        let older = try report(["--at", "HEAD~1"])
+        #expect(older.index == "reused" && older.rows == (try report(["--at", "HEAD~1", "--no-cache"])).rows)
+        #expect(try report().index == "current")
     }
 
     @Test("Two reports at once both see the whole history and leave a good index")
     func concurrentReports() throws {
         let (repo, _, _) = try Self.project()
-        let truth = try repo.ok("report", "history", "--format", "json", "--no-cache").stdout
+        let truth = Self.rowsText(try repo.ok("report", "history", "--format", "json", "--no-cache").stdout)
         for _ in 0..<3 {
             try? FileManager.default.removeItem(atPath: repo.file(".git/folio/history-index"))
             let outputs = try (0..<2).map { n -> (Process, String) in
@@ -189,9 +223,10 @@ struct HistoryReportTests {
             for (p, out) in outputs {
                 p.waitUntilExit()
                 #expect(p.terminationStatus == 0)
-                #expect(try String(contentsOfFile: out, encoding: .utf8) == truth)
+                #expect(Self.rowsText(try String(contentsOfFile: out, encoding: .utf8)) == truth)
             }
-            #expect(try repo.ok("report", "history", "--format", "json").stdout == truth)
+            let after = try repo.ok("report", "history", "--format", "json").stdout
+            #expect(Self.rowsText(after) == truth && Self.indexUse(after) == "current")
         }
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: repo.file(".git/folio")).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty)
@@ -237,7 +272,7 @@ struct HistoryReportTests {
         #expect(html.trimmed == "\(rows.count) 1 0")
 
         let md = try repo.ok("report", "history", "--format", "md").stdout
-        #expect(md.split(separator: "\n").filter { $0.hasPrefix("| ") }.count == rows.count + 1)
+        #expect(md.split(separator: "\n").filter { $0.hasPrefix("| ") }.count == rows.count + 2, "header, rule and one line a row")
 
         let bare = repo.root.appendingPathComponent("bare.git").path
         try repo.git("clone", "-q", "--bare", repo.path, bare)

@@ -93,8 +93,9 @@ public enum HistoryLog {
             try each(commit)
             if (n + 1) % 500 == 0 { progress?(n + 1, ids.count) }
         }
-        // An older tip answered from the index leaves the index as it was.
-        if scanned > 0 || cached == nil { writer?.commit(tip: tip) }
+        // A report at an older revision, answered from the index of a newer
+        // one, leaves that index as it was.
+        if scanned > 0 || cached == nil || !repository.isDescendant(cached!.tip, of: tip) { writer?.commit(tip: tip) }
         let use: IndexUse = !useIndex ? .off : cached == nil ? .built : .reused
         return Summary(commits: ids.count, scanned: scanned, index: use)
     }
@@ -111,7 +112,8 @@ public enum HistoryLog {
         var reachesOld = false
         for id in fresh {
             let commit = try repository.commit(id)
-            guard commit.committer.time > oldTime else { return nil }
+            // Newer than `old`, and not a new root: each reaches `old`.
+            guard commit.committer.time > oldTime, commit.parentCount > 0 else { return nil }
             for parent in commit.parentIDs {
                 if parent == old {
                     reachesOld = true

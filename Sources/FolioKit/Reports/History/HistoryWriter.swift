@@ -74,14 +74,31 @@ public final class HistoryWriter {
         }
     }
 
-    public func end(commits: Int) throws {
+    /// How one repository's history was read (the JSON report's `sources`).
+    public struct SourceSummary: Encodable, Sendable {
+        public let project: String
+        public let commits: Int
+        /// Commits read from git; the others came from the history index.
+        public let scanned: Int
+        /// off, built, extended, current or reused (docs/reports.md).
+        public let index: String
+        public init(project: String, summary: HistoryLog.Summary) {
+            self.project = project
+            commits = summary.commits
+            scanned = summary.scanned
+            index = summary.index.rawValue
+        }
+    }
+
+    public func end(commits: Int, sources: [SourceSummary]) throws {
         switch format {
         case .text:
             if rows == 0 { out.write("(no changes)\n") }
         case .md, .csv:
             break
         case .json:
-            out.write("\n],\"commits\":\(commits),\"rows_count\":\(rows)}\n")
+            let read = String(decoding: try encoder.encode(sources), as: UTF8.self)
+            out.write("\n],\"commits\":\(commits),\"rows_count\":\(rows),\"sources\":\(read)}\n")
         case .html:
             out.write(HistoryHTML.page(title: title, projects: projects, rows: held, commits: commits))
         }
