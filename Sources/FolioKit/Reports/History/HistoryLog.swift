@@ -52,10 +52,9 @@ public enum HistoryLog {
         }
         if let cached, let fresh = try linearExtension(repository, to: tip, from: cached.tip) {
             let writer = HistoryIndexWriter(repository)
-            let scanner = HistoryScanner(repository: repository)
             let total = fresh.count + cached.count
-            for id in fresh {
-                let commit = try scanner.scan(id)
+            try HistoryPipeline.run(repository, fresh, known: []) { _, commit in
+                guard let commit else { return }
                 writer?.add(commit)
                 try each(commit)
                 tick(total)
@@ -79,19 +78,24 @@ public enum HistoryLog {
         let ids = try repository.walk(from: [tip])
         let offsets = cached?.offsets() ?? [:]
         let writer = useIndex ? HistoryIndexWriter(repository) : nil
-        let scanner = HistoryScanner(repository: repository)
         var scanned = 0
-        for (n, id) in ids.enumerated() {
+        var n = 0
+        // Entries of the index are taken by commit id; the rest are read.
+        let known = Set(offsets.keys)
+        try HistoryPipeline.run(repository, ids, known: known) { id, fresh in
             let commit: HistoryCommit
-            if let offset = offsets[id], let entry = cached?.entry(at: offset), entry.id == id {
+            if let fresh {
+                commit = fresh
+                scanned += 1
+            } else if let offset = offsets[id], let entry = cached?.entry(at: offset), entry.id == id {
                 commit = entry
             } else {
-                commit = try scanner.scan(id)
-                scanned += 1
+                throw FolioError.unreadable("the history index has a damaged entry for \(id.short); delete \(HistoryIndex.path(repository)) and run the report again")
             }
             writer?.add(commit)
             try each(commit)
-            if (n + 1) % 500 == 0 { progress?(n + 1, ids.count) }
+            n += 1
+            if n % 500 == 0 { progress?(n, ids.count) }
         }
         // A report at an older revision, answered from the index of a newer
         // one, leaves that index as it was.

@@ -28,7 +28,9 @@ final class HistoryScanner {
         return commit
     }
 
-    func scan(_ id: ObjectID) throws -> HistoryCommit {
+    /// What the commit changed, with its record changes still to be read
+    /// (`HistoryEventReader`, which may run on another thread).
+    func scan(_ id: ObjectID) throws -> ScannedCommit {
         let commit = try self.commit(id)
         commits[id] = nil
         let author = commit.author
@@ -54,16 +56,11 @@ final class HistoryScanner {
                 try parentTrees.dropFirst().allSatisfy { try lookup.id(of: change.path, in: $0, repository) != change.newID }
             }
         }
-        if files.isEmpty { return result }
+        let scanned = { ScannedCommit(commit: result, tree: treeID, otherParentTrees: Array(parentTrees.dropFirst())) }
+        if files.isEmpty { return scanned() }
         let project = try self.project(commit, root: treeID)
-        for file in files {
-            let change = classify(file, project)
-            result.changes.append(change)
-            if change.part == .record {
-                try readEvents(change, merge: parentTrees.dropFirst().map { $0 }, commit: commit, into: &result)
-            }
-        }
-        return result
+        for file in files { result.changes.append(classify(file, project)) }
+        return scanned()
     }
 
     /// What a changed path is to Folio.
@@ -90,10 +87,60 @@ final class HistoryScanner {
         return HistoryChange(part: part, status: file.status, document: document, path: path, oldBlob: file.oldID, newBlob: file.newID)
     }
 
+    /// The commit's rules: by the ids of its folio.yml and templates folder,
+    /// read from the root tree the comparison just read. Rules that adopt
+    /// files by glob read each file's ID, so they get the commit's own tree.
+    private func project(_ commit: Commit, root: ObjectID) throws -> Project? {
+        let rawRoot = try trees.tree(root) ?? RawTree(repository, root)
+        guard let config = rawRoot.id(named: ProjectConfig.path) else { return nil }
+        let key = config.description + (rawRoot.id(named: "templates")?.description ?? "-")
+        let known: Project
+        if let hit = rules[key] {
+            known = hit
+        } else {
+            guard let parsed = try? Project(repository: repository, source: TreeSource(repository: repository, tree: commit.tree(), label: "commit")) else {
+                return nil
+            }
+            rules[key] = parsed
+            known = parsed
+        }
+        guard known.templates.contains(where: { $0.adopt != nil }) else { return known }
+        return Project(repository: repository, source: TreeSource(repository: repository, tree: try commit.tree(), label: "commit"), reusing: known)
+    }
+}
+
+/// A commit as the scanner left it: its changes, and where to read the
+/// events its record changes appended.
+struct ScannedCommit: Sendable {
+    var commit: HistoryCommit
+    let tree: ObjectID
+    /// The trees of a merge's other parents.
+    let otherParentTrees: [ObjectID]
+}
+
+/// Reads the lifecycle events a scanned commit appended to records, and
+/// checks their signatures against the commit's own allowed signers.
+final class HistoryEventReader {
+    let repository: Repository
+    private var lookup = PathLookup()
+    private var signers: [ObjectID: String] = [:]
+
+    init(repository: Repository) {
+        self.repository = repository
+    }
+
+    func complete(_ scanned: ScannedCommit) throws -> HistoryCommit {
+        var result = scanned.commit
+        for change in scanned.commit.changes where change.part == .record {
+            try readEvents(change, merge: scanned.otherParentTrees, tree: scanned.tree, into: &result)
+        }
+        return result
+    }
+
     /// The events a record change appended. Records are append-only, so the
     /// appended lines are those past the old version's length; a merge's new
     /// lines are those in no parent.
-    private func readEvents(_ change: HistoryChange, merge others: [ObjectID], commit: Commit, into result: inout HistoryCommit) throws {
+    private func readEvents(_ change: HistoryChange, merge others: [ObjectID], tree: ObjectID, into result: inout HistoryCommit) throws {
         guard let newBlob = change.newBlob else {
             result.problems.append(HistoryProblem(document: change.document, message: "record deleted"))
             return
@@ -130,38 +177,17 @@ final class HistoryScanner {
         for event in events {
             var verified = false
             if let signature = event.signature {
-                verified = SSHSignature.verify(event.canonicalText, signature: signature, identity: event.actor, allowedSigners: try allowedSigners(commit.tree()))
+                verified = SSHSignature.verify(event.canonicalText, signature: signature, identity: event.actor, allowedSigners: try allowedSigners(tree))
             }
             result.events.append(HistoryEvent(event, verified: verified))
         }
     }
 
-    /// The commit's rules: by the ids of its folio.yml and templates folder,
-    /// read from the root tree the comparison just read. Rules that adopt
-    /// files by glob read each file's ID, so they get the commit's own tree.
-    private func project(_ commit: Commit, root: ObjectID) throws -> Project? {
-        let rawRoot = try trees.tree(root) ?? RawTree(repository, root)
-        guard let config = rawRoot.id(named: ProjectConfig.path) else { return nil }
-        let key = config.description + (rawRoot.id(named: "templates")?.description ?? "-")
-        let known: Project
-        if let hit = rules[key] {
-            known = hit
-        } else {
-            guard let parsed = try? Project(repository: repository, source: TreeSource(repository: repository, tree: commit.tree(), label: "commit")) else {
-                return nil
-            }
-            rules[key] = parsed
-            known = parsed
-        }
-        guard known.templates.contains(where: { $0.adopt != nil }) else { return known }
-        return Project(repository: repository, source: TreeSource(repository: repository, tree: try commit.tree(), label: "commit"), reusing: known)
-    }
-
-    private func allowedSigners(_ tree: Tree) throws -> String {
-        guard let entry = try tree.entry(at: ".folio/allowed_signers") else { return "" }
-        if let hit = signers[entry.id] { return hit }
-        let text = String(decoding: try repository.blobData(entry.id, limit: Limits.configBytes), as: UTF8.self)
-        signers[entry.id] = text
+    private func allowedSigners(_ tree: ObjectID) throws -> String {
+        guard let blob = try lookup.id(of: ".folio/allowed_signers", in: tree, repository) else { return "" }
+        if let hit = signers[blob] { return hit }
+        let text = String(decoding: try repository.blobData(blob, limit: Limits.configBytes), as: UTF8.self)
+        signers[blob] = text
         return text
     }
 }
