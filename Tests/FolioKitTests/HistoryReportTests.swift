@@ -286,3 +286,44 @@ struct HistoryReportTests {
         #expect(both.count == 2 * rows.count)
     }
 }
+
+extension HistoryReportTests {
+    @Test("A generated history of 400 commits, read on two threads, matches git log commit by commit")
+    func generatedHistory() throws {
+        let helper = try LCRepo()
+        let dir = helper.root.appendingPathComponent("generated").path
+        let script = LCTools.packageRoot.appendingPathComponent("scripts/generate-history.py").path
+        let made = try helper.run("/usr/bin/env", ["python3", script, dir, "400", "--documents", "30"])
+        try #require(made.status == 0, "\(made)")
+        let truth = try helper.run(helper.folioPath, ["report", "history", "--format", "json", "--no-cache"], in: dir)
+        try #require(truth.status == 0, "\(truth)")
+        let rows = Self.rows(truth)
+        // Lines each commit added to each record, as git counts them.
+        let numstat = try helper.run(LCTools.git, ["log", "--format=%x00%H", "--numstat", "--no-renames", "--", ".folio/records"], in: dir).stdout
+        var added: [String: Int] = [:]
+        for block in numstat.split(separator: "\0") {
+            let lines = block.split(separator: "\n")
+            for line in lines.dropFirst() {
+                let f = line.split(separator: "\t")
+                added["\(lines[0])/\(Self.owner(String(f[2])))"] = Int(f[0])
+            }
+        }
+        let commits = try helper.run(LCTools.git, ["log", "--format=%H"], in: dir).stdout.split(separator: "\n").map(String.init)
+        #expect(commits.count == 400)
+        let rowCommits = rows.map { $0["commit"] as! String }.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
+        #expect(rowCommits == commits)
+        var events = 0
+        for row in rows {
+            let key = "\(row["commit"] as! String)/\(row["document"] as! String)"
+            let count = (row["events"] as? [[String: Any]])?.count ?? 0
+            #expect(count == (added[key] ?? 0), "\(key)")
+            events += count
+        }
+        #expect(events == added.values.reduce(0, +))
+        // The same through the index, built and then current.
+        for use in ["built", "current"] {
+            let cached = try helper.run(helper.folioPath, ["report", "history", "--format", "json"], in: dir)
+            #expect(Self.rowsText(cached.stdout) == Self.rowsText(truth.stdout) && Self.indexUse(cached.stdout) == use)
+        }
+    }
+}

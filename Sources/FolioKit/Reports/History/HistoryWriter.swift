@@ -42,10 +42,10 @@ public final class HistoryWriter {
             break
         case .md:
             out.write("# \(title)\n\n")
-            for p in projects { out.write("- \(ReportText.markdownCell(p.code)) \(ReportText.markdownCell(p.name)) at `\(p.commit.prefix(10))`\n") }
+            for p in projects { out.write("- \(MarkdownFormat.cell(p.code)) \(MarkdownFormat.cell(p.name)) at `\(p.commit.prefix(10))`\n") }
             out.write("\n| date | commit | author | document | rev | action | what |\n| --- | --- | --- | --- | --- | --- | --- |\n")
         case .csv:
-            out.write(HistoryWriter.columns.joined(separator: ",") + "\r\n")
+            out.write(CSVFormat.record(HistoryWriter.columns))
         case .json:
             let head = String(decoding: try encoder.encode(projects), as: UTF8.self)
             out.write("{\"report\":\"history\",\"projects\":\(head),\"rows\":[")
@@ -63,10 +63,10 @@ public final class HistoryWriter {
             out.write("\(row.date.prefix(10)) \(row.date.dropFirst(11).prefix(5))  \(row.commit.prefix(10))  \(who)  \(doc)  \(ReportText.pad(row.revision, 5))  \(ReportText.oneLine(row.what))\n")
         case .md:
             let cells = [String(row.date.prefix(16)).replacingOccurrences(of: "T", with: " "), "`\(row.commit.prefix(10))`", row.author, row.document, row.revision, row.action, row.what]
-            out.write("| " + cells.map(ReportText.markdownCell).joined(separator: " | ") + " |\n")
+            out.write("| " + cells.map(MarkdownFormat.cell).joined(separator: " | ") + " |\n")
         case .csv:
             let cells = [row.project, row.date, row.commit, row.author, row.email, row.document, row.revision, row.action, row.what, row.subject]
-            out.write(cells.map(ReportText.csvField).joined(separator: ",") + "\r\n")
+            out.write(CSVFormat.record(cells))
         case .json:
             out.write((rows == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(row), as: UTF8.self))
         case .html:
@@ -136,18 +136,8 @@ public final class ReportStream {
     }
 }
 
-/// Escaping and padding for the text formats.
+/// Padding for the text format.
 public enum ReportText {
-    /// RFC 4180: quoted when it holds a comma, quote or line break.
-    public static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-
-    public static func markdownCell(_ s: String) -> String {
-        oneLine(s).replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
-    }
-
     /// Line breaks and control characters shown, never acted on by a terminal.
     public static func oneLine(_ s: String) -> String {
         Diagnostic.escaped(s)
@@ -156,21 +146,5 @@ public enum ReportText {
     public static func pad(_ s: String, _ width: Int) -> String {
         let clean = oneLine(s)
         return clean.count >= width ? clean : clean + String(repeating: " ", count: width - clean.count)
-    }
-
-    public static func html(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(ch)
-            }
-        }
-        return out
     }
 }
