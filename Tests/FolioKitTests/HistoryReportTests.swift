@@ -320,6 +320,9 @@ extension HistoryReportTests {
             events += count
         }
         #expect(events == added.values.reduce(0, +))
+        // Progress on a terminal's stderr (a pseudo-terminal from script(1)), cleared at the end.
+        let tty = try helper.run("/usr/bin/script", ["-qec", "\(helper.folioPath) report history --no-cache > /dev/null", "/dev/null"], in: dir)
+        #expect(tty.stdout.contains("history: 250/400 commits") && tty.stdout.contains("\u{1B}[K"), "\(tty)")
         // The same through the index, built and then current.
         for use in ["built", "current"] {
             let cached = try helper.run(helper.folioPath, ["report", "history", "--format", "json"], in: dir)

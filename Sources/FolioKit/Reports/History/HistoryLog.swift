@@ -20,6 +20,9 @@ public enum HistoryLog {
         case reused
     }
 
+    /// How often `progress` is called, in commits.
+    public static let progressEvery = 250
+
     public struct Summary: Sendable {
         public let commits: Int
         /// Commits read from git (the rest came from the index).
@@ -40,7 +43,7 @@ public enum HistoryLog {
         var done = 0
         func tick(_ total: Int) {
             done += 1
-            if done % 500 == 0 { progress?(done, total) }
+            if done % HistoryLog.progressEvery == 0 { progress?(done, total) }
         }
         if let cached, cached.tip == tip {
             if try cached.forEach({ try each($0); tick(cached.count) }) {
@@ -95,7 +98,7 @@ public enum HistoryLog {
             writer?.add(commit)
             try each(commit)
             n += 1
-            if n % 500 == 0 { progress?(n, ids.count) }
+            if n % HistoryLog.progressEvery == 0 { progress?(n, ids.count) }
         }
         // A report at an older revision, answered from the index of a newer
         // one, leaves that index as it was.
