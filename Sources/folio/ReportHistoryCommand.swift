@@ -88,12 +88,9 @@ enum ReportDay {
 }
 
 extension ReportOptions {
-    /// Standard output, or the `-o` file.
+    /// Standard output, or the `-o` file (which appears whole when the report is done).
     func stream() throws -> ReportStream {
         guard let output else { return ReportStream(handle: FileHandle.standardOutput) }
-        guard FileManager.default.createFile(atPath: output, contents: nil), let handle = FileHandle(forWritingAtPath: output) else {
-            throw FolioError.usage("cannot write \(output)")
-        }
-        return ReportStream(handle: handle, closeAtEnd: true)
+        return try ReportStream(path: output)
     }
 }

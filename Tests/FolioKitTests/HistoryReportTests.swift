@@ -128,7 +128,7 @@ struct HistoryReportTests {
         let older = Self.rows(try repo.ok("report", "history", "--at", "HEAD~1", "--format", "json"))
         let head = try repo.head()
         #expect(older.count == all.count - 1 && !older.contains { $0["commit"] as? String == head })
-        for bad in [["--since", "2026-13-01"], ["--since", "yesterday"], ["--at", "no-such-rev"], ["../../etc/passwd"]] {
+        for bad in [["--since", "2026-13-01"], ["--since", "yesterday"], ["--at", "no-such-rev"], ["../../etc/passwd"], ["-o", "/nonexistent-folder/history.json"]] {
             let r = try repo.folio(["report", "history"] + bad)
             #expect(r.status == 2 && r.stderr.split(separator: "\n").count == 1 && !r.signaled, "\(r)")
         }

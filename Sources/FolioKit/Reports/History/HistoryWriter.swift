@@ -102,19 +102,32 @@ public final class HistoryWriter {
         case .html:
             out.write(HistoryHTML.page(title: title, projects: projects, rows: held, commits: commits))
         }
-        out.flush()
+        try out.finish()
     }
 }
 
-/// A buffered byte stream to standard output or a file.
+/// A buffered byte stream to standard output, or to a file that appears
+/// whole or not at all (written beside it, renamed into place by `finish`).
 public final class ReportStream {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
-    private let closeAtEnd: Bool
+    private let file: (temporary: String, final: String)?
+    private var failed = false
 
-    public init(handle: FileHandle, closeAtEnd: Bool = false) {
+    public init(handle: FileHandle) {
         self.handle = handle
-        self.closeAtEnd = closeAtEnd
+        file = nil
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    /// A stream into `path`; throws when the folder cannot be written.
+    public init(path: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
+            throw FolioError.usage("cannot write \(path)")
+        }
+        self.handle = handle
+        file = (temporary, path)
         buffer.reserveCapacity(1 << 16)
     }
 
@@ -125,14 +138,28 @@ public final class ReportStream {
 
     public func flush() {
         guard !buffer.isEmpty else { return }
-        // A closed pipe (`| head`) ends the report quietly.
-        try? handle.write(contentsOf: buffer)
+        // A closed pipe (`| head`) ends the report quietly; a full disk is
+        // reported by `finish`.
+        do { try handle.write(contentsOf: buffer) } catch { failed = true }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    deinit {
+    /// Everything written: the file takes its place.
+    public func finish() throws {
         flush()
-        if closeAtEnd { try? handle.close() }
+        guard let file else { return }
+        try? handle.close()
+        if failed || rename(file.temporary, file.final) != 0 {
+            unlink(file.temporary)
+            throw FolioError.usage("cannot write \(file.final)")
+        }
+    }
+
+    deinit {
+        if let file {
+            try? handle.close()
+            unlink(file.temporary)
+        }
     }
 }
 
