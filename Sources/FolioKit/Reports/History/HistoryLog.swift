@@ -63,7 +63,7 @@ public enum HistoryLog {
                 tick(total)
             }
             if try cached.forEach({ try each($0); tick(total) }) {
-                cached.withBody { writer?.addRaw($0, commits: cached.count) }
+                cached.copyBody(to: writer)
                 writer?.commit(tip: tip)
                 return Summary(commits: total, scanned: fresh.count, index: .extended)
             }
