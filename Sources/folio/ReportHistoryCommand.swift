@@ -43,7 +43,7 @@ struct ReportHistoryCommand: ParsableCommand {
         var sources: [HistoryWriter.SourceSummary] = []
         for (repository, project, tip) in targets {
             let rows = HistoryRows(project: project, filter: filter)
-            let summary = try HistoryLog.forEach(repository, from: tip, useIndex: !noCache, progress: progress.update) { commit in
+            let summary = try HistoryLog.forEach(repository, from: tip, rules: project, useIndex: !noCache, progress: progress.update) { commit in
                 for row in try rows.rows(commit) { try writer.add(row) }
             }
             commits += summary.commits

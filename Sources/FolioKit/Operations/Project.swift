@@ -68,7 +68,21 @@ public final class Project {
 
     /// The same rules (configuration, templates) over another source: for
     /// walking many commits that share them without parsing them again.
-    public init(repository: Repository, source: ContentSource, reusing rules: Project) {
+    public convenience init(repository: Repository, source: ContentSource, reusing rules: Project) {
+        self.init(repository: repository, source: source, rules: rules.rules)
+    }
+
+    /// The parsed configuration and templates, which another thread (with
+    /// its own repository handle) can use.
+    public struct Rules: Sendable {
+        let config: ProjectConfig
+        let templates: [Template]
+        let templateDiagnostics: [Diagnostic]
+    }
+
+    public var rules: Rules { Rules(config: config, templates: templates, templateDiagnostics: templateDiagnostics) }
+
+    public init(repository: Repository, source: ContentSource, rules: Rules) {
         self.repository = repository
         self.source = source
         config = rules.config

@@ -35,10 +35,15 @@ public enum HistoryLog {
     /// `progress` gets (done, total) every so often.
     @discardableResult
     public static func forEach(
-        _ repository: Repository, from tip: ObjectID, useIndex: Bool = true,
+        _ repository: Repository, from tip: ObjectID, rules project: Project? = nil, useIndex: Bool = true,
         progress: ((Int, Int) -> Void)? = nil, _ each: (HistoryCommit) throws -> Void
     ) throws -> Summary {
         repository.boundMemoryForHistory()
+        // The caller's rules at the tip, so that the walk need not parse them again.
+        var rules: [String: Project.Rules] = [:]
+        if let project, let tree = try? repository.commit(tip).tree(), let config = try tree.entry(at: ProjectConfig.path) {
+            rules[HistoryScanner.rulesKey(config: config.id, templates: try tree.entry(at: "templates")?.id)] = project.rules
+        }
         let cached = useIndex ? HistoryIndexFile(repository) : nil
         var done = 0
         func tick(_ total: Int) {
@@ -51,12 +56,12 @@ public enum HistoryLog {
             }
             // Unreadable past its checksum (a coding change): start over.
             if done > 0 { throw FolioError.unreadable("the history index changed while it was read; run the report again") }
-            return try full(repository, tip, cached: nil, useIndex: useIndex, progress: progress, each)
+            return try full(repository, tip, cached: nil, rules: rules, useIndex: useIndex, progress: progress, each)
         }
         if let cached, let fresh = try linearExtension(repository, to: tip, from: cached.tip) {
             let writer = HistoryIndexWriter(repository)
             let total = fresh.count + cached.count
-            try HistoryPipeline.run(repository, fresh, known: []) { _, commit in
+            try HistoryPipeline.run(repository, fresh, known: [], rules: rules) { _, commit in
                 guard let commit else { return }
                 writer?.add(commit)
                 try each(commit)
@@ -69,13 +74,13 @@ public enum HistoryLog {
             }
             throw FolioError.unreadable("the history index changed while it was read; run the report again")
         }
-        return try full(repository, tip, cached: cached, useIndex: useIndex, progress: progress, each)
+        return try full(repository, tip, cached: cached, rules: rules, useIndex: useIndex, progress: progress, each)
     }
 
     /// A walk of the whole history, taking what entries the index has by
     /// commit id.
     private static func full(
-        _ repository: Repository, _ tip: ObjectID, cached: HistoryIndexFile?, useIndex: Bool,
+        _ repository: Repository, _ tip: ObjectID, cached: HistoryIndexFile?, rules: [String: Project.Rules], useIndex: Bool,
         progress: ((Int, Int) -> Void)?, _ each: (HistoryCommit) throws -> Void
     ) throws -> Summary {
         let ids = try repository.walk(from: [tip])
@@ -85,7 +90,7 @@ public enum HistoryLog {
         var n = 0
         // Entries of the index are taken by commit id; the rest are read.
         let known = Set(offsets.keys)
-        try HistoryPipeline.run(repository, ids, known: known) { id, fresh in
+        try HistoryPipeline.run(repository, ids, known: known, rules: rules) { id, fresh in
             let commit: HistoryCommit
             if let fresh {
                 commit = fresh

@@ -16,20 +16,21 @@ enum HistoryPipeline {
     /// Calls `each` for every id in order, with the commit, or nil for ids
     /// in `known`.
     static func run(
-        _ repository: Repository, _ ids: [ObjectID], known: Set<ObjectID>, _ each: (ObjectID, HistoryCommit?) throws -> Void
+        _ repository: Repository, _ ids: [ObjectID], known: Set<ObjectID>, rules: [String: Project.Rules],
+        _ each: (ObjectID, HistoryCommit?) throws -> Void
     ) throws {
         let reader = HistoryEventReader(repository: repository)
         // A second handle for the other thread (libgit2 handles are not shared
         // between threads); without one, both halves run here.
         guard ids.count - known.count > 64, let other = try? Repository.discover(from: repository.gitDir) else {
-            let scanner = HistoryScanner(repository: repository)
+            let scanner = HistoryScanner(repository: repository, knownRules: rules)
             for id in ids { try each(id, known.contains(id) ? nil : try reader.complete(try scanner.scan(id))) }
             return
         }
         let queue = HandOff<[Item]>(capacity: 8)
         let producer = Producer(repository: other)
-        let thread = Thread { [queue, ids, known, producer] in
-            let scanner = HistoryScanner(repository: producer.take())
+        let thread = Thread { [queue, ids, known, producer, rules] in
+            let scanner = HistoryScanner(repository: producer.take(), knownRules: rules)
             var batch: [Item] = []
             batch.reserveCapacity(64)
             for id in ids {

@@ -12,8 +12,17 @@ final class HistoryScanner {
     private var rules: [String: Project] = [:]
     private var signers: [ObjectID: String] = [:]
 
-    init(repository: Repository) {
+    init(repository: Repository, knownRules: [String: Project.Rules] = [:]) {
         self.repository = repository
+        known = knownRules
+    }
+
+    /// Rules parsed elsewhere (the report's own, at its tip), by the same key.
+    private let known: [String: Project.Rules]
+
+    /// The key of a commit's rules: the ids of its folio.yml and templates folder.
+    static func rulesKey(config: ObjectID, templates: ObjectID?) -> String {
+        config.description + (templates?.description ?? "-")
     }
 
     /// Commits read as parents, kept for when the walk reaches them (most
@@ -93,10 +102,13 @@ final class HistoryScanner {
     private func project(_ commit: Commit, root: ObjectID) throws -> Project? {
         let rawRoot = try trees.tree(root) ?? RawTree(repository, root)
         guard let config = rawRoot.id(named: ProjectConfig.path) else { return nil }
-        let key = config.description + (rawRoot.id(named: "templates")?.description ?? "-")
+        let key = HistoryScanner.rulesKey(config: config, templates: rawRoot.id(named: "templates"))
         let known: Project
         if let hit = rules[key] {
             known = hit
+        } else if let given = self.known[key] {
+            known = Project(repository: repository, source: TreeSource(repository: repository, tree: try commit.tree(), label: "commit"), rules: given)
+            rules[key] = known
         } else {
             guard let parsed = try? Project(repository: repository, source: TreeSource(repository: repository, tree: commit.tree(), label: "commit")) else {
                 return nil
