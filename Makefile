@@ -4,7 +4,8 @@
 #   make build   debug build of everything (the folio binary included)
 #   make test    run the test suite (Swift Testing)
 #   make demo    build, then create a sample project under demo/alpha
-#   make bench   release build, then run the benchmarks (scripts/bench.sh)
+#   make bench   release build, then run the benchmarks (scripts/bench*.sh)
+#   make screenshot  the demo's status report as docs/status-report.png (Chromium)
 #   make clean   remove build products, the demo and benchmark output
 
 SHELL := /bin/bash
@@ -13,7 +14,7 @@ SHELL := /bin/bash
 DEB_PACKAGES := pkg-config libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                 git openssh-client python3 python3-yaml
 
-.PHONY: all deps build test demo bench clean scripts-check
+.PHONY: all deps build test demo bench screenshot clean scripts-check
 
 all: build
 
@@ -42,15 +43,24 @@ test: deps
 demo: deps build
 	FOLIO="$${FOLIO:-$$(swift build --show-bin-path)/folio}" bash scripts/demo.sh
 
+screenshot: demo
+	@command -v chromium >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+	bash scripts/screenshot.sh
+
 bench: deps
 	swift build -c release
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench.sh
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-history.sh
+	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-report.sh
 
 # Quick checks of the scripts themselves (no folio binary needed).
 scripts-check:
 	bash -n scripts/demo.sh
 	bash -n scripts/bench.sh
+	bash -n scripts/bench-history.sh
+	bash -n scripts/bench-report.sh
+	bash -n scripts/screenshot.sh
 	bash -n .ci/run
 	tmp="$$(mktemp -d)"; \
 	python3 scripts/generate-repo.py "$$tmp/repo" 200 --verify; \

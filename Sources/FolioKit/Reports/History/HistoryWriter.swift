@@ -39,7 +39,7 @@ public final class HistoryWriter {
         self.projects = projects
         switch format {
         case .text:
-            break
+            out.write("DATE (UTC)        COMMIT      AUTHOR            DOCUMENT         REV    WHAT CHANGED\n")
         case .md:
             out.write("# \(title)\n\n")
             for p in projects { out.write("- \(MarkdownFormat.cell(p.code)) \(MarkdownFormat.cell(p.name)) at `\(p.commit.prefix(10))`\n") }
