@@ -12,23 +12,6 @@ import Testing
 
 // MARK: - Harness
 
-enum ReportTools {
-    /// The folio binary built with these tests: next to the test bundle
-    /// (so `swift test --scratch-path X` tests X's binary), else `.build`'s.
-    static let folio: String? = {
-        let fm = FileManager.default
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            let candidate = dir.appendingPathComponent("folio").path
-            if fm.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        return Tools.folio
-    }()
-
-    static let python = LCTools.which("python3")
-}
-
 /// The sample project of these tests, built step by step at fixed times.
 final class ReportProjectRepo: @unchecked Sendable {
     let repo: TestRepo
@@ -39,11 +22,7 @@ final class ReportProjectRepo: @unchecked Sendable {
     var commits: [String: String] = [:]
 
     init(code: String = "ALPHA", sourceLocation: SourceLocation = #_sourceLocation) throws {
-        guard let folio = ReportTools.folio else {
-            Issue.record("the folio binary was not found next to the tests (\(CommandLine.arguments[0])) nor under .build", sourceLocation: sourceLocation)
-            throw SetupError("folio binary missing")
-        }
-        self.folio = folio
+        folio = try Tools.requireFolio(sourceLocation: sourceLocation)
         repo = try TestRepo.plainGit()
         try ok(["init", "--project", code, "--name", "Project \(code.capitalized)"], as: .alice, at: "2026-02-20T09:00:00Z")
         try repo.write("folio.yml", peopleConfig.replacingOccurrences(of: "code: ALPHA, name: Project Alpha", with: "code: \(code), name: Project \(code.capitalized)"))
@@ -93,7 +72,7 @@ final class ReportProjectRepo: @unchecked Sendable {
 
     func makeKey(_ name: String) throws {
         try FileManager.default.createDirectory(atPath: repo.sandbox.path("keys"), withIntermediateDirectories: true)
-        let r = try repo.sandbox.run(LCTools.sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", keyPath(name)], in: repo.sandbox.root.path)
+        let r = try repo.sandbox.run(Tools.sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", keyPath(name)], in: repo.sandbox.root.path)
         guard r.status == 0 else { throw SetupError("ssh-keygen failed: \(r)") }
     }
 
@@ -207,7 +186,7 @@ let actionKinds = [
 func python(_ program: String, _ file: String, in sandbox: Sandbox, sourceLocation: SourceLocation = #_sourceLocation) throws -> Any {
     let script = sandbox.path("check-\(UUID().uuidString).py")
     try Data(program.utf8).write(to: URL(fileURLWithPath: script))
-    let r = try sandbox.run(ReportTools.python, [script, file], in: sandbox.root.path)
+    let r = try sandbox.run(Tools.python, [script, file], in: sandbox.root.path)
     guard r.status == 0, let value = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) else {
         Issue.record("python3 failed:\n\(r)", sourceLocation: sourceLocation)
         throw SetupError("python3 failed")
@@ -429,7 +408,7 @@ struct ReportTests {
                     let canonical = String(line.raw[..<cut.lowerBound]) + "}\n"
                     try Data(signers.utf8).write(to: URL(fileURLWithPath: p.repo.sandbox.path("signers")))
                     try Data(signature.utf8).write(to: URL(fileURLWithPath: p.repo.sandbox.path("sig")))
-                    let r = try p.repo.sandbox.run(LCTools.sshKeygen, [
+                    let r = try p.repo.sandbox.run(Tools.sshKeygen, [
                         "-Y", "verify", "-f", p.repo.sandbox.path("signers"), "-I", line.event["actor"] as? String ?? "",
                         "-n", "folio", "-s", p.repo.sandbox.path("sig"),
                     ], in: p.path, stdin: Data(canonical.utf8))

@@ -14,9 +14,17 @@ enum Tools {
 
     static let fixtures: URL = packageRoot.appendingPathComponent("Tests/FolioKitTests/Fixtures")
 
+    /// The folio binary built with these tests: next to the test bundle (so
+    /// `swift test --scratch-path X` tests X's binary), else
     /// `.build/debug/folio`, or the first `.build/*/debug/folio`.
     static let folio: String? = {
         let fm = FileManager.default
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            let candidate = dir.appendingPathComponent("folio").path
+            if fm.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
         let build = packageRoot.appendingPathComponent(".build")
         let direct = build.appendingPathComponent("debug/folio").path
         if fm.isExecutableFile(atPath: direct) { return direct }
@@ -31,21 +39,26 @@ enum Tools {
     static func requireFolio(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         guard let folio else {
             Issue.record(
-                "the folio binary was not found at \(packageRoot.path)/.build/debug/folio (nor .build/*/debug/folio): run 'swift build' first",
+                "the folio binary was not found next to the tests (\(CommandLine.arguments[0])) nor at \(packageRoot.path)/.build/debug/folio (nor .build/*/debug/folio): run 'swift build' first",
                 sourceLocation: sourceLocation)
             throw SetupError("folio binary missing")
         }
         return folio
     }
 
-    static let git: String = {
+    /// The first `name` on PATH, else /usr/bin/`name`.
+    static func which(_ name: String) -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for dir in path.split(separator: ":") {
-            let candidate = "\(dir)/git"
+            let candidate = "\(dir)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
-        return "/usr/bin/git"
-    }()
+        return "/usr/bin/\(name)"
+    }
+
+    static let git = which("git")
+    static let sshKeygen = which("ssh-keygen")
+    static let python = which("python3")
 }
 
 struct SetupError: Error, CustomStringConvertible {
@@ -55,10 +68,13 @@ struct SetupError: Error, CustomStringConvertible {
 
 // MARK: - People
 
-/// The people of the test project (see `TestRepo.managed`). `mallory` is not
-/// listed in folio.yml.
+/// The people of the test projects: alice, bob, carol and dave are listed in
+/// folio.yml (see `projectConfig`); `mallory` is not.
 enum Person: String, CaseIterable, Sendable {
     case alice, bob, carol, dave, mallory
+
+    /// The four people folio.yml lists, in its order.
+    static let listed: [Person] = [.alice, .bob, .carol, .dave]
 
     var email: String { "\(rawValue)@example.com" }
     var name: String {
@@ -72,40 +88,76 @@ enum Person: String, CaseIterable, Sendable {
     }
 }
 
-/// The folio.yml the managed test project uses.
-let peopleConfig = """
-    # Folio project configuration (tests).
-    project: { code: ALPHA, name: Project Alpha }
-    numbering: "{project}-{code}-{seq:4}"
-    revisions: numeric
-    signatures: optional
-    review_policy: { max_days: 5 }
-    people:
-      - { email: alice@example.com, name: Alice Adams, roles: [pm, admin] }
-      - { email: bob@example.com, name: Bob Brown, roles: [sponsor] }
-      - { email: carol@example.com, name: Carol Chen, roles: [pmo, admin] }
-      - { email: dave@example.com, name: Dave Diaz, roles: [author] }
+/// The folio.yml of a test project: the listed people with their roles
+/// (by default alice pm and admin, bob sponsor, carol pmo and admin, dave pm),
+/// the revision scheme and signature policy under test, then `extra`.
+func projectConfig(revisions: String = "numeric", signatures: String = "optional", roles: [Person: String] = [:],
+                   extra: String = "") -> String {
+    let defaults: [Person: String] = [.alice: "[pm, admin]", .bob: "[sponsor]", .carol: "[pmo, admin]", .dave: "[pm]"]
+    let people = Person.listed.map { person in
+        "  - { email: \(person.email), name: \(person.name), roles: \(roles[person] ?? defaults[person]!) }\n"
+    }
+    return """
+        project: { code: ALPHA, name: Project Alpha }
+        numbering: "{project}-{code}-{seq:4}"
+        revisions: \(revisions)
+        signatures: \(signatures)
+        review_policy: { max_days: 5 }
+        people:
 
-    """
+        """ + people.joined() + extra
+}
+
+/// The folio.yml the managed test project uses (dave is an author there).
+let peopleConfig = "# Folio project configuration (tests).\n" + projectConfig(roles: [.dave: "[author]"])
 
 // MARK: - Running processes
 
 struct ProcessResult: CustomStringConvertible, Sendable {
     let command: String
+    /// The exit status; the signal's number when `signaled`; -1 when unknown.
     let status: Int32
-    /// Terminated by a signal (a crash), not by exit().
+    /// Terminated by a signal (a crash, or a kill), not by exit().
     let signaled: Bool
     let stdout: String
     let stderr: String
     let stdoutBytes: Int
 
-    var description: String {
-        "$ \(command)\nexit status \(status)\(signaled ? " (terminated by signal)" : "")\n--- stdout\n\(stdout.prefix(3000))\n--- stderr\n\(stderr.prefix(3000))"
+    /// How the process ended.
+    var ending: String {
+        if signaled { return "killed by signal \(status)" }
+        if status < 0 { return "unknown exit (reaped elsewhere)" }
+        return "exit status \(status)"
     }
+
+    var description: String {
+        "$ \(command)\n\(ending)\n--- stdout\n\(stdout.prefix(4000))\n--- stderr\n\(stderr.prefix(4000))"
+    }
+
+    /// Exited with status 0.
+    var ok: Bool { status == 0 && !signaled }
+    /// The exit status; nil when a signal ended the process (or it is unknown).
+    var exitCode: Int32? { signaled || status < 0 ? nil : status }
+    /// The signal that ended the process.
+    var signal: Int32? { signaled ? status : nil }
+    var killed: Bool { signal == SIGKILL }
+
+    var output: String { stdout + stderr }
+    var trimmed: String { stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
 
     // Split on any line break ("\r\n" is one Character in Swift).
     var stdoutLines: [String] { stdout.split(whereSeparator: \.isNewline).map(String.init) }
     var stderrLines: [String] { stderr.split(whereSeparator: \.isNewline).map(String.init) }
+
+    /// stdout parsed as a JSON object.
+    var jsonObject: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
+    }
+
+    /// stdout parsed as a JSON array of objects.
+    var jsonArray: [[String: Any]]? {
+        (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [[String: Any]]
+    }
 
     /// Signs of a crash: a signal, an exit status from a signal, a Swift runtime trap message.
     var crashed: Bool {
@@ -115,14 +167,25 @@ struct ProcessResult: CustomStringConvertible, Sendable {
     }
 }
 
+/// A record line (one JSON object) parsed; an empty object if it is not one.
+func parseJSONLine(_ line: String) -> [String: Any] {
+    (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+}
+
+/// Compact JSON with sorted keys, as records are stored.
+func compactJSON(_ object: [String: Any]) -> String {
+    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+    return String(decoding: data, as: UTF8.self)
+}
+
 /// A temporary folder for one test: the HOME of every process it runs, so
 /// the machine's git configuration does not leak in. Removed when released.
 final class Sandbox: @unchecked Sendable {
     let root: URL
 
-    init() throws {
+    init(prefix: String = "folio-tests") throws {
         let base = FileManager.default.temporaryDirectory
-            .appendingPathComponent("folio-tests-\(UUID().uuidString)", isDirectory: true)
+            .appendingPathComponent("\(prefix)-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
         // Resolve /tmp symlinks (macOS) so paths compare equal to what git prints.
         root = base.resolvingSymlinksInPath()
@@ -234,9 +297,9 @@ final class Sandbox: @unchecked Sendable {
 
     /// Runs git and fails the test (with its output) if it fails.
     @discardableResult
-    func git(_ arguments: [String], in directory: String, as person: Person = .alice,
+    func git(_ arguments: [String], in directory: String, as person: Person = .alice, stdin: Data? = nil,
              sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessResult {
-        let r = try run(Tools.git, arguments, in: directory, as: person)
+        let r = try run(Tools.git, arguments, in: directory, as: person, stdin: stdin)
         guard r.status == 0 else {
             Issue.record("git failed:\n\(r)", sourceLocation: sourceLocation)
             throw SetupError("git \(arguments.joined(separator: " ")) failed")
@@ -245,10 +308,80 @@ final class Sandbox: @unchecked Sendable {
     }
 }
 
+// MARK: - Work trees
+
+/// A folder of files the tests write and read: a repository's work tree.
+protocol WorkTree {
+    var path: String { get }
+}
+
+extension WorkTree {
+    func file(_ relative: String) -> String { path + "/" + relative }
+
+    func write(_ relative: String, _ text: String) throws {
+        try write(relative, Data(text.utf8))
+    }
+
+    func write(_ relative: String, _ data: Data) throws {
+        let url = URL(fileURLWithPath: file(relative))
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
+    }
+
+    func read(_ relative: String) throws -> String {
+        try String(contentsOfFile: file(relative), encoding: .utf8)
+    }
+
+    func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: file(relative)) }
+
+    /// Replaces the first occurrence of `old` in a file.
+    func edit(_ relative: String, replacing old: String, with new: String,
+              sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let text = try read(relative)
+        guard let range = text.range(of: old) else {
+            Issue.record("'\(old)' not found in \(relative):\n\(text)", sourceLocation: sourceLocation)
+            throw SetupError("edit failed")
+        }
+        try write(relative, text.replacingCharacters(in: range, with: new))
+    }
+}
+
+/// A work tree of a project with folio records, where git must succeed.
+protocol RecordTree: WorkTree {
+    /// git in the work tree; a failure fails the test.
+    func mustGit(_ arguments: [String], as person: Person?, stdin: Data?, sourceLocation: SourceLocation) throws -> ProcessResult
+}
+
+extension RecordTree {
+    func docPath(_ id: String, type: String = "decision-log") -> String { "docs/\(type)/\(id).md" }
+    func recordPath(_ id: String) -> String { ".folio/records/\(id).jsonl" }
+
+    /// The record's lines, as they stand in the work tree.
+    func recordLines(_ id: String) throws -> [String] {
+        try read(recordPath(id)).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    /// The content fingerprint of a document at a revision, recomputed with git
+    /// plumbing as docs/formats.md describes: the tree holding exactly the
+    /// document's file and attachment folder, as they stand in the type's folder.
+    func fingerprint(_ id: String, type: String = "decision-log", at rev: String = "HEAD",
+                     sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let listing = try mustGit(["ls-tree", rev, "docs/\(type)/"], as: nil, stdin: nil, sourceLocation: sourceLocation).stdout
+        let entries = listing.split(separator: "\n").compactMap { line -> String? in
+            guard let tab = line.firstIndex(of: "\t") else { return nil }
+            let name = line[line.index(after: tab)...].replacingOccurrences(of: "docs/\(type)/", with: "")
+            guard name == "\(id).md" || name == id else { return nil }
+            return String(line[..<tab]) + "\t" + name
+        }
+        return try mustGit(["mktree"], as: nil, stdin: Data((entries.joined(separator: "\n") + "\n").utf8),
+                           sourceLocation: sourceLocation).trimmed
+    }
+}
+
 // MARK: - Repositories
 
 /// A git repository in a sandbox, and the ways tests act on it.
-final class TestRepo: @unchecked Sendable {
+final class TestRepo: WorkTree, @unchecked Sendable {
     let sandbox: Sandbox
     /// The work tree (or, for bare repositories, the git directory).
     let path: String
@@ -291,8 +424,6 @@ final class TestRepo: @unchecked Sendable {
         return repo
     }
 
-    func file(_ relative: String) -> String { path + "/" + relative }
-
     // Running
 
     func folio(_ arguments: String..., as person: Person = .alice, in subfolder: String? = nil,
@@ -319,24 +450,6 @@ final class TestRepo: @unchecked Sendable {
                             environment: [String: String] = [:]) throws -> ProcessResult {
         try sandbox.run(Tools.git, arguments, in: path, as: person, environment: environment)
     }
-
-    // Files
-
-    func write(_ relative: String, _ text: String) throws {
-        try write(relative, Data(text.utf8))
-    }
-
-    func write(_ relative: String, _ data: Data) throws {
-        let url = URL(fileURLWithPath: file(relative))
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: url)
-    }
-
-    func read(_ relative: String) throws -> String {
-        try String(contentsOfFile: file(relative), encoding: .utf8)
-    }
-
-    func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: file(relative)) }
 
     // Git state
 
@@ -595,17 +708,6 @@ extension TestRepo {
     }
 
     func typeFolder(_ type: String) throws -> String { "docs/\(type)" }
-
-    /// Replaces the first occurrence of `old` in a file.
-    func edit(_ relative: String, replacing old: String, with new: String,
-              sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let text = try read(relative)
-        guard let range = text.range(of: old) else {
-            Issue.record("'\(old)' not found in \(relative):\n\(text)", sourceLocation: sourceLocation)
-            throw SetupError("edit failed")
-        }
-        try write(relative, text.replacingCharacters(in: range, with: new))
-    }
 }
 
 /// A valid, complete risk register document for `id`, with `rows` risk rows.
