@@ -49,7 +49,7 @@ struct HistoryReportTests {
         return ((object?["sources"] as? [[String: Any]])?.first?["index"] as? String) ?? "?"
     }
 
-    static func rows(_ r: LCResult) -> [[String: Any]] {
+    static func rows(_ r: ProcessResult) -> [[String: Any]] {
         (r.jsonObject?["rows"] as? [[String: Any]]) ?? []
     }
 
@@ -95,7 +95,7 @@ struct HistoryReportTests {
             let id = row["document"] as! String
             let commit = row["commit"] as! String
             let diff = try repo.git("show", "--format=", "-U0", commit, "--", repo.recordPath(id)).stdout
-            let appended = diff.split(separator: "\n").filter { $0.hasPrefix("+{") }.map { LCParse(String($0.dropFirst()))["event"] as! String }
+            let appended = diff.split(separator: "\n").filter { $0.hasPrefix("+{") }.map { parseJSONLine(String($0.dropFirst()))["event"] as! String }
             let events = (row["events"] as? [[String: Any]] ?? []).map { $0["event"] as! String }
             #expect(events == appended, "\(id) in \(commit)")
         }
@@ -292,14 +292,14 @@ extension HistoryReportTests {
     func generatedHistory() throws {
         let helper = try LCRepo()
         let dir = helper.root.appendingPathComponent("generated").path
-        let script = LCTools.packageRoot.appendingPathComponent("scripts/generate-history.py").path
+        let script = Tools.packageRoot.appendingPathComponent("scripts/generate-history.py").path
         let made = try helper.run("/usr/bin/env", ["python3", script, dir, "400", "--documents", "30"])
         try #require(made.status == 0, "\(made)")
         let truth = try helper.run(helper.folioPath, ["report", "history", "--format", "json", "--no-cache"], in: dir)
         try #require(truth.status == 0, "\(truth)")
         let rows = Self.rows(truth)
         // Lines each commit added to each record, as git counts them.
-        let numstat = try helper.run(LCTools.git, ["log", "--format=%x00%H", "--numstat", "--no-renames", "--", ".folio/records"], in: dir).stdout
+        let numstat = try helper.run(Tools.git, ["log", "--format=%x00%H", "--numstat", "--no-renames", "--", ".folio/records"], in: dir).stdout
         var added: [String: Int] = [:]
         for block in numstat.split(separator: "\0") {
             let lines = block.split(separator: "\n")
@@ -308,7 +308,7 @@ extension HistoryReportTests {
                 added["\(lines[0])/\(Self.owner(String(f[2])))"] = Int(f[0])
             }
         }
-        let commits = try helper.run(LCTools.git, ["log", "--format=%H"], in: dir).stdout.split(separator: "\n").map(String.init)
+        let commits = try helper.run(Tools.git, ["log", "--format=%H"], in: dir).stdout.split(separator: "\n").map(String.init)
         #expect(commits.count == 400)
         let rowCommits = rows.map { $0["commit"] as! String }.reduce(into: [String]()) { if $0.last != $1 { $0.append($1) } }
         #expect(rowCommits == commits)

@@ -321,7 +321,7 @@ struct LifecycleTests {
         #expect(try repo.state(id).state == "approved")
 
         // The policy changes to required (carol is an admin).
-        try repo.write("folio.yml", LCConfig(signatures: "required"))
+        try repo.write("folio.yml", projectConfig(signatures: "required"))
         try repo.commitNoVerify("Signatures required", as: .carol)
         let before = try repo.head()
         LCExpectRefused(try repo.folio("issue", id), mentioning: ["signatures are required", "not signed"])

@@ -15,18 +15,18 @@ struct SignatureTests {
         try repo.ok("approve", id, "--sign", "--key", repo.key(.carol), as: .carol)
         try repo.ok("issue", id, "--sign", "--key", repo.key(.alice), as: .alice)
 
-        let signed = try repo.recordLines(id).filter { LCParse($0)["signature"] != nil }
+        let signed = try repo.recordLines(id).filter { parseJSONLine($0)["signature"] != nil }
         #expect(signed.count == 4, "submit, two approvals and issue are signed:\n\(signed.joined(separator: "\n"))")
-        #expect(Set(signed.map { LCParse($0)["actor"] as? String ?? "" })
+        #expect(Set(signed.map { parseJSONLine($0)["actor"] as? String ?? "" })
                 == ["dave@example.com", "bob@example.com", "carol@example.com", "alice@example.com"])
 
         for line in signed {
-            let event = LCParse(line)
+            let event = parseJSONLine(line)
             let actor = event["actor"] as? String ?? ""
             let signature = event["signature"] as? String ?? ""
             #expect(signature.hasPrefix("-----BEGIN SSH SIGNATURE-----"), "\(line)")
             // The stored line is compact JSON with sorted keys: re-serialising reproduces it.
-            #expect(LCCompact(event) == line, "the stored line is not compact sorted JSON:\n\(line)\n\(LCCompact(event))")
+            #expect(compactJSON(event) == line, "the stored line is not compact sorted JSON:\n\(line)\n\(compactJSON(event))")
             let canonical = LCCanonical(line)
             #expect(!canonical.contains("signature"))
             #expect(canonical.hasSuffix("}\n"))
@@ -37,7 +37,7 @@ struct SignatureTests {
             var altered = event
             altered.removeValue(forKey: "signature")
             altered["revision"] = "9.9"
-            let otherText = try repo.sshVerify(canonical: LCCompact(altered) + "\n", signature: signature, identity: actor)
+            let otherText = try repo.sshVerify(canonical: compactJSON(altered) + "\n", signature: signature, identity: actor)
             #expect(otherText.status != 0, "a signature must not verify over altered text:\n\(otherText)")
             let withSignature = try repo.sshVerify(canonical: line + "\n", signature: signature, identity: actor)
             #expect(withSignature.status != 0, "the signature covers the line without its signature key")
@@ -56,7 +56,7 @@ struct SignatureTests {
         try repo.git("config", "commit.gpgsign", "true")
         try repo.git("config", "gpg.format", "ssh")
         try repo.git("config", "gpg.ssh.allowedSignersFile", repo.file(".folio/allowed_signers"))
-        func signingAs(_ person: LCPerson) throws { try repo.git("config", "user.signingKey", repo.key(person)) }
+        func signingAs(_ person: Person) throws { try repo.git("config", "user.signingKey", repo.key(person)) }
 
         try signingAs(.alice)
         let id = try repo.newCharter()

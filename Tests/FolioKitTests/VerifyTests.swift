@@ -148,7 +148,7 @@ struct VerifyTests {
         let signature = try #require(try repo.recordEvents(signedDoc).last?["signature"] as? String)
         var forged = try forgedApproval(repo, victim)
         forged["signature"] = signature
-        try repo.appendRecord(victim, [LCCompact(forged)])
+        try repo.appendRecord(victim, [compactJSON(forged)])
         let commit = try repo.commitNoVerify("Approve", as: .dave)
         let findings = try expectFinding(repo, rule: "signature.invalid", document: victim, commit: commit)
         #expect(!findings.contains { $0["document"] as? String == signedDoc }, "\(findings)")
@@ -190,15 +190,15 @@ struct VerifyTests {
         // Control: a hand-made line signed with dave's listed key over the
         // documented canonical text verifies cleanly.
         var good = try forgedApproval(repo, control)
-        good["signature"] = try repo.sshSign(LCCompact(good) + "\n", key: "dave")
-        try repo.appendRecord(control, [LCCompact(good)])
+        good["signature"] = try repo.sshSign(compactJSON(good) + "\n", key: "dave")
+        try repo.appendRecord(control, [compactJSON(good)])
         try repo.commitNoVerify("Approve control", as: .dave)
         try repo.expectVerifies()
 
         // The same, signed with a key that is not in allowed_signers.
         var bad = try forgedApproval(repo, forgedDoc)
-        bad["signature"] = try repo.sshSign(LCCompact(bad) + "\n", key: "rogue")
-        try repo.appendRecord(forgedDoc, [LCCompact(bad)])
+        bad["signature"] = try repo.sshSign(compactJSON(bad) + "\n", key: "rogue")
+        try repo.appendRecord(forgedDoc, [compactJSON(bad)])
         let commit = try repo.commitNoVerify("Approve forged", as: .dave)
         let findings = try expectFinding(repo, rule: "signature.invalid", document: forgedDoc, commit: commit)
         #expect(!findings.contains { $0["document"] as? String == control }, "\(findings)")
@@ -219,7 +219,7 @@ struct VerifyTests {
             "fingerprint": submitted["fingerprint"] as? String ?? "", "meaning": "release", "name": "Alice Adams",
             "revision": "1.0",
         ]
-        try repo.appendRecord(id, [LCCompact(issued)])
+        try repo.appendRecord(id, [compactJSON(issued)])
         let commit = try repo.commitNoVerify("Issue")
         let findings = try expectFinding(repo, rule: "issue.unapproved", document: id, commit: commit)
         let message = findings.first { $0["rule"] as? String == "issue.unapproved" }?["message"] as? String ?? ""
@@ -238,7 +238,7 @@ struct VerifyTests {
         try repo.edit(repo.docPath(withdrawn, type: "decision-log"), replacing: "decision_forum: project-board",
                       with: "decision_forum: project-team")
         let issuedEvent = try repo.recordEvents(withdrawn).last ?? [:]
-        try repo.appendRecord(withdrawn, [LCCompact([
+        try repo.appendRecord(withdrawn, [compactJSON([
             "actor": "alice@example.com", "at": Self.now(), "comment": "Obsolete", "document": withdrawn, "event": "withdrawn",
             "fingerprint": issuedEvent["fingerprint"] as? String ?? "", "meaning": "withdrawal", "name": "Alice Adams",
             "revision": issuedEvent["revision"] as? String ?? "",
@@ -250,7 +250,7 @@ struct VerifyTests {
                       with: "decision_forum: design-authority")
         try repo.git("add", "-A")
         let staged = try repo.git("write-tree").trimmed
-        try repo.appendRecord(resubmitted, [LCCompact([
+        try repo.appendRecord(resubmitted, [compactJSON([
             "actor": "alice@example.com", "at": Self.now(), "document": resubmitted, "event": "submitted",
             "fingerprint": try repo.fingerprint(resubmitted, type: "decision-log", at: staged), "name": "Alice Adams",
             "revision": "1.0",
