@@ -7,8 +7,9 @@ import Testing
     import Darwin
 #endif
 
-// Helpers for the server tests (ServerTests.swift). Every name starts with
-// `SV` so nothing clashes with the other helpers of this test target.
+// Helpers for the server tests (ServerTests.swift), built on Support.swift
+// (its sandbox, runner, result and people). Every name here starts with `SV`
+// so nothing clashes with the other helpers of this test target.
 //
 // Each test builds its own world in a temporary folder: a seed repository
 // made with `folio init`, a bare `central.git` cloned from it with Folio's
@@ -17,139 +18,6 @@ import Testing
 // and clones that push to it with plain `git push`. The real `folio`, `git`
 // and `ssh-keygen` binaries run as subprocesses with HOME set to the test's
 // folder; nothing changes the test process's current folder.
-
-struct SVError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
-enum SVTools {
-    /// <root>/Tests/FolioKitTests/ServerSupport.swift → <root>
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// `.build/debug/folio`, or the first `.build/*/debug/folio`.
-    static let folio: String? = {
-        let fm = FileManager.default
-        let build = packageRoot.appendingPathComponent(".build")
-        let direct = build.appendingPathComponent("debug/folio").path
-        if fm.isExecutableFile(atPath: direct) { return direct }
-        for entry in (try? fm.contentsOfDirectory(atPath: build.path))?.sorted() ?? [] {
-            let candidate = build.appendingPathComponent(entry).appendingPathComponent("debug/folio").path
-            if fm.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }()
-
-    static func which(_ name: String) -> String {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for dir in path.split(separator: ":") {
-            let candidate = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return "/usr/bin/\(name)"
-    }
-
-    static let git = which("git")
-    static let sshKeygen = which("ssh-keygen")
-}
-
-/// The people of the server tests' project. `mallory` is not in folio.yml.
-enum SVPerson: String, CaseIterable, Sendable {
-    case alice, bob, carol, dave, mallory
-
-    var email: String { "\(rawValue)@example.com" }
-    var name: String {
-        switch self {
-        case .alice: "Alice Adams"
-        case .bob: "Bob Brown"
-        case .carol: "Carol Chen"
-        case .dave: "Dave Diaz"
-        case .mallory: "Mallory Moss"
-        }
-    }
-}
-
-/// folio.yml of the test project: alice (pm, admin), bob (sponsor), carol
-/// (pmo, admin), dave (pm). Decision logs need approval by `pm`.
-func SVConfig(signatures: String = "optional", extra: String = "") -> String {
-    """
-    project: { code: ALPHA, name: Project Alpha }
-    numbering: "{project}-{code}-{seq:4}"
-    revisions: numeric
-    signatures: \(signatures)
-    review_policy: { max_days: 5 }
-    people:
-      - { email: alice@example.com, name: Alice Adams, roles: [pm, admin] }
-      - { email: bob@example.com, name: Bob Brown, roles: [sponsor] }
-      - { email: carol@example.com, name: Carol Chen, roles: [pmo, admin] }
-      - { email: dave@example.com, name: Dave Diaz, roles: [pm] }
-    \(extra)
-    """
-}
-
-// MARK: - Processes
-
-struct SVResult: CustomStringConvertible, Sendable {
-    let command: String
-    let status: Int32
-    let signaled: Bool
-    let stdout: String
-    let stderr: String
-
-    var ok: Bool { status == 0 && !signaled }
-    var output: String { stdout + stderr }
-    var trimmed: String { stdout.trimmingCharacters(in: .whitespacesAndNewlines) }
-
-    var description: String {
-        "$ \(command)\nexit status \(status)\(signaled ? " (signal)" : "")\n--- stdout\n\(stdout.prefix(4000))\n--- stderr\n\(stderr.prefix(4000))"
-    }
-
-    var jsonObject: [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any]
-    }
-
-    var jsonArray: [[String: Any]]? {
-        (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [[String: Any]]
-    }
-}
-
-/// Runs a program to completion; output goes through files in `scratch` (no
-/// pipe can fill up and block the child).
-func SVRun(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String],
-           stdin: Data? = nil, scratch: String) throws -> SVResult {
-    let id = UUID().uuidString
-    let outPath = scratch + "/.out-\(id)"
-    let errPath = scratch + "/.err-\(id)"
-    let inPath = scratch + "/.in-\(id)"
-    _ = FileManager.default.createFile(atPath: outPath, contents: nil)
-    _ = FileManager.default.createFile(atPath: errPath, contents: nil)
-    _ = FileManager.default.createFile(atPath: inPath, contents: stdin ?? Data())
-    defer { for p in [outPath, errPath, inPath] { try? FileManager.default.removeItem(atPath: p) } }
-    let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    let input = try FileHandle(forReadingFrom: URL(fileURLWithPath: inPath))
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = environment
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = input
-    try process.run()
-    process.waitUntilExit()
-    try? out.close()
-    try? err.close()
-    try? input.close()
-    let name = (executable as NSString).lastPathComponent
-    return SVResult(
-        command: ([name] + arguments).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ") + "   (in \(directory))",
-        status: process.terminationStatus,
-        signaled: process.terminationReason == .uncaughtSignal,
-        stdout: String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self),
-        stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
-}
 
 // MARK: - Sockets
 
@@ -161,18 +29,18 @@ func SVFreePort() throws -> UInt16 {
     #else
         let fd = socket(AF_INET, SOCK_STREAM, 0)
     #endif
-    guard fd >= 0 else { throw SVError("socket() failed") }
+    guard fd >= 0 else { throw SetupError("socket() failed") }
     defer { close(fd) }
     var address = SVLoopback(port: 0)
     let bound = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard bound == 0 else { throw SVError("bind() to port 0 failed") }
+    guard bound == 0 else { throw SetupError("bind() to port 0 failed") }
     var length = socklen_t(MemoryLayout<sockaddr_in>.size)
     let named = withUnsafeMutablePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
     }
-    guard named == 0 else { throw SVError("getsockname() failed") }
+    guard named == 0 else { throw SetupError("getsockname() failed") }
     return UInt16(bigEndian: address.sin_port)
 }
 
@@ -234,7 +102,7 @@ func SVSpawn(_ executable: String, _ arguments: [String], environment: [String: 
     defer { for p in argv + envp { free(p) } }
     var pid = pid_t()
     let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-    guard rc == 0 else { throw SVError("posix_spawn \(executable) failed: \(rc)") }
+    guard rc == 0 else { throw SetupError("posix_spawn \(executable) failed: \(rc)") }
     return pid
 }
 
@@ -288,7 +156,9 @@ final class SVDaemon: @unchecked Sendable {
 /// One test's world: the seed repository, `central.git` with the server hook,
 /// SSH keys, and the clones made from it. Removed when released.
 final class SVServer: @unchecked Sendable {
-    let root: URL
+    /// The world's temporary folder (HOME of every process), removed with the server.
+    let sandbox: Sandbox
+    var root: URL { sandbox.root }
     let folio: String
     /// The bare repository the daemon serves.
     let central: String
@@ -301,56 +171,44 @@ final class SVServer: @unchecked Sendable {
     /// `.folio/allowed_signers`), committed by alice; then a bare clone with
     /// the server hook installed by `folio hooks install --server`.
     init(signatures: String = "optional", keys: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        guard let binary = SVTools.folio else {
-            Issue.record("the folio binary was not found under \(SVTools.packageRoot.path)/.build: run 'swift build' first",
-                         sourceLocation: sourceLocation)
-            throw SVError("folio binary missing")
-        }
-        folio = binary
+        folio = try Tools.requireFolio(sourceLocation: sourceLocation)
         self.signatures = signatures
-        let base = FileManager.default.temporaryDirectory
-            .appendingPathComponent("folio-sv-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
-        root = base.resolvingSymlinksInPath()
-        central = root.appendingPathComponent("central.git").path
+        sandbox = try Sandbox(prefix: "folio-sv")
+        central = sandbox.path("central.git")
         marker = "refs/sv/\(UUID().uuidString.lowercased())"
         try FileManager.default.createDirectory(atPath: root.appendingPathComponent("keys").path, withIntermediateDirectories: true)
 
         let seed = path("seed")
         try FileManager.default.createDirectory(atPath: seed, withIntermediateDirectories: true)
-        try mustRun(SVTools.git, ["init", "-q", "-b", "main"], in: seed, sourceLocation: sourceLocation)
+        try mustRun(Tools.git, ["init", "-q", "-b", "main"], in: seed, sourceLocation: sourceLocation)
         try mustRun(folio, ["init", "--project", "ALPHA", "--name", "Project Alpha"], in: seed, sourceLocation: sourceLocation)
-        try Data(SVConfig(signatures: signatures).utf8).write(to: URL(fileURLWithPath: seed + "/folio.yml"))
+        try Data(projectConfig(signatures: signatures).utf8).write(to: URL(fileURLWithPath: seed + "/folio.yml"))
         if keys {
             var signers = ""
-            for person in SVPerson.allCases {
+            for person in Person.allCases {
                 let pub = try makeKey(person, sourceLocation: sourceLocation)
                 if person != .mallory { signers += "\(person.email) namespaces=\"folio,git\" \(pub)\n" }
             }
             try FileManager.default.createDirectory(atPath: seed + "/.folio", withIntermediateDirectories: true)
             try Data(signers.utf8).write(to: URL(fileURLWithPath: seed + "/.folio/allowed_signers"))
         }
-        try mustRun(SVTools.git, ["add", "-A"], in: seed, sourceLocation: sourceLocation)
-        try mustRun(SVTools.git, ["commit", "-q", "--no-verify", "-m", "Project people"], in: seed, sourceLocation: sourceLocation)
-        try mustRun(SVTools.git, ["clone", "-q", "--bare", seed, central], in: root.path, sourceLocation: sourceLocation)
-        try mustRun(SVTools.git, ["--git-dir", central, "update-ref", marker, "refs/heads/main"], in: root.path,
+        try mustRun(Tools.git, ["add", "-A"], in: seed, sourceLocation: sourceLocation)
+        try mustRun(Tools.git, ["commit", "-q", "--no-verify", "-m", "Project people"], in: seed, sourceLocation: sourceLocation)
+        try mustRun(Tools.git, ["clone", "-q", "--bare", seed, central], in: root.path, sourceLocation: sourceLocation)
+        try mustRun(Tools.git, ["--git-dir", central, "update-ref", marker, "refs/heads/main"], in: root.path,
                     sourceLocation: sourceLocation)
         let installed = try mustRun(folio, ["hooks", "install", "--server", "--repo", "central.git"], in: root.path,
                                     sourceLocation: sourceLocation)
         #expect(installed.output.contains("pre-receive"), "\(installed)", sourceLocation: sourceLocation)
     }
 
-    deinit {
-        try? FileManager.default.removeItem(at: root)
-    }
+    func path(_ relative: String) -> String { sandbox.path(relative) }
 
-    func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-
-    func key(_ person: SVPerson) -> String { path("keys/\(person.rawValue)") }
+    func key(_ person: Person) -> String { path("keys/\(person.rawValue)") }
 
     /// Makes an ed25519 key with ssh-keygen; returns the public key.
-    private func makeKey(_ person: SVPerson, sourceLocation: SourceLocation) throws -> String {
-        try mustRun(SVTools.sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", person.rawValue, "-f", key(person)],
+    private func makeKey(_ person: Person, sourceLocation: SourceLocation) throws -> String {
+        try mustRun(Tools.sshKeygen, ["-q", "-t", "ed25519", "-N", "", "-C", person.rawValue, "-f", key(person)],
                     in: root.path, sourceLocation: sourceLocation)
         return try String(contentsOfFile: key(person) + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -358,53 +216,38 @@ final class SVServer: @unchecked Sendable {
     // MARK: running
 
     /// The environment of a process acting as `person` (a clean one: nothing
-    /// of the test process's git identity or pusher variables leaks in).
-    func environment(as person: SVPerson, extra: [String: String] = [:]) -> [String: String] {
-        let inherited = ProcessInfo.processInfo.environment
-        var env: [String: String] = [
-            "PATH": inherited["PATH"] ?? "/usr/local/bin:/usr/bin:/bin",
-            "HOME": root.path,
-            "XDG_CONFIG_HOME": root.appendingPathComponent(".config").path,
-            "GIT_CONFIG_NOSYSTEM": "1",
-            "GIT_AUTHOR_NAME": person.name,
-            "GIT_AUTHOR_EMAIL": person.email,
-            "GIT_COMMITTER_NAME": person.name,
-            "GIT_COMMITTER_EMAIL": person.email,
-            "GIT_TERMINAL_PROMPT": "0",
-            "LANG": "C.UTF-8",
-            "TZ": "UTC",
-        ]
-        if let tmp = inherited["TMPDIR"] { env["TMPDIR"] = tmp }
-        for (k, v) in extra { env[k] = v }
-        return env
+    /// of the test process's git identity or pusher variables leaks in; git
+    /// never prompts).
+    func environment(as person: Person, extra: [String: String] = [:]) -> [String: String] {
+        sandbox.environment(as: person, extra: ["GIT_TERMINAL_PROMPT": "0"].merging(extra) { $1 })
     }
 
-    func run(_ executable: String, _ arguments: [String], in directory: String, as person: SVPerson = .alice,
-             environment extra: [String: String] = [:], stdin: Data? = nil) throws -> SVResult {
-        try SVRun(executable, arguments, in: directory, environment: environment(as: person, extra: extra), stdin: stdin,
-                  scratch: root.path)
+    func run(_ executable: String, _ arguments: [String], in directory: String, as person: Person = .alice,
+             environment extra: [String: String] = [:], stdin: Data? = nil) throws -> ProcessResult {
+        try sandbox.run(executable, arguments, in: directory, as: person,
+                        environment: ["GIT_TERMINAL_PROMPT": "0"].merging(extra) { $1 }, stdin: stdin)
     }
 
     @discardableResult
-    func mustRun(_ executable: String, _ arguments: [String], in directory: String, as person: SVPerson = .alice,
+    func mustRun(_ executable: String, _ arguments: [String], in directory: String, as person: Person = .alice,
                  environment extra: [String: String] = [:], stdin: Data? = nil,
-                 sourceLocation: SourceLocation = #_sourceLocation) throws -> SVResult {
+                 sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessResult {
         let r = try run(executable, arguments, in: directory, as: person, environment: extra, stdin: stdin)
         guard r.ok else {
             Issue.record("command failed:\n\(r)", sourceLocation: sourceLocation)
-            throw SVError("\((executable as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed")
+            throw SetupError("\((executable as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed")
         }
         return r
     }
 
     /// git on central.git.
-    func centralGit(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> SVResult {
-        try run(SVTools.git, ["--git-dir", central] + arguments, in: root.path)
+    func centralGit(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessResult {
+        try run(Tools.git, ["--git-dir", central] + arguments, in: root.path)
     }
 
     /// Where a ref of central.git points, or nil when it does not exist.
     func ref(_ name: String) throws -> String? {
-        let r = try run(SVTools.git, ["--git-dir", central, "rev-parse", "-q", "--verify", name + "^{}"], in: root.path)
+        let r = try run(Tools.git, ["--git-dir", central, "rev-parse", "-q", "--verify", name + "^{}"], in: root.path)
         return r.ok ? r.trimmed : nil
     }
 
@@ -420,7 +263,7 @@ final class SVServer: @unchecked Sendable {
     func startDaemon(environment extra: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws -> SVDaemon {
         var problems: [String] = []
         // The daemon itself rather than the `git` wrapper that would run it.
-        let execPath = try run(SVTools.git, ["--exec-path"], in: root.path).trimmed
+        let execPath = try run(Tools.git, ["--exec-path"], in: root.path).trimmed
         let direct = execPath + "/git-daemon"
         let useDirect = FileManager.default.isExecutableFile(atPath: direct)
         for attempt in 1...8 {
@@ -430,7 +273,7 @@ final class SVServer: @unchecked Sendable {
                 "--reuseaddr", "--base-path=\(root.path)", "--export-all", "--enable=receive-pack",
                 "--informative-errors", "--listen=127.0.0.1", "--port=\(port)", root.path,
             ]
-            let pid = try SVSpawn(useDirect ? direct : SVTools.git, useDirect ? arguments : ["daemon"] + arguments,
+            let pid = try SVSpawn(useDirect ? direct : Tools.git, useDirect ? arguments : ["daemon"] + arguments,
                                   environment: environment(as: .alice, extra: extra), log: log)
             let daemon = SVDaemon(pid: pid, port: port, log: log)
             // Wait until it accepts connections (a bound on waiting, not a timed assertion).
@@ -438,7 +281,7 @@ final class SVServer: @unchecked Sendable {
             for _ in 0..<1500 where daemon.isRunning {
                 if SVAccepts(port: port) {
                     // Someone else's daemon may hold the port: ours serves our marker.
-                    let r = try run(SVTools.git, ["ls-remote", daemon.url], in: root.path)
+                    let r = try run(Tools.git, ["ls-remote", daemon.url], in: root.path)
                     if r.ok && r.stdout.contains(marker) && daemon.isRunning {
                         ready = true
                         break
@@ -451,26 +294,26 @@ final class SVServer: @unchecked Sendable {
             problems.append("port \(port): " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
         }
         Issue.record("git daemon did not start:\n\(problems.joined(separator: "\n"))", sourceLocation: sourceLocation)
-        throw SVError("git daemon did not start")
+        throw SetupError("git daemon did not start")
     }
 
     /// `git clone URL NAME` acting as `person`.
-    func clone(_ url: String, _ name: String, as person: SVPerson,
+    func clone(_ url: String, _ name: String, as person: Person,
                sourceLocation: SourceLocation = #_sourceLocation) throws -> SVClone {
-        try mustRun(SVTools.git, ["clone", "-q", url, name], in: root.path, as: person, sourceLocation: sourceLocation)
+        try mustRun(Tools.git, ["clone", "-q", url, name], in: root.path, as: person, sourceLocation: sourceLocation)
         return SVClone(server: self, path: path(name), person: person)
     }
 }
 
 // MARK: - A clone
 
-final class SVClone: @unchecked Sendable {
+final class SVClone: RecordTree, @unchecked Sendable {
     let server: SVServer
     let path: String
     /// Who acts in this clone unless a call names someone else.
-    let person: SVPerson
+    let person: Person
 
-    init(server: SVServer, path: String, person: SVPerson) {
+    init(server: SVServer, path: String, person: Person) {
         self.server = server
         self.path = path
         self.person = person
@@ -478,38 +321,42 @@ final class SVClone: @unchecked Sendable {
 
     // MARK: running
 
-    func tryGit(_ arguments: [String], as who: SVPerson? = nil, environment: [String: String] = [:]) throws -> SVResult {
-        try server.run(SVTools.git, arguments, in: path, as: who ?? person, environment: environment)
+    func tryGit(_ arguments: [String], as who: Person? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+        try server.run(Tools.git, arguments, in: path, as: who ?? person, environment: environment)
     }
 
     @discardableResult
-    func git(_ arguments: String..., as who: SVPerson? = nil, stdin: Data? = nil,
-             sourceLocation: SourceLocation = #_sourceLocation) throws -> SVResult {
-        try server.mustRun(SVTools.git, arguments, in: path, as: who ?? person, stdin: stdin, sourceLocation: sourceLocation)
+    func git(_ arguments: String..., as who: Person? = nil, stdin: Data? = nil,
+             sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessResult {
+        try mustGit(arguments, as: who, stdin: stdin, sourceLocation: sourceLocation)
     }
 
-    func folio(_ arguments: [String], as who: SVPerson? = nil) throws -> SVResult {
+    func mustGit(_ arguments: [String], as who: Person?, stdin: Data?, sourceLocation: SourceLocation) throws -> ProcessResult {
+        try server.mustRun(Tools.git, arguments, in: path, as: who ?? person, stdin: stdin, sourceLocation: sourceLocation)
+    }
+
+    func folio(_ arguments: [String], as who: Person? = nil) throws -> ProcessResult {
         try server.run(server.folio, arguments, in: path, as: who ?? person)
     }
 
     /// A folio command that must succeed.
     @discardableResult
-    func ok(_ arguments: String..., as who: SVPerson? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> SVResult {
+    func ok(_ arguments: String..., as who: Person? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> ProcessResult {
         try server.mustRun(server.folio, arguments, in: path, as: who ?? person, sourceLocation: sourceLocation)
     }
 
     /// `git push ARGS` (which may be refused).
-    func push(_ arguments: String..., as who: SVPerson? = nil, environment: [String: String] = [:]) throws -> SVResult {
+    func push(_ arguments: String..., as who: Person? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
         try tryGit(["push"] + arguments, as: who, environment: environment)
     }
 
     /// A push that must be accepted.
-    func pushOK(_ arguments: String..., as who: SVPerson? = nil, environment: [String: String] = [:],
+    func pushOK(_ arguments: String..., as who: Person? = nil, environment: [String: String] = [:],
                 sourceLocation: SourceLocation = #_sourceLocation) throws {
         let r = try tryGit(["push"] + arguments, as: who, environment: environment)
         guard r.ok else {
             Issue.record("push should be accepted:\n\(r)", sourceLocation: sourceLocation)
-            throw SVError("push refused")
+            throw SetupError("push refused")
         }
     }
 
@@ -517,7 +364,7 @@ final class SVClone: @unchecked Sendable {
 
     /// Stages everything and commits with plain git, hooks bypassed.
     @discardableResult
-    func commit(_ message: String, as who: SVPerson? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    func commit(_ message: String, as who: Person? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         try git("add", "-A", as: who, sourceLocation: sourceLocation)
         try git("commit", "-q", "--no-verify", "-m", message, as: who, sourceLocation: sourceLocation)
         return try head()
@@ -525,36 +372,13 @@ final class SVClone: @unchecked Sendable {
 
     // MARK: files
 
-    func file(_ relative: String) -> String { path + "/" + relative }
-
-    func write(_ relative: String, _ text: String) throws {
-        let url = URL(fileURLWithPath: file(relative))
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
-
-    func read(_ relative: String) throws -> String {
-        try String(contentsOfFile: file(relative), encoding: .utf8)
-    }
-
-    /// Replaces the first occurrence of `old`.
-    func edit(_ relative: String, replacing old: String, with new: String,
-              sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let text = try read(relative)
-        guard let range = text.range(of: old) else {
-            Issue.record("'\(old)' not found in \(relative):\n\(text)", sourceLocation: sourceLocation)
-            throw SVError("edit failed")
-        }
-        try write(relative, text.replacingCharacters(in: range, with: new))
-    }
-
     /// Replaces the first line that starts with `prefix`.
     func replaceLine(_ relative: String, startingWith prefix: String, with line: String,
                      sourceLocation: SourceLocation = #_sourceLocation) throws {
         var lines = try read(relative).components(separatedBy: "\n")
         guard let i = lines.firstIndex(where: { $0.hasPrefix(prefix) }) else {
             Issue.record("no line starting with '\(prefix)' in \(relative)", sourceLocation: sourceLocation)
-            throw SVError("edit failed")
+            throw SetupError("edit failed")
         }
         lines[i] = line
         try write(relative, lines.joined(separator: "\n"))
@@ -562,17 +386,14 @@ final class SVClone: @unchecked Sendable {
 
     // MARK: documents
 
-    func docPath(_ id: String, type: String = "decision-log") -> String { "docs/\(type)/\(id).md" }
-    func recordPath(_ id: String) -> String { ".folio/records/\(id).jsonl" }
-
     /// `folio new TYPE --title T`; the ID it printed.
-    func new(_ type: String = "decision-log", title: String, as who: SVPerson? = nil,
+    func new(_ type: String = "decision-log", title: String, as who: Person? = nil,
              sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         let r = try server.mustRun(server.folio, ["new", type, "--title", title], in: path, as: who ?? person,
                                    sourceLocation: sourceLocation)
         guard let id = r.stdout.split(separator: "\n").first.map({ $0.trimmingCharacters(in: .whitespaces) }), !id.isEmpty else {
             Issue.record("folio new printed no ID:\n\(r)", sourceLocation: sourceLocation)
-            throw SVError("folio new printed no ID")
+            throw SetupError("folio new printed no ID")
         }
         return id
     }
@@ -582,43 +403,15 @@ final class SVClone: @unchecked Sendable {
         try edit(docPath(id), replacing: "## Purpose\n", with: "## Purpose\n\n\(sentence)\n", sourceLocation: sourceLocation)
     }
 
-    func recordLines(_ id: String) throws -> [String] {
-        try read(recordPath(id)).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-    }
-
     func writeRecord(_ id: String, _ lines: [String]) throws {
         try write(recordPath(id), lines.map { $0 + "\n" }.joined())
-    }
-
-    /// The content fingerprint of a decision log at a commit, recomputed with
-    /// git plumbing as docs/formats.md describes.
-    func fingerprint(_ id: String, type: String = "decision-log", at rev: String = "HEAD",
-                     sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-        let listing = try git("ls-tree", rev, "docs/\(type)/", sourceLocation: sourceLocation).stdout
-        let entries = listing.split(separator: "\n").compactMap { line -> String? in
-            guard let tab = line.firstIndex(of: "\t") else { return nil }
-            let name = line[line.index(after: tab)...].replacingOccurrences(of: "docs/\(type)/", with: "")
-            guard name == "\(id).md" || name == id else { return nil }
-            return String(line[..<tab]) + "\t" + name
-        }
-        return try git("mktree", stdin: Data((entries.joined(separator: "\n") + "\n").utf8), sourceLocation: sourceLocation).trimmed
     }
 }
 
 // MARK: - Record lines
 
-func SVParse(_ line: String) -> [String: Any] {
-    (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
-}
-
-/// Compact JSON with sorted keys, as records are stored.
-func SVCompact(_ object: [String: Any]) -> String {
-    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-    return String(decoding: data, as: UTF8.self)
-}
-
 /// A record line written by hand.
-func SVEvent(_ event: String, document: String, revision: String, fingerprint: String, by person: SVPerson,
+func SVEvent(_ event: String, document: String, revision: String, fingerprint: String, by person: Person,
              role: String? = nil, meaning: String? = nil, at: String = "2026-03-02T10:00:00Z") -> String {
     var object: [String: Any] = [
         "event": event, "document": document, "revision": revision, "fingerprint": fingerprint,
@@ -626,7 +419,7 @@ func SVEvent(_ event: String, document: String, revision: String, fingerprint: S
     ]
     if let role { object["role"] = role }
     if let meaning { object["meaning"] = meaning }
-    return SVCompact(object)
+    return compactJSON(object)
 }
 
 /// A commit message with folio's trailers.
@@ -638,7 +431,7 @@ func SVMessage(_ id: String, _ action: String, _ revision: String) -> String {
 
 /// The push was refused by the server's pre-receive hook with `rule`, and the
 /// server's refs did not move.
-func SVExpectRefused(_ push: SVResult, rule: String, server: SVServer, mainBefore: String?,
+func SVExpectRefused(_ push: ProcessResult, rule: String, server: SVServer, mainBefore: String?,
                      refs: [String: String?] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws {
     #expect(push.status != 0, "the push should be refused:\n\(push)", sourceLocation: sourceLocation)
     #expect(push.stderr.contains("pre-receive hook declined"), "the server's hook should refuse it:\n\(push)",

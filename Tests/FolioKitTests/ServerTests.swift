@@ -468,9 +468,9 @@ struct ServerTests {
         var lines = try alice.recordLines(id)
         let signed = try #require(lines.last)
         #expect(signed.contains("BEGIN SSH SIGNATURE"), "\(signed)")
-        var object = SVParse(signed)
+        var object = parseJSONLine(signed)
         object["at"] = "2020-01-01T00:00:00Z"
-        lines[lines.count - 1] = SVCompact(object)
+        lines[lines.count - 1] = compactJSON(object)
         try alice.writeRecord(id, lines)
         try alice.git("add", "-A")
         try alice.git("commit", "-q", "--no-verify", "--amend", "--no-edit", as: .dave)
@@ -482,14 +482,14 @@ struct ServerTests {
         try alice.git("reset", "-q", "--hard", "origin/main")
         try alice.ok("approve", id, "--sign", "--key", server.key(.dave), as: .dave)
         lines = try alice.recordLines(id)
-        object = SVParse(try #require(lines.last))
+        object = parseJSONLine(try #require(lines.last))
         object.removeValue(forKey: "signature")
-        let canonical = SVCompact(object) + "\n"
-        let forged = try server.mustRun(SVTools.sshKeygen, ["-Y", "sign", "-f", server.key(.mallory), "-n", "folio"],
+        let canonical = compactJSON(object) + "\n"
+        let forged = try server.mustRun(Tools.sshKeygen, ["-Y", "sign", "-f", server.key(.mallory), "-n", "folio"],
                                         in: server.root.path, stdin: Data(canonical.utf8)).stdout
         #expect(forged.contains("BEGIN SSH SIGNATURE"))
         object["signature"] = forged
-        lines[lines.count - 1] = SVCompact(object)
+        lines[lines.count - 1] = compactJSON(object)
         try alice.writeRecord(id, lines)
         try alice.git("add", "-A")
         try alice.git("commit", "-q", "--no-verify", "--amend", "--no-edit", as: .dave)
@@ -498,10 +498,10 @@ struct ServerTests {
 
         // The same line signed by hand with dave's own key passes (so the refusal
         // above was about the key, not about how the line was signed).
-        let genuine = try server.mustRun(SVTools.sshKeygen, ["-Y", "sign", "-f", server.key(.dave), "-n", "folio"],
+        let genuine = try server.mustRun(Tools.sshKeygen, ["-Y", "sign", "-f", server.key(.dave), "-n", "folio"],
                                          in: server.root.path, stdin: Data(canonical.utf8)).stdout
         object["signature"] = genuine
-        lines[lines.count - 1] = SVCompact(object)
+        lines[lines.count - 1] = compactJSON(object)
         try alice.writeRecord(id, lines)
         try alice.git("add", "-A")
         try alice.git("commit", "-q", "--no-verify", "--amend", "--no-edit", as: .dave)
@@ -520,10 +520,10 @@ struct ServerTests {
 
         try alice.ok("approve", id, "--sign", "--key", server.key(.dave), as: .dave)
         var lines = try alice.recordLines(id)
-        var object = SVParse(try #require(lines.last))
+        var object = parseJSONLine(try #require(lines.last))
         #expect(object["signature"] != nil)
         object.removeValue(forKey: "signature")
-        lines[lines.count - 1] = SVCompact(object)
+        lines[lines.count - 1] = compactJSON(object)
         try alice.writeRecord(id, lines)
         try alice.git("add", "-A")
         try alice.git("commit", "-q", "--no-verify", "--amend", "--no-edit", as: .dave)
