@@ -223,7 +223,8 @@ final class FTChild: @unchecked Sendable {
     private let pidfd: Int32
     private let outPath: String
     private let errPath: String
-    private var finished: FTExit?
+    /// The raw wait status once reaped (-1: reaped elsewhere).
+    private var finished: Int32?
 
     private typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
     private typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
@@ -293,55 +294,37 @@ final class FTChild: @unchecked Sendable {
         var status: Int32 = 0
         let r = waitpid(pid, &status, WNOHANG)
         if r == pid {
-            finished = FTExit(status: status)
+            finished = status
             return true
         }
         if r < 0 && errno == ECHILD {
-            finished = FTExit(status: -1)
+            finished = -1
             return true
         }
         return false
     }
 
     /// Waits for the child and collects its result.
-    func wait() -> FTResult {
+    func wait() -> ProcessResult {
         while finished == nil {
             var status: Int32 = 0
             let r = waitpid(pid, &status, 0)
             if r == pid {
-                finished = FTExit(status: status)
+                finished = status
             } else if r < 0 && errno != EINTR {
-                finished = FTExit(status: -1)
+                finished = -1
             }
         }
+        let raw = finished!
+        // The wait status: the low 7 bits are the signal (0: exited, 0x7F: stopped).
+        let signal = raw >= 0 && (raw & 0x7F) != 0 && (raw & 0x7F) != 0x7F ? raw & 0x7F : nil
+        let code = raw >= 0 && (raw & 0x7F) == 0 ? (raw >> 8) & 0xFF : nil
         let out = FileManager.default.contents(atPath: outPath) ?? Data()
         let err = FileManager.default.contents(atPath: errPath) ?? Data()
-        return FTResult(
-            command: command, exit: finished!, stdout: String(decoding: out, as: UTF8.self),
-            stderr: String(decoding: err, as: UTF8.self))
-    }
-}
-
-/// How a child ended.
-struct FTExit: Sendable, CustomStringConvertible {
-    let status: Int32
-    var signal: Int32? { status >= 0 && (status & 0x7F) != 0 && (status & 0x7F) != 0x7F ? status & 0x7F : nil }
-    var code: Int32? { status >= 0 && (status & 0x7F) == 0 ? (status >> 8) & 0xFF : nil }
-    var killed: Bool { signal == SIGKILL }
-    var description: String {
-        if let signal { return "killed by signal \(signal)" }
-        if let code { return "exit status \(code)" }
-        return "unknown exit (reaped elsewhere)"
-    }
-}
-
-struct FTResult: Sendable, CustomStringConvertible {
-    let command: String
-    let exit: FTExit
-    let stdout: String
-    let stderr: String
-    var description: String {
-        "$ \(command)\n\(exit)\n--- stdout\n\(stdout.prefix(2000))\n--- stderr\n\(stderr.prefix(2000))"
+        return ProcessResult(
+            command: command, status: signal ?? code ?? -1, signaled: signal != nil,
+            stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self),
+            stdoutBytes: out.count)
     }
 }
 

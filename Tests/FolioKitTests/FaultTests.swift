@@ -149,7 +149,7 @@ struct FaultTests {
     /// Runs folio and kills it at `point`, unless it ends first.
     static func run(
         _ repo: TestRepo, _ arguments: [String], as person: Person, killAt point: KillPoint?, folders: [String] = []
-    ) throws -> FTResult {
+    ) throws -> ProcessResult {
         let child = try FTChild(
             try Tools.requireFolio(), arguments, in: repo.path, environment: repo.sandbox.environment(as: person),
             scratch: repo.sandbox.root.path)
@@ -227,13 +227,13 @@ struct FaultTests {
 
     /// All the checks after one (possibly killed) command.
     static func expectConsistent(
-        _ repo: TestRepo, before: Snapshot, result: FTResult, point: KillPoint, tally: Tally,
+        _ repo: TestRepo, before: Snapshot, result: ProcessResult, point: KillPoint, tally: Tally,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
-        let context = "\(result.command) — \(point), \(result.exit)"
-        if !result.exit.killed {
+        let context = "\(result.command) — \(point), \(result.ending)"
+        if !result.killed {
             tally.finishedFirst += 1
-            #expect(result.exit.code == 0, "the command failed without being killed:\n\(result)", sourceLocation: sourceLocation)
+            #expect(result.exitCode == 0, "the command failed without being killed:\n\(result)", sourceLocation: sourceLocation)
         }
 
         // Git lock files a kill leaves behind: the next folio write must
@@ -324,7 +324,7 @@ struct FaultTests {
         #expect(unrelated(after.status) == unrelated(before.status),
                 "git status changed for paths the command did not write, after \(context):\nbefore:\n\(before.status.joined(separator: "\n"))\nafter:\n\(after.status.joined(separator: "\n"))",
                 sourceLocation: sourceLocation)
-        if result.exit.killed {
+        if result.killed {
             if head == before.head { tally.beforeCommit += 1 } else if lagging { tally.afterCommitLagging += 1 } else { tally.complete += 1 }
         }
 
@@ -357,7 +357,7 @@ struct FaultTests {
         try Data("%PDF-1.4 attachment\n".utf8).write(to: URL(fileURLWithPath: attachment))
         let t = try Self.timed {
             let r = try Self.run(repo, ["new", "decision-log", "--title", "Calibration"], as: .alice, killAt: nil)
-            #expect(r.exit.code == 0, "\(r)")
+            #expect(r.exitCode == 0, "\(r)")
         }
         let tally = Tally()
         for i in 0..<Self.points {
@@ -388,7 +388,7 @@ struct FaultTests {
         try edit()
         let t = try Self.timed {
             let r = try Self.run(repo, ["checkin", doc.id], as: .alice, killAt: nil)
-            #expect(r.exit.code == 0, "\(r)")
+            #expect(r.exitCode == 0, "\(r)")
         }
         let tally = Tally()
         for i in 0..<Self.points {
@@ -418,7 +418,7 @@ struct FaultTests {
         }
         let t = try Self.timed {
             let r = try Self.run(repo, ["attach", doc.id, try file(999)], as: .alice, killAt: nil)
-            #expect(r.exit.code == 0, "\(r)")
+            #expect(r.exitCode == 0, "\(r)")
         }
         let tally = Tally()
         for i in 0..<Self.points {
@@ -455,7 +455,7 @@ struct FaultTests {
         }
         let t = try Self.timed {
             let r = try Self.run(repo, ["approve", pool.removeLast()], as: .bob, killAt: nil)
-            #expect(r.exit.code == 0, "\(r)")
+            #expect(r.exitCode == 0, "\(r)")
         }
         let tally = Tally()
         for (i, id) in pool.enumerated() {
@@ -481,7 +481,7 @@ struct FaultTests {
     // MARK: Two writers at once
 
     /// Starts two folio commands at the same moment and waits for both.
-    static func together(_ repo: TestRepo, _ a: ([String], Person), _ b: ([String], Person)) throws -> (FTResult, FTResult) {
+    static func together(_ repo: TestRepo, _ a: ([String], Person), _ b: ([String], Person)) throws -> (ProcessResult, ProcessResult) {
         let folio = try Tools.requireFolio()
         let first = try FTChild(folio, a.0, in: repo.path, environment: repo.sandbox.environment(as: a.1), scratch: repo.sandbox.root.path)
         let second = try FTChild(folio, b.0, in: repo.path, environment: repo.sandbox.environment(as: b.1), scratch: repo.sandbox.root.path)
@@ -498,8 +498,8 @@ struct FaultTests {
             let titleB = "Bob round \(round)"
             let (a, b) = try Self.together(
                 repo, (["new", "decision-log", "--title", titleA], .alice), (["new", "decision-log", "--title", titleB], .bob))
-            #expect(a.exit.code == 0, "\(a)")
-            #expect(b.exit.code == 0, "\(b)")
+            #expect(a.exitCode == 0, "\(a)")
+            #expect(b.exitCode == 0, "\(b)")
             let idA = a.stdout.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             let idB = b.stdout.split(separator: "\n").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             #expect(!idA.isEmpty && !idB.isEmpty && idA != idB, "round \(round): IDs \(idA) and \(idB)")
@@ -538,17 +538,17 @@ struct FaultTests {
             try repo.write(doc.path, try repo.read(doc.path) + "\nParagraph \(round).\n")
             let (a, b) = try Self.together(
                 repo, (["checkin", doc.id, "-m", "round \(round)"], .alice), (["new", "decision-log", "--title", "Mixed \(round)"], .bob))
-            #expect(a.exit.code == 0, "\(a)")
-            #expect(b.exit.code == 0, "\(b)")
-            if a.exit.code == 0 { expectedCheckins += 1 }
+            #expect(a.exitCode == 0, "\(a)")
+            #expect(b.exitCode == 0, "\(b)")
+            if a.exitCode == 0 { expectedCheckins += 1 }
             // Submit, then approve and create at once.
             let other = try repo.newDocument("decision-log", title: "To approve \(round)")
             let submit = try repo.folio("submit", other.id)
             #expect(submit.status == 0, "\(submit)")
             let (c, d) = try Self.together(
                 repo, (["approve", other.id], .bob), (["new", "decision-log", "--title", "Mixed B \(round)"], .carol))
-            #expect(c.exit.code == 0, "\(c)")
-            #expect(d.exit.code == 0, "\(d)")
+            #expect(c.exitCode == 0, "\(c)")
+            #expect(d.exitCode == 0, "\(d)")
             let status = try repo.ftStatusLines()
             #expect(status.isEmpty, "round \(round): git status is not clean after two writers:\n\(status.joined(separator: "\n"))")
             if !status.isEmpty {
