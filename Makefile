@@ -60,6 +60,7 @@ scripts-check:
 	bash -n scripts/bench.sh
 	bash -n scripts/bench-history.sh
 	bash -n scripts/bench-report.sh
+	bash -n scripts/bench-common.sh
 	bash -n scripts/screenshot.sh
 	bash -n .ci/run
 	tmp="$$(mktemp -d)"; \

@@ -13,32 +13,11 @@
 #       100,000 commits (and of 10,000, for comparison): it must not walk history.
 # Prints a Markdown table and writes bench-out/bench-history.md.
 set -euo pipefail
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-FOLIO="${FOLIO:-$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/folio}"
-[[ -x "$FOLIO" ]] || { echo "bench: no folio binary at $FOLIO" >&2; exit 2; }
-BENCH_DIR="${BENCH_DIR:-/tmp/folio-bench}"
-OUT_DIR="${BENCH_OUT_DIR:-$REPO_ROOT/bench-out}"
-mkdir -p "$BENCH_DIR" "$OUT_DIR"
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
-stamp="$(sha256sum "$SCRIPT_DIR/generate-history.py" | cut -c1-16)"
-
-history() { # history N [generator options]: a generated history of N commits (non-bare)
-  local n="$1" dir="$BENCH_DIR/history-$1"; shift
-  if [[ ! -f "$dir.ok" || "$(cat "$dir.ok")" != "$stamp" ]]; then
-    rm -rf "$dir"
-    echo "bench: generating $n commits in $dir" >&2
-    python3 "$SCRIPT_DIR/generate-history.py" "$dir" "$n" "$@" >&2
-    echo "$stamp" > "$dir.ok"
-  fi
-  echo "$dir"
-}
+source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 
 H10K="$(history 10000)"
 H11K="$(history 11000)"
-# Fewer, longer-lived documents: a folder of thousands of records rewritten by
-# every commit would make generating 100,000 commits take hours.
-H100K="$(history 100000 --documents 1000 --max-issues 40)"
+H100K="$(history_100k)"
 
 python3 - "$FOLIO" "$H10K" "$H11K" "$H100K" "$OUT_DIR/bench-history.md" <<'PY'
 import os, subprocess, sys, time

@@ -21,36 +21,30 @@ struct ReportHistoryCommand: ParsableCommand {
     @Flag(name: .long, help: "Do not read or write the history index.") var noCache = false
 
     func run() throws {
-        let repositories = try options.repositories()
+        if let id, let problem = DocumentID.problem(id) { throw FolioError.usage(problem) }
         let filter = HistoryFilter(
-            document: id, since: try since.map { try ReportDay.start(of: $0) }, until: try until.map { try ReportDay.start(of: $0) + 86_400 },
+            document: id, since: try since.map { Int64(try ReportDate.parse($0, option: "--since").timeIntervalSince1970) },
+            until: try until.map { Int64(try ReportDate.parse($0, option: "--until").timeIntervalSince1970) + 86_400 },
             detail: detail ?? (id != nil))
-        var targets: [(Repository, Project, ObjectID)] = []
-        for repository in repositories {
-            let project = try Project.atRevision(repository, options.at)
-            let tip = try repository.commit(options.at ?? "HEAD").id
-            if let id { _ = try DocumentID.problem(id).map { throw FolioError.usage($0) } }
-            targets.append((repository, project, tip))
-        }
+        let sources = try options.repositories().map { try ReportSource(repository: $0, at: options.at) }
         let out = try options.stream()
-        let title = id.map { "Change history of \($0)" } ?? "Change history"
-        let writer = HistoryWriter(format: options.format, out: out, title: title)
-        try writer.begin(projects: targets.map {
-            .init(code: $0.1.config.project.code, name: $0.1.config.project.name, repository: $0.0.workdir ?? $0.0.gitDir, commit: $0.2.description)
-        })
+        let writer = HistoryWriter(format: options.format, out: out, title: id.map { "Change history of \($0)" } ?? "Change history")
+        try writer.begin(projects: sources.map(\.info))
         let progress = Progress(enabled: isatty(2) == 1)
         var commits = 0
-        var sources: [HistoryWriter.SourceSummary] = []
-        for (repository, project, tip) in targets {
-            let rows = HistoryRows(project: project, filter: filter)
-            let summary = try HistoryLog.forEach(repository, from: tip, rules: project, useIndex: !noCache, progress: progress.update) { commit in
+        var read: [HistoryWriter.SourceSummary] = []
+        for source in sources {
+            let rows = HistoryRows(project: source.project, filter: filter)
+            let summary = try HistoryLog.forEach(
+                source.repository, from: source.commit, rules: source.project, useIndex: !noCache, progress: progress.update
+            ) { commit in
                 for row in try rows.rows(commit) { try writer.add(row) }
             }
             commits += summary.commits
-            sources.append(.init(project: project.config.project.code, summary: summary))
+            read.append(.init(project: source.info.code, summary: summary))
         }
         progress.finish()
-        try writer.end(commits: commits, sources: sources)
+        try writer.end(commits: commits, sources: read)
     }
 }
 
@@ -68,22 +62,6 @@ final class Progress {
 
     func finish() {
         if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    }
-}
-
-/// Report dates: a day, UTC.
-enum ReportDay {
-    static func start(of text: String) throws -> Int64 {
-        let parts = text.split(separator: "-")
-        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), parts[0].count == 4,
-            (1...12).contains(m), (1...31).contains(d)
-        else { throw FolioError.usage("not a date: '\(text)' (use YYYY-MM-DD)") }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let date = calendar.date(from: DateComponents(year: y, month: m, day: d)),
-            calendar.component(.day, from: date) == d
-        else { throw FolioError.usage("not a date: '\(text)'") }
-        return Int64(date.timeIntervalSince1970)
     }
 }
 

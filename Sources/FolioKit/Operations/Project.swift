@@ -92,16 +92,18 @@ public final class Project {
 
     /// Opens the project at HEAD, or at any revision.
     public static func atRevision(_ repository: Repository, _ revision: String?) throws -> Project {
-        let commit: Commit
-        if let revision {
-            commit = try repository.commit(revision)
-        } else {
-            guard let head = try repository.headCommit() else {
-                throw FolioError.usage("the repository has no commits yet (run 'folio init')")
-            }
-            commit = head
-        }
+        let commit = try tip(repository, revision)
         return try Project(repository: repository, source: TreeSource(repository: repository, tree: commit.tree(), label: revision ?? "HEAD"))
+    }
+
+    /// The commit a revision names, or HEAD's (a clear error in a repository
+    /// without commits).
+    public static func tip(_ repository: Repository, _ revision: String?) throws -> Commit {
+        if let revision { return try repository.commit(revision) }
+        guard let head = try repository.headCommit() else {
+            throw FolioError.usage("the repository has no commits yet (run 'folio init')")
+        }
+        return head
     }
 
     public func template(_ type: String) -> Template? { templates.first { $0.type == type } }

@@ -14,15 +14,7 @@ public final class ReportSource {
 
     /// The project at `revision` (default: HEAD).
     public init(repository: Repository, at revision: String?) throws {
-        let commit: Commit
-        if let revision {
-            commit = try repository.commit(revision)
-        } else {
-            guard let head = try repository.headCommit() else {
-                throw FolioError.usage("the repository has no commits yet (run 'folio init')")
-            }
-            commit = head
-        }
+        let commit = try Project.tip(repository, revision)
         self.repository = repository
         self.revision = revision
         self.commit = commit.id

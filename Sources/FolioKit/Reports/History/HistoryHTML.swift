@@ -3,7 +3,7 @@ import Foundation
 /// The change history as one self-contained page (the shared report page of
 /// `HTMLReport`): figures, changes by week, then every row.
 enum HistoryHTML {
-    static func page(title: String, projects: [HistoryWriter.ProjectInfo], rows: [HistoryRow], commits: Int) -> String {
+    static func page(title: String, projects: [ReportProject], rows: [HistoryRow], commits: Int) -> String {
         let subtitle = projects.map { "\($0.code) \($0.name) at \($0.commit.prefix(10))" }.joined(separator: " · ")
         var body = HTMLReport.pageStart(title: title, subtitle: subtitle)
         let people = Set(rows.map { $0.email.lowercased() }).count

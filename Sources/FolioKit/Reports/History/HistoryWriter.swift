@@ -4,25 +4,12 @@ import Foundation
 /// of any length is reported in bounded memory (HTML, a page for people to
 /// read, is the exception: its chart comes before its rows).
 public final class HistoryWriter {
-    public struct ProjectInfo: Encodable, Sendable {
-        public let code: String
-        public let name: String
-        public let repository: String
-        public let commit: String
-        public init(code: String, name: String, repository: String, commit: String) {
-            self.code = code
-            self.name = name
-            self.repository = repository
-            self.commit = commit
-        }
-    }
-
     private let format: ReportFormat
     private let out: ReportStream
     private let encoder: JSONEncoder
     private var rows = 0
     private var held: [HistoryRow] = []
-    private var projects: [ProjectInfo] = []
+    private var projects: [ReportProject] = []
     private let title: String
 
     public init(format: ReportFormat, out: ReportStream, title: String) {
@@ -35,7 +22,7 @@ public final class HistoryWriter {
 
     static let columns = ["project", "date", "commit", "author", "email", "document", "revision", "action", "what", "subject"]
 
-    public func begin(projects: [ProjectInfo]) throws {
+    public func begin(projects: [ReportProject]) throws {
         self.projects = projects
         switch format {
         case .text:

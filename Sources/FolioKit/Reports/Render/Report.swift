@@ -67,6 +67,13 @@ public struct ReportProject: Sendable, Equatable {
     }
 }
 
+extension ReportProject: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case code, name, repository, commit
+        case commitDate = "commit_date"
+    }
+}
+
 /// A period of whole UTC days, both ends inclusive.
 public struct ReportPeriod: Sendable, Equatable {
     public let since: String
