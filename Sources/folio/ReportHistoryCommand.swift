@@ -7,9 +7,9 @@ struct ReportHistoryCommand: ParsableCommand {
         commandName: "history",
         abstract: "The change history for audits: every change, who, when, what changed, approvals and signatures.",
         discussion: """
-            Newest first, one row per document a commit touched (and one for the project's own files).
-            Built from the commit history; a cache under the git directory (the history index) makes
-            a repeated report read only the new commits.
+            Newest first, one row per document a commit touched (and one for the project's own files). \
+            Built from the commit history; a cache under the git directory (the history index) makes \
+            a repeated report read only the new commits. See docs/reports.md.
             """)
 
     @OptionGroup var options: ReportOptions
@@ -26,7 +26,7 @@ struct ReportHistoryCommand: ParsableCommand {
             document: id, since: try since.map { Int64(try ReportDate.parse($0, option: "--since").timeIntervalSince1970) },
             until: try until.map { Int64(try ReportDate.parse($0, option: "--until").timeIntervalSince1970) + 86_400 },
             detail: detail ?? (id != nil))
-        let sources = try options.repositories().map { try ReportSource(repository: $0, at: options.at) }
+        let sources = try options.sources()
         let out = try options.stream()
         let writer = HistoryWriter(format: options.format, out: out, title: id.map { "Change history of \($0)" } ?? "Change history")
         try writer.begin(projects: sources.map(\.info))
