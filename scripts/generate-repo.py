@@ -18,6 +18,7 @@ self-test: `generate-repo.py /tmp/x 200 --verify && git -C /tmp/x fsck`.
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import random
@@ -54,6 +55,23 @@ COMMIT_ENV = {
     "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
     "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z",
 }
+
+def git_id(kind, data):
+    """The id git gives `data` as an object of `kind`."""
+    return hashlib.sha1(b"%s %d\0" % (kind, len(data)) + data).digest()
+
+
+def fingerprint(doc_id, body, attachments):
+    """folio's content fingerprint: the id of a tree holding the document file
+    and, if it has attachments, its attachment folder (entries in git order)."""
+    entries = [(doc_id + ".md", b"100644", git_id(b"blob", body))]
+    if attachments:
+        folder = b"".join(b"100644 " + n.encode() + b"\0" + git_id(b"blob", d) for n, d in sorted(attachments))
+        entries.append((doc_id, b"40000", git_id(b"tree", folder)))
+    entries.sort(key=lambda e: (e[0] + "/" if e[1] == b"40000" else e[0]).encode())
+    tree = b"".join(mode + b" " + name.encode() + b"\0" + oid for name, mode, oid in entries)
+    return git_id(b"tree", tree).hex()
+
 
 # A tiny but well-formed PDF, used for attachments of kind pdf.
 MINI_PDF = (
@@ -569,16 +587,24 @@ def generate(root, n, seed, tdir):
         text = render_document(t, doc_id, title, ctx, rng)
         rel = f"{t.folder}/{doc_id}.md"
         write(os.path.join(root, rel), text + "\n")
+        attachments = []
         if t.att_min > 0:
             kinds = t.att_kinds or ["pdf"]
             for a in range(t.att_min):
                 kind = "pdf" if "pdf" in kinds else kinds[a % len(kinds)]
                 data = MINI_PDF if kind == "pdf" else f"{doc_id} attachment {a + 1}\n".encode()
-                write(os.path.join(root, t.folder, doc_id, f"{doc_id}-{a + 1:02d}.{kind}"), data, "wb")
-        record = {"event": "created", "id": doc_id, "actor": "alice@example.com",
-                  "at": "2026-01-01T00:00:00Z", "revision": "0.1"}
+                name = f"{doc_id}-{a + 1:02d}.{kind}"
+                write(os.path.join(root, t.folder, doc_id, name), data, "wb")
+                attachments.append((name, data))
+        # The record as folio writes it (docs/formats.md): the created event
+        # with the content fingerprint, the tree id of the document and its
+        # attachment folder.
+        record = {"event": "created", "document": doc_id, "revision": "0.1",
+                  "fingerprint": fingerprint(doc_id, (text + "\n").encode(), attachments),
+                  "actor": "alice@example.com", "name": "Alice Adams", "at": "2026-01-01T00:00:00Z",
+                  "meaning": "authorship"}
         write(os.path.join(root, ".folio", "records", f"{doc_id}.jsonl"),
-              json.dumps(record, separators=(",", ":")) + "\n")
+              json.dumps(record, sort_keys=True, separators=(",", ":")) + "\n")
         generated.append((t, doc_id, rel))
         prev_id = doc_id
 
@@ -734,7 +760,7 @@ def verify(root, generated):
         # record
         with open(os.path.join(root, ".folio", "records", f"{doc_id}.jsonl")) as fh:
             rec = [json.loads(line) for line in fh if line.strip()]
-        if len(rec) != 1 or rec[0].get("id") != doc_id or rec[0].get("event") != "created":
+        if len(rec) != 1 or rec[0].get("document") != doc_id or rec[0].get("event") != "created":
             problems.append(f"{doc_id}: bad record {rec}")
     status = subprocess.run(["git", "-C", root, "status", "--porcelain"], capture_output=True, text=True).stdout
     if status.strip():
