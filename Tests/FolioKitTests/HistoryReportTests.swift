@@ -330,3 +330,35 @@ extension HistoryReportTests {
         }
     }
 }
+
+extension HistoryReportTests {
+    @Test("Rewritten and garbage records, odd file names and messages: reported, indexed and read back the same")
+    func hostileHistory() throws {
+        let (repo, log, charter) = try Self.project()
+        // A record rewritten in place (not append-only), and one with a line that is not an event.
+        let logRecord = repo.recordPath(log)
+        let lines = try repo.recordLines(log)
+        try repo.write(logRecord, lines.dropLast().joined(separator: "\n") + "\n")
+        _ = try repo.commitNoVerify("Drop the last event")
+        try repo.write(repo.recordPath(charter), try repo.read(repo.recordPath(charter)) + "{\"event\": 42}\n\u{7}not json\n")
+        _ = try repo.commitNoVerify("Garbage in the record")
+        // File names and a subject with tabs, newlines, backslashes and a terminal escape.
+        try repo.write("odd\tname\\with\nbreak.txt", "x\n")
+        _ = try repo.commitNoVerify("Subject\twith tab \u{1B}[31mred")
+        let truth = try repo.folio("report", "history", "--format", "json", "--no-cache")
+        #expect(truth.status == 0 && !truth.signaled, "\(truth)")
+        let rows = Self.rows(truth)
+        let problems = rows.flatMap { ($0["problems"] as? [String]) ?? [] }
+        #expect(problems.contains { $0.contains("not append-only") }, "\(problems)")
+        #expect(problems.contains { $0.contains("not a valid record event") }, "\(problems)")
+        #expect(rows.contains { ($0["changes"] as? [String]) == ["odd\tname\\with\nbreak.txt added"] })
+        for _ in 0..<2 {
+            let cached = try repo.folio("report", "history", "--format", "json")
+            #expect(Self.rowsText(cached.stdout) == Self.rowsText(truth.stdout))
+        }
+        // The terminal gets no raw control characters.
+        let text = try repo.ok("report", "history").stdout
+        #expect(!text.contains("\u{1B}") && !text.contains("\u{7}"))
+        #expect(text.contains("odd\\tname\\with\\nbreak.txt added"), "\(text)")
+    }
+}
