@@ -187,11 +187,7 @@ public final class Verifier {
         }
         guard let config = rules?.config else { return }  // a new project: its first configuration
         let who = pusher?(commit) ?? commit.committer.email
-        let person = config.people.first { person in
-            person.email.lowercased() == who.lowercased() || person.user?.lowercased() == who.lowercased()
-                || person.email.lowercased().split(separator: "@").first.map(String.init) == who.lowercased()
-        }
-        if !(person?.roles.contains("admin") ?? false) {
+        if !(config.person(pushedBy: who)?.roles.contains("admin") ?? false) {
             for change in guarded {
                 add("config.admin", "\(change.path) \(change.status == .deleted ? "deleted" : "changed") by \(who), who does not hold the admin role", commit.id, change.path)
             }

@@ -4,6 +4,14 @@ import Foundation
 /// withdraw. Each appends one event to the document's record in one commit,
 /// after checking the rules (see docs/lifecycle.md).
 public enum Lifecycle {
+    /// `--role R` must be a role the person holds and one that acts on the type.
+    static func requireRole(_ role: String, person: ProjectConfig.Person, actor: String, roles: [String], verb: String, type: String) throws {
+        guard person.roles.contains(role) else { throw FolioError.refused("\(actor) does not hold the role '\(role)'") }
+        guard roles.contains(role) else {
+            throw FolioError.refused("'\(role)' is not a role that \(verb) \(type) (\(roles.joined(separator: ", ")))")
+        }
+    }
+
     public struct Options {
         public var role: String?
         public var comment: String?
@@ -79,10 +87,7 @@ public enum Lifecycle {
                 }
                 let role: String
                 if let r = options.role {
-                    guard person.roles.contains(r) else { throw FolioError.refused("\(actor.email) does not hold the role '\(r)'") }
-                    guard roles.contains(r) else {
-                        throw FolioError.refused("'\(r)' is not a role that approves \(template.type) (\(roles.joined(separator: ", ")))")
-                    }
+                    try Lifecycle.requireRole(r, person: person, actor: actor.email, roles: roles, verb: "approves", type: template.type)
                     role = r
                 } else {
                     let already = ApprovalCheck(required: roles, approvals: status.approvals, authors: status.authors, fingerprint: fingerprint, document: location.id, config: project.config)
@@ -109,10 +114,7 @@ public enum Lifecycle {
                     throw FolioError.refused("\(actor.email) holds none of the roles that review \(template.type) (\(roles.joined(separator: ", ")))")
                 }
                 if let r = options.role {
-                    guard person.roles.contains(r) else { throw FolioError.refused("\(actor.email) does not hold the role '\(r)'") }
-                    guard roles.contains(r) else {
-                        throw FolioError.refused("'\(r)' is not a role that reviews \(template.type) (\(roles.joined(separator: ", ")))")
-                    }
+                    try Lifecycle.requireRole(r, person: person, actor: actor.email, roles: roles, verb: "reviews", type: template.type)
                 }
                 event.event = .rejected
                 event.role = options.role ?? roles.first(where: person.roles.contains)

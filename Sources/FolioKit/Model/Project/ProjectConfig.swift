@@ -123,5 +123,15 @@ public struct ProjectConfig: Sendable, Decodable {
         people.first { $0.email.lowercased() == email.lowercased() }
     }
 
+    /// The person a server names as the pusher: by email, by the `user`
+    /// name of a git host (Gitea, GitLab), or by the local part of the email.
+    public func person(pushedBy who: String) -> Person? {
+        let name = who.lowercased()
+        return people.first { person in
+            person.email.lowercased() == name || person.user?.lowercased() == name
+                || person.email.lowercased().split(separator: "@").first.map(String.init) == name
+        }
+    }
+
     public var emails: Set<String> { Set(people.map { $0.email.lowercased() }) }
 }
