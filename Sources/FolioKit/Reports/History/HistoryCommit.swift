@@ -62,15 +62,6 @@ public struct HistoryChange: Sendable, Equatable {
     public var path: String
     public var oldBlob: ObjectID?
     public var newBlob: ObjectID?
-
-    public init(part: Part, status: FileChange.Status, document: String, path: String, oldBlob: ObjectID?, newBlob: ObjectID?) {
-        self.part = part
-        self.status = status
-        self.document = document
-        self.path = path
-        self.oldBlob = oldBlob
-        self.newBlob = newBlob
-    }
 }
 
 /// A lifecycle event as the history shows it, with its signature checked
@@ -89,7 +80,9 @@ public struct HistoryEvent: Sendable, Equatable {
     public var fingerprint: String
     public var signed: Bool
     public var verified: Bool
+}
 
+extension HistoryEvent {
     init(_ e: RecordEvent, verified: Bool) {
         kind = e.event.rawValue
         document = e.document
@@ -103,25 +96,6 @@ public struct HistoryEvent: Sendable, Equatable {
         by = e.by ?? ""
         fingerprint = e.fingerprint
         signed = e.signature != nil
-        self.verified = verified
-    }
-
-    init(
-        kind: String, document: String, revision: String, actor: String, name: String, at: String, role: String,
-        meaning: String, comment: String, by: String, fingerprint: String, signed: Bool, verified: Bool
-    ) {
-        self.kind = kind
-        self.document = document
-        self.revision = revision
-        self.actor = actor
-        self.name = name
-        self.at = at
-        self.role = role
-        self.meaning = meaning
-        self.comment = comment
-        self.by = by
-        self.fingerprint = fingerprint
-        self.signed = signed
         self.verified = verified
     }
 }
