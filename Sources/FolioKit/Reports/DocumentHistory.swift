@@ -13,41 +13,21 @@ public struct HistoryEntry: Codable, Sendable {
     public let changed: [String]
 }
 
-/// The history of one document, from the commit graph.
+/// The history of one document: the commits of the change history
+/// (`HistoryLog`, with its index) that touched it.
 public enum DocumentHistory {
     public static func entries(_ project: Project, _ location: DocumentLocation, from tip: ObjectID) throws -> [HistoryEntry] {
-        let repo = project.repository
-        let folder = project.template(location.type)?.attachmentFolder(id: location.id)
-        let watched: [(String, String)] = [
-            ("document", location.path), ("attachments", folder ?? ""), ("record", Record.path(for: location.id)),
-        ].filter { !$0.1.isEmpty }
         var result: [HistoryEntry] = []
-        var cache: [ObjectID: [ObjectID?]] = [:]
-        var lookup = PathLookup()
-        func ids(_ commitID: ObjectID) throws -> [ObjectID?] {
-            if let hit = cache[commitID] { return hit }
-            let root = try repo.commit(commitID).treeID
-            let found = try watched.map { try lookup.id(of: $0.1, in: root, repo) }
-            cache[commitID] = found
-            return found
-        }
-        for id in try repo.walk(from: [tip]) {
-            let commit = try repo.commit(id)
-            let mine = try ids(id)
-            let parent = try commit.parentIDs.first.map(ids) ?? Array(repeating: nil, count: watched.count)
-            let changed = zip(watched, zip(mine, parent)).filter { $0.1.0 != $0.1.1 }.map { $0.0.0 }
-            if changed.isEmpty { continue }
-            // A merge that only brings a side's changes is shown on that side.
-            if commit.parentCount > 1, try commit.parentIDs.dropFirst().contains(where: { try ids($0) == mine }) { continue }
-            let trailers = commit.trailers
-            let author = commit.author
+        try HistoryLog.forEach(project.repository, from: tip, rules: project) { commit in
+            let parts = Set(commit.changes.filter { $0.document == location.id }.map(\.part))
+            let changed = [(HistoryChange.Part.document, "document"), (.attachment, "attachments"), (.record, "record")]
+                .filter { parts.contains($0.0) }.map(\.1)
+            if changed.isEmpty { return }
             result.append(
                 HistoryEntry(
-                    commit: id.description, author: author.name, email: author.email,
-                    date: Timestamp.string(author.time),
-                    action: trailers.first { $0.key == "Folio-Action" }?.value ?? "git-commit",
-                    revision: trailers.first { $0.key == "Folio-Revision" }?.value, subject: commit.summary,
-                    changed: changed))
+                    commit: commit.id.description, author: commit.authorName, email: commit.authorEmail,
+                    date: HistoryClock.iso(commit.authorTime), action: commit.action.isEmpty ? "git-commit" : commit.action,
+                    revision: commit.revision.isEmpty ? nil : commit.revision, subject: commit.subject, changed: changed))
         }
         return result
     }
