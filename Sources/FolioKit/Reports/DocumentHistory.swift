@@ -26,7 +26,7 @@ public enum DocumentHistory {
             result.append(
                 HistoryEntry(
                     commit: commit.id.description, author: commit.authorName, email: commit.authorEmail,
-                    date: HistoryClock.iso(commit.authorTime), action: commit.action.isEmpty ? "git-commit" : commit.action,
+                    date: Timestamp.string(seconds: commit.authorTime), action: commit.action.isEmpty ? "git-commit" : commit.action,
                     revision: commit.revision.isEmpty ? nil : commit.revision, subject: commit.subject, changed: changed))
         }
         return result

@@ -104,10 +104,16 @@ public struct Record: Sendable {
 /// Timestamps in records: UTC, ISO 8601, whole seconds.
 public enum Timestamp {
     public static func string(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
+        string(seconds: Int64(date.timeIntervalSince1970.rounded(.down)))
+    }
+
+    /// Without a formatter per call: a history report formats one a commit.
+    public static func string(seconds: Int64) -> String {
+        var t = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
     public static func date(_ text: String) -> Date? {

@@ -138,7 +138,7 @@ public struct HistoryRows {
         }
         let committer = c.committerEmail.lowercased() == c.authorEmail.lowercased() ? nil : "\(c.committerName) <\(c.committerEmail)>"
         return HistoryRow(
-            project: project.config.project.code, commit: c.id.description, date: HistoryClock.iso(c.authorTime),
+            project: project.config.project.code, commit: c.id.description, date: Timestamp.string(seconds: c.authorTime),
             author: c.authorName, email: c.authorEmail, committer: committer, subject: c.subject, action: c.action,
             document: document, revision: revision, changes: what,
             events: events.map {
@@ -149,16 +149,5 @@ public struct HistoryRows {
                     signed: $0.signed, verified: $0.verified)
             },
             problems: problems.map(\.message), detail: detail)
-    }
-}
-
-/// UTC times without a formatter per call (a history has many).
-enum HistoryClock {
-    static func iso(_ seconds: Int64) -> String {
-        var t = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 }
