@@ -8,12 +8,16 @@ struct GlobalOptions: ParsableArguments {
     var repo: String?
 
     func repository() throws -> Repository {
-        let path = repo ?? FileManager.default.currentDirectoryPath
-        do {
-            return try Repository.discover(from: path)
-        } catch let e as GitError where e.isNotFound {
-            throw FolioError.usage("not a git repository: \(path)")
-        }
+        try openRepository(repo ?? FileManager.default.currentDirectoryPath)
+    }
+}
+
+/// The repository containing `path`; a clear usage error when there is none.
+func openRepository(_ path: String) throws -> Repository {
+    do {
+        return try Repository.discover(from: path)
+    } catch let e as GitError where e.isNotFound {
+        throw FolioError.usage("not a git repository: \(path)")
     }
 }
 

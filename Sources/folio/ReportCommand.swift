@@ -63,25 +63,3 @@ struct ReportApprovalsCommand: ParsableCommand {
         try options.write(ApprovalsReport.build(options.sources()))
     }
 }
-
-extension ReportOptions {
-    /// Each repository at `--at` (or HEAD).
-    func sources() throws -> [ReportSource] {
-        try repositories().map { try ReportSource(repository: $0, at: at) }
-    }
-
-    /// Renders the report and writes it to `-o FILE` (replaced whole, never
-    /// left half-written) or standard output.
-    func write(_ report: Report, section: String? = nil) throws {
-        let text = try ReportRenderer.render(report, format: format, section: section)
-        guard let output else {
-            FileHandle.standardOutput.write(Data(text.utf8))
-            return
-        }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        } catch {
-            throw FolioError.usage("cannot write \(output): \((error as NSError).localizedFailureReason ?? error.localizedDescription)")
-        }
-    }
-}

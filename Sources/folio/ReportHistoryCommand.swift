@@ -64,11 +64,3 @@ final class Progress {
         if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
-
-extension ReportOptions {
-    /// Standard output, or the `-o` file (which appears whole when the report is done).
-    func stream() throws -> ReportStream {
-        guard let output else { return ReportStream(handle: FileHandle.standardOutput) }
-        return try ReportStream(path: output)
-    }
-}

@@ -18,13 +18,25 @@ struct ReportOptions: ParsableArguments {
 
     /// The repositories to report on, in the order given.
     func repositories() throws -> [Repository] {
-        let paths = repos.isEmpty ? [FileManager.default.currentDirectoryPath] : repos
-        return try paths.map { path in
-            do {
-                return try Repository.discover(from: path)
-            } catch let e as GitError where e.isNotFound {
-                throw FolioError.usage("not a git repository: \(path)")
-            }
-        }
+        try (repos.isEmpty ? [FileManager.default.currentDirectoryPath] : repos).map(openRepository)
+    }
+
+    /// Each repository at `--at` (or HEAD).
+    func sources() throws -> [ReportSource] {
+        try repositories().map { try ReportSource(repository: $0, at: at) }
+    }
+
+    /// Standard output, or the `-o` file, which appears whole when the
+    /// report is done (never half-written).
+    func stream() throws -> ReportStream {
+        guard let output else { return ReportStream(handle: FileHandle.standardOutput) }
+        return try ReportStream(path: output)
+    }
+
+    /// Renders a report and writes it where `stream()` says.
+    func write(_ report: Report, section: String? = nil) throws {
+        let out = try stream()
+        out.write(try ReportRenderer.render(report, format: format, section: section))
+        try out.finish()
     }
 }
