@@ -38,6 +38,13 @@ public enum ReportDate {
         return c
     }()
 
+    /// The Monday (00:00:00 UTC) of the week holding `date`: reports count activity by such weeks.
+    public static func weekStart(_ date: Date) -> Date {
+        let weekday = calendar.component(.weekday, from: date)  // 1 = Sunday
+        let back = (weekday + 5) % 7
+        return calendar.startOfDay(for: date).addingTimeInterval(-Double(back) * 86400)
+    }
+
     /// The start (00:00:00 UTC) of a day given as `YYYY-MM-DD`, or nil when it is not a real date.
     public static func start(of text: String) -> Date? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -136,7 +136,7 @@ public enum StatusReport {
 
         // Events per week (weeks start on Monday).
         var weeks: [(String, Int)] = []
-        var weekStart = mondayOnOrBefore(start)
+        var weekStart = ReportDate.weekStart(start)
         while weekStart < end {
             let next = weekStart.addingTimeInterval(7 * 86400)
             weeks.append((ReportDate.day(weekStart), events.filter { $0.date >= weekStart && $0.date < next }.count))
@@ -275,12 +275,6 @@ public enum StatusReport {
         guard !values.isEmpty else { return nil }
         let s = values.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
-
-    static func mondayOnOrBefore(_ date: Date) -> Date {
-        let weekday = ReportDate.calendar.component(.weekday, from: date)  // 1 = Sunday
-        let back = (weekday + 5) % 7
-        return ReportDate.calendar.startOfDay(for: date).addingTimeInterval(-Double(back) * 86400)
     }
 
     /// Open risks and overdue actions of one document's register tables.

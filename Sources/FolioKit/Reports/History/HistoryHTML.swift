@@ -24,15 +24,13 @@ enum HistoryHTML {
         return body + HTMLReport.pageEnd()
     }
 
-    /// Changes per ISO week (the last 52 weeks with changes).
+    /// Changes per week (weeks start on Monday, as in the status report;
+    /// the last 52 weeks with changes).
     static func weeks(_ rows: [HistoryRow]) -> [ReportChart.Bar] {
-        var calendar = Calendar(identifier: .iso8601)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
         var counts: [String: Int] = [:]
         for r in rows {
             guard let date = Timestamp.date(r.date) else { continue }
-            let c = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
-            counts[String(format: "%04d-W%02d", c.yearForWeekOfYear ?? 0, c.weekOfYear ?? 0), default: 0] += 1
+            counts[ReportDate.day(ReportDate.weekStart(date)), default: 0] += 1
         }
         return counts.keys.sorted().suffix(52).map { ReportChart.Bar($0, Double(counts[$0]!)) }
     }
