@@ -22,7 +22,7 @@ public final class Verifier {
     }
 
     let repository: Repository
-    private var projects: [String: Project] = [:]
+    private lazy var rulesCache = RulesCache(repository: repository)
     private var signers: [ObjectID: String] = [:]
     /// The last parsed version of each record (by path): a record's old blob
     /// is the new blob of an earlier commit, so only appended lines are parsed.
@@ -84,13 +84,7 @@ public final class Verifier {
     /// The project rules as of a commit, shared by commits with the same
     /// folio.yml and templates.
     private func project(_ tree: Tree) throws -> Project? {
-        guard let config = try tree.entry(at: ProjectConfig.path) else { return nil }
-        let templates = try tree.entry(at: "templates")?.id.description ?? "-"
-        let key = config.id.description + templates
-        if let hit = projects[key] { return hit }
-        let project = try? Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: "commit"))
-        if let project { projects[key] = project }
-        return project
+        try rulesCache.project(tree)
     }
 
     private func allowedSigners(_ tree: Tree) throws -> String {

@@ -42,7 +42,7 @@ public enum HistoryLog {
         // The caller's rules at the tip, so that the walk need not parse them again.
         var rules: [String: Project.Rules] = [:]
         if let project, let tree = try? repository.commit(tip).tree(), let config = try tree.entry(at: ProjectConfig.path) {
-            rules[HistoryScanner.rulesKey(config: config.id, templates: try tree.entry(at: "templates")?.id)] = project.rules
+            rules[RulesCache.key(config: config.id, templates: try tree.entry(at: "templates")?.id)] = project.rules
         }
         let cached = useIndex ? HistoryIndexFile(repository) : nil
         var done = 0

@@ -8,21 +8,11 @@ final class HistoryScanner {
     let repository: Repository
     private var trees = TreeReuse()
     private var lookup = PathLookup()
-    /// Rules by (folio.yml blob, templates tree): they rarely change.
-    private var rules: [String: Project] = [:]
-    private var signers: [ObjectID: String] = [:]
+    private let rules: RulesCache
 
     init(repository: Repository, knownRules: [String: Project.Rules] = [:]) {
         self.repository = repository
-        known = knownRules
-    }
-
-    /// Rules parsed elsewhere (the report's own, at its tip), by the same key.
-    private let known: [String: Project.Rules]
-
-    /// The key of a commit's rules: the ids of its folio.yml and templates folder.
-    static func rulesKey(config: ObjectID, templates: ObjectID?) -> String {
-        config.description + (templates?.description ?? "-")
+        rules = RulesCache(repository: repository, known: knownRules)
     }
 
     /// Commits read as parents, kept for when the walk reaches them (most
@@ -96,26 +86,14 @@ final class HistoryScanner {
         return HistoryChange(part: part, status: file.status, document: document, path: path, oldBlob: file.oldID, newBlob: file.newID)
     }
 
-    /// The commit's rules: by the ids of its folio.yml and templates folder,
+    /// The commit's rules, by the ids of its folio.yml and templates folder
     /// read from the root tree the comparison just read. Rules that adopt
     /// files by glob read each file's ID, so they get the commit's own tree.
     private func project(_ commit: Commit, root: ObjectID) throws -> Project? {
         let rawRoot = try trees.tree(root) ?? RawTree(repository, root)
-        guard let config = rawRoot.id(named: ProjectConfig.path) else { return nil }
-        let key = HistoryScanner.rulesKey(config: config, templates: rawRoot.id(named: "templates"))
-        let known: Project
-        if let hit = rules[key] {
-            known = hit
-        } else if let given = self.known[key] {
-            known = Project(repository: repository, source: TreeSource(repository: repository, tree: try commit.tree(), label: "commit"), rules: given)
-            rules[key] = known
-        } else {
-            guard let parsed = try? Project(repository: repository, source: TreeSource(repository: repository, tree: commit.tree(), label: "commit")) else {
-                return nil
-            }
-            rules[key] = parsed
-            known = parsed
-        }
+        guard let config = rawRoot.id(named: ProjectConfig.path),
+            let known = try rules.project(config: config, templates: rawRoot.id(named: "templates"), tree: { try commit.tree() })
+        else { return nil }
         guard known.templates.contains(where: { $0.adopt != nil }) else { return known }
         return Project(repository: repository, source: TreeSource(repository: repository, tree: try commit.tree(), label: "commit"), reusing: known)
     }
