@@ -406,6 +406,19 @@ final class SVClone: RecordTree, @unchecked Sendable {
     func writeRecord(_ id: String, _ lines: [String]) throws {
         try write(recordPath(id), lines.map { $0 + "\n" }.joined())
     }
+
+    /// A lifecycle step made by hand, past folio's own checks: `event` by
+    /// `person` for the content as it stands, appended to the record and
+    /// committed with folio's trailers (`git commit --no-verify`).
+    func commitHandMadeEvent(
+        _ event: String, _ id: String, revision: String, action: String, by person: Person, role: String? = nil, meaning: String
+    ) throws {
+        var lines = try recordLines(id)
+        lines.append(SVEvent(event, document: id, revision: revision, fingerprint: try fingerprint(id), by: person, role: role, meaning: meaning))
+        try writeRecord(id, lines)
+        try git("add", "-A")
+        try git("commit", "-q", "--no-verify", "-m", SVMessage(id, action, revision))
+    }
 }
 
 // MARK: - Record lines

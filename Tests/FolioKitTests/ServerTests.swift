@@ -346,12 +346,7 @@ struct ServerTests {
         try alice.git("pull", "-q", "--ff-only")
         try alice.amendPurpose(id, "Changed after the approval.")
         try alice.commit("Edit after approval")
-        let fingerprint = try alice.fingerprint(id)
-        var lines = try alice.recordLines(id)
-        lines.append(SVEvent("issued", document: id, revision: "1.0", fingerprint: fingerprint, by: .alice, meaning: "release"))
-        try alice.writeRecord(id, lines)
-        try alice.git("add", "-A")
-        try alice.git("commit", "-q", "--no-verify", "-m", SVMessage(id, "issue", "1.0"))
+        try alice.commitHandMadeEvent("issued", id, revision: "1.0", action: "issue", by: .alice, meaning: "release")
         try alice.git("tag", "folio/\(id)/1.0")
         let tag = "refs/tags/folio/\(id)/1.0"
         let r = try alice.push("origin", "main", tag)
@@ -369,12 +364,7 @@ struct ServerTests {
         let before = try server.main()
 
         try bob.git("pull", "-q", "--ff-only")
-        let fingerprint = try bob.fingerprint(id)
-        var lines = try bob.recordLines(id)
-        lines.append(SVEvent("approved", document: id, revision: "0.1", fingerprint: fingerprint, by: .bob, role: "pm", meaning: "approval"))
-        try bob.writeRecord(id, lines)
-        try bob.git("add", "-A")
-        try bob.git("commit", "-q", "--no-verify", "-m", SVMessage(id, "approve", "0.1"))
+        try bob.commitHandMadeEvent("approved", id, revision: "0.1", action: "approve", by: .bob, role: "pm", meaning: "approval")
         let r = try bob.push("origin", "main")
         try SVExpectRefused(r, rule: "approval.role", server: server, mainBefore: before)
     }
@@ -388,12 +378,7 @@ struct ServerTests {
         let id = try SVPublishInReview(alice, title: "Decisions")
         let before = try server.main()
 
-        let fingerprint = try alice.fingerprint(id)
-        var lines = try alice.recordLines(id)
-        lines.append(SVEvent("approved", document: id, revision: "0.1", fingerprint: fingerprint, by: .alice, role: "pm", meaning: "approval"))
-        try alice.writeRecord(id, lines)
-        try alice.git("add", "-A")
-        try alice.git("commit", "-q", "--no-verify", "-m", SVMessage(id, "approve", "0.1"))
+        try alice.commitHandMadeEvent("approved", id, revision: "0.1", action: "approve", by: .alice, role: "pm", meaning: "approval")
         let r = try alice.push("origin", "main")
         try SVExpectRefused(r, rule: "approval.author", server: server, mainBefore: before)
     }
