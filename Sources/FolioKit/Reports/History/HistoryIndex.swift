@@ -248,12 +248,7 @@ final class HistoryIndexFile {
     func copyBody(to writer: HistoryIndexWriter?) {
         guard let writer else { return }
         _ = chunks { bytes, _ in
-            // Entries: lines that start with "C\t".
-            var commits = 0
-            for i in bytes.indices where bytes[i] == UInt8(ascii: "C") && (i == 0 || bytes[i - 1] == 0x0A) && i + 1 < bytes.count && bytes[i + 1] == 0x09 {
-                commits += 1
-            }
-            bytes.withUnsafeBytes { writer.addRaw($0, commits: commits) }
+            bytes.withUnsafeBytes { writer.addRaw($0, commits: HistoryIndexFile.entryStarts(bytes).count) }
             return true
         }
     }
@@ -263,16 +258,26 @@ final class HistoryIndexFile {
         var result: [ObjectID: Range<Int>] = [:]
         result.reserveCapacity(count)
         _ = chunks { bytes, base in
+            let starts = HistoryIndexFile.entryStarts(bytes)
             bytes.withUnsafeBytes { all in
-                var offset = 0
-                while offset < all.count, let (commit, next) = HistoryIndexCoding.decode(all, at: offset, end: all.count) {
-                    result[commit.id] = (base + offset)..<(base + next)
-                    offset = next
+                for (k, start) in starts.enumerated() where start + 42 <= all.count {
+                    guard let id = ObjectID(hexBytes: UnsafeRawBufferPointer(rebasing: all[(start + 2)..<(start + 42)])) else { continue }
+                    result[id] = (base + start)..<(base + (k + 1 < starts.count ? starts[k + 1] : all.count))
                 }
             }
             return true
         }
         return result
+    }
+
+    /// Where entries start in a run of whole entries: at lines "C\t…"
+    /// (fields never hold a raw newline).
+    static func entryStarts(_ bytes: [UInt8]) -> [Int] {
+        var starts: [Int] = []
+        for i in bytes.indices where bytes[i] == UInt8(ascii: "C") && (i == 0 || bytes[i - 1] == 0x0A) && i + 1 < bytes.count && bytes[i + 1] == 0x09 {
+            starts.append(i)
+        }
+        return starts
     }
 
     func entry(at range: Range<Int>) -> HistoryCommit? {
