@@ -23,7 +23,6 @@ public final class Verifier {
 
     let repository: Repository
     private lazy var rulesCache = RulesCache(repository: repository)
-    private var signers: [ObjectID: String] = [:]
     /// The last parsed version of each record (by path): a record's old blob
     /// is the new blob of an earlier commit, so only appended lines are parsed.
     private var records: [String: (blob: ObjectID, bytes: [UInt8], record: Record)] = [:]
@@ -88,11 +87,7 @@ public final class Verifier {
     }
 
     private func allowedSigners(_ tree: Tree) throws -> String {
-        guard let entry = try tree.entry(at: ".folio/allowed_signers") else { return "" }
-        if let hit = signers[entry.id] { return hit }
-        let text = String(decoding: try repository.blobData(entry.id, limit: Limits.configBytes), as: UTF8.self)
-        signers[entry.id] = text
-        return text
+        try rulesCache.allowedSigners(try tree.entry(at: ".folio/allowed_signers")?.id)
     }
 
     private func check(_ commit: Commit) throws {

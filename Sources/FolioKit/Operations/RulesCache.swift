@@ -1,6 +1,6 @@
 import Foundation
 
-/// The rules (folio.yml and templates) of the commits of one history,
+/// The rules (folio.yml, templates, allowed signers) of the commits of one history,
 /// parsed once per pair of ids of a commit's `folio.yml` and `templates/`:
 /// they rarely change, and parsing the templates would otherwise be most of
 /// a commit's cost. Used by `folio verify` and the change history.
@@ -13,6 +13,17 @@ final class RulesCache {
     init(repository: Repository, known: [String: Project.Rules] = [:]) {
         self.repository = repository
         self.known = known
+    }
+
+    private var signers: [ObjectID: String] = [:]
+
+    /// The text of an `.folio/allowed_signers` blob (nil: none), read once.
+    func allowedSigners(_ blob: ObjectID?) throws -> String {
+        guard let blob else { return "" }
+        if let hit = signers[blob] { return hit }
+        let text = String(decoding: try repository.blobData(blob, limit: Limits.configBytes), as: UTF8.self)
+        signers[blob] = text
+        return text
     }
 
     static func key(config: ObjectID, templates: ObjectID?) -> String {

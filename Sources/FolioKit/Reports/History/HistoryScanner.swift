@@ -113,10 +113,11 @@ struct ScannedCommit: Sendable {
 final class HistoryEventReader {
     let repository: Repository
     private var lookup = PathLookup()
-    private var signers: [ObjectID: String] = [:]
+    private let configuration: RulesCache
 
     init(repository: Repository) {
         self.repository = repository
+        configuration = RulesCache(repository: repository)
     }
 
     func complete(_ scanned: ScannedCommit) throws -> HistoryCommit {
@@ -174,10 +175,6 @@ final class HistoryEventReader {
     }
 
     private func allowedSigners(_ tree: ObjectID) throws -> String {
-        guard let blob = try lookup.id(of: ".folio/allowed_signers", in: tree, repository) else { return "" }
-        if let hit = signers[blob] { return hit }
-        let text = String(decoding: try repository.blobData(blob, limit: Limits.configBytes), as: UTF8.self)
-        signers[blob] = text
-        return text
+        try configuration.allowedSigners(try lookup.id(of: ".folio/allowed_signers", in: tree, repository))
     }
 }
