@@ -28,17 +28,24 @@ let package = Package(
         .systemLibrary(
             name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        // The layers, each depending only on those below it (docs/architecture.md):
+        // FolioGit (the only importer of CGit2) <- FolioModel <- FolioKit <- FolioCLI <- folio.
+        .target(name: "FolioGit", dependencies: ["CGit2"]),
         .target(
-            name: "FolioKit",
-            dependencies: ["CGit2", "CCmarkGFM", "Yams"],
+            name: "FolioModel",
+            dependencies: ["FolioGit", "CCmarkGFM", "Yams"],
             resources: builtinTemplates.map { .embedInCode("BuiltinTemplates/\($0).md") }),
-        .executableTarget(
-            name: "folio",
+        .target(name: "FolioKit", dependencies: ["FolioGit", "FolioModel", "Yams"]),
+        .target(
+            name: "FolioCLI",
             dependencies: [
-                "FolioKit",
+                "FolioGit", "FolioModel", "FolioKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "FolioKitTests", dependencies: ["FolioKit"], exclude: ["Fixtures"]),
+        .executableTarget(name: "folio", dependencies: ["FolioCLI"]),
+        .testTarget(
+            name: "FolioKitTests", dependencies: ["FolioKit", "FolioCLI", "FolioModel", "FolioGit"],
+            exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

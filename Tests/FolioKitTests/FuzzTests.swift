@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import FolioGit
 @testable import FolioKit
+@testable import FolioModel
 
 /// Property-based fuzzing of the parsers that take untrusted bytes: many
 /// thousands of inputs made by mutating the seed corpus in

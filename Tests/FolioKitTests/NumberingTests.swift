@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import FolioGit
 @testable import FolioKit
+@testable import FolioModel
 
 /// IDs come from the numbering pattern and are never reused.
 @Suite("Document IDs")

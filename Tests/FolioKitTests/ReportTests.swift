@@ -1,4 +1,6 @@
+import FolioGit
 import FolioKit
+import FolioModel
 import Foundation
 import Testing
 
@@ -340,7 +342,7 @@ struct ReportTests {
     func statusLibrary() throws {
         let p = try ReportProjectRepo.sample()
         let source = try ReportSource(repository: try Repository.discover(from: p.path), at: nil)
-        let report = try StatusReport.build([source], since: "2026-03-01", until: "2026-03-20")
+        let report = try StatusReport.build([source], since: "2026-03-01", until: "2026-03-20", generated: Date())
         let cli = try p.report(["status", "--since", "2026-03-01", "--until", "2026-03-20"])
         for key in ["events", "turnaround", "overdue_reviews", "open_risks", "overdue_actions", "by_person"] {
             #expect(report.section(key)?.rows.count == rows(cli, key).count, "\(key)")
@@ -348,7 +350,7 @@ struct ReportTests {
         let head = try p.repo.head()
         #expect(report.projects.first?.commit == head)
         #expect(StatusReport.median([3, 1, 2]) == 2 && StatusReport.median([4, 1, 2, 3]) == 2.5 && StatusReport.median([]) == nil)
-        #expect(throws: FolioError.self) { try StatusReport.build([source], since: "2026-03-21", until: "2026-03-20") }
+        #expect(throws: FolioError.self) { try StatusReport.build([source], since: "2026-03-21", until: "2026-03-20", generated: Date()) }
     }
 
     @Test("register: every document at the revision, with state and pending approvals; --at an older commit")

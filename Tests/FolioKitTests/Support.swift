@@ -1,9 +1,52 @@
 import Foundation
+import FolioCLI
+import FolioKit
 import Testing
 
-// Test support: real git repositories in temporary folders, the real `folio`
-// binary and the real `git` CLI run as subprocesses. Nothing is mocked and
-// nothing changes the test process's current folder, so tests run in parallel.
+// Test support: real git repositories in temporary folders and the real `git`
+// CLI run as a subprocess. `folio` commands run in-process by default, through
+// the same `FolioCLI.run(arguments, context:)` the executable calls, with a
+// context of the test's own (folder, identity, environment, captured output);
+// `folioProcess` starts the real binary for what only a process shows (exit
+// by signal, hooks run by git, terminals). Nothing is mocked and nothing
+// changes the test process's current folder, so tests run in parallel.
+
+// MARK: - folio in-process
+
+enum InProcess {
+    /// The test process's own HOME and git configuration: an empty folder, so
+    /// libgit2 (which reads them from this process) sees no user's settings,
+    /// as the sandboxed child processes do not.
+    private static let isolated: Bool = {
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("folio-tests-home-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        setenv("HOME", home, 1)
+        setenv("XDG_CONFIG_HOME", home + "/.config", 1)
+        setenv("GIT_CONFIG_NOSYSTEM", "1", 1)
+        return true
+    }()
+
+    /// Runs `folio ARGS` in-process in `directory` with `environment`; the
+    /// result has the exit status and the captured stdout and stderr.
+    static func folio(_ arguments: [String], in directory: String, environment: [String: String],
+                      stdin: Data? = nil) throws -> ProcessResult {
+        _ = isolated
+        let out = OutputSink.capture()
+        let err = OutputSink.capture()
+        let input = Array(stdin ?? Data())
+        let context = FolioContext(
+            workingDirectory: directory, environment: environment, stdout: out, stderr: err,
+            readStandardInput: { input }, stderrIsTerminal: false,
+            executablePath: try Tools.requireFolio())
+        let status = FolioCLI.run(arguments, context: context)
+        let command = (["folio"] + arguments).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+            + "   (in-process, in \(directory))"
+        let stdoutBytes = out.bytes
+        return ProcessResult(
+            command: command, status: status, signaled: false, stdout: String(decoding: stdoutBytes, as: UTF8.self),
+            stderr: err.text, stdoutBytes: stdoutBytes.count)
+    }
+}
 
 // MARK: - Locating the tools
 
@@ -431,12 +474,21 @@ final class TestRepo: WorkTree, @unchecked Sendable {
         try folio(arguments, as: person, in: subfolder, environment: environment)
     }
 
+    /// folio run in-process (`FolioCLI.run`), as `person`, in the work tree or `subfolder`.
     func folio(_ arguments: [String], as person: Person = .alice, in subfolder: String? = nil,
                environment: [String: String] = [:], stdin: Data? = nil) throws -> ProcessResult {
+        let dir = subfolder.map { file($0) } ?? path
+        return try InProcess.folio(arguments, in: dir, environment: sandbox.environment(as: person, extra: environment),
+                                   stdin: stdin)
+    }
+
+    /// The real folio binary as a child process: for exit codes and output
+    /// as a process shows them (signals, closed pipes, terminals).
+    func folioProcess(_ arguments: [String], as person: Person = .alice, in subfolder: String? = nil,
+                      environment: [String: String] = [:], stdin: Data? = nil) throws -> ProcessResult {
         let folio = try Tools.requireFolio()
         let dir = subfolder.map { file($0) } ?? path
-        let r = try sandbox.run(folio, arguments, in: dir, as: person, environment: environment, stdin: stdin)
-        return r
+        return try sandbox.run(folio, arguments, in: dir, as: person, environment: environment, stdin: stdin)
     }
 
     @discardableResult

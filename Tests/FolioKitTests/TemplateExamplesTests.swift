@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import FolioGit
 @testable import FolioKit
+@testable import FolioModel
 
 /// Each of the twelve built-in templates has a realistic example document
 /// (Tests/FolioKitTests/Fixtures/examples/<type>.md) that passes `folio check`.

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+@testable import FolioGit
 @testable import FolioKit
+@testable import FolioModel
 
 /// Template rules: each rule kind has a passing document and a failing case,
 /// checked through FolioKit's Template, DocumentReader and Validator, and a

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// The client hooks: `pre-commit` validates what is staged; `commit-msg`
@@ -5,8 +7,8 @@ import Foundation
 public enum ClientHooks {
     /// Diagnostics for the staged changes. Reads only the changed paths and
     /// the rules, so its cost does not grow with the repository.
-    public static func preCommit(repository: Repository) throws -> [Diagnostic] {
-        let index = try repository.index()
+    public static func preCommit(repository: Repository, context: FolioContext) throws -> [Diagnostic] {
+        let index = try repository.index(file: context.indexFile)
         let source = IndexSource(repository: repository, index: index)
         guard try source.read(ProjectConfig.path, limit: Limits.configBytes) != nil else {
             return []  // not (or no longer) a Folio repository: nothing to enforce
@@ -59,8 +61,8 @@ public enum ClientHooks {
     /// Adds `Folio-Document:` and `Folio-Action:` trailers to the message of a
     /// commit that changes documents, unless it has them. Returns the new
     /// message, or nil when nothing needs adding.
-    public static func commitMessage(repository: Repository, message: String) throws -> String? {
-        let index = try repository.index()
+    public static func commitMessage(repository: Repository, message: String, context: FolioContext) throws -> String? {
+        let index = try repository.index(file: context.indexFile)
         let source = IndexSource(repository: repository, index: index)
         guard try source.read(ProjectConfig.path, limit: Limits.configBytes) != nil,
             let project = try? Project(repository: repository, source: source)

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// Writes the git hooks that call `folio hook NAME` into a repository.

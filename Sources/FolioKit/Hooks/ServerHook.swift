@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// The server's `pre-receive` hook: every pushed ref is checked before git

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// The person acting: the git identity, as git itself would pick it
@@ -12,15 +14,16 @@ public struct Actor: Sendable {
     public var name: String { author.name }
     public var time: Date { author.time }
 
-    public static func current(_ repository: Repository) throws -> Actor {
-        let env = ProcessInfo.processInfo.environment
+    /// - Throws: `FolioError.usage` when no identity is set or a date cannot be read.
+    public static func current(_ repository: Repository, _ context: FolioContext) throws -> Actor {
+        let env = context.environment
         func nonEmpty(_ s: String?) -> String? { s.flatMap { $0.isEmpty ? nil : $0 } }
         guard let name = nonEmpty(env["GIT_AUTHOR_NAME"]) ?? nonEmpty(repository.configString("user.name")),
             let email = nonEmpty(env["GIT_AUTHOR_EMAIL"]) ?? nonEmpty(repository.configString("user.email"))
         else {
             throw FolioError.usage("no git identity: set it with 'git config user.name \"Your Name\"' and 'git config user.email you@example.com'")
         }
-        let (authorTime, authorOffset) = try nonEmpty(env["GIT_AUTHOR_DATE"]).map(GitDate.parse) ?? (Date(), 0)
+        let (authorTime, authorOffset) = try nonEmpty(env["GIT_AUTHOR_DATE"]).map(GitDate.parse) ?? (context.now(), 0)
         let committerName = nonEmpty(env["GIT_COMMITTER_NAME"]) ?? name
         let committerEmail = nonEmpty(env["GIT_COMMITTER_EMAIL"]) ?? email
         let (committerTime, committerOffset) = try nonEmpty(env["GIT_COMMITTER_DATE"]).map(GitDate.parse) ?? (authorTime, authorOffset)

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// `folio check`: validation of documents against their templates, in the
@@ -7,10 +9,10 @@ public enum CheckDocuments {
         case workTree, staged, commit(String?)
     }
 
-    public static func source(_ repository: Repository, scope: Scope) throws -> ContentSource {
+    public static func source(_ repository: Repository, scope: Scope, context: FolioContext) throws -> ContentSource {
         switch scope {
         case .staged:
-            return IndexSource(repository: repository, index: try repository.index())
+            return IndexSource(repository: repository, index: try repository.index(file: context.indexFile))
         case .workTree:
             if let root = repository.workdir { return WorkTreeSource(root: root) }
             fallthrough
@@ -50,11 +52,11 @@ public enum CheckDocuments {
 
     /// Checks the named paths: documents, attachments (their document),
     /// templates, folders (everything below), `folio.yml`.
-    public static func paths(_ project: Project, _ given: [String], complete: Bool) throws -> [Diagnostic] {
+    public static func paths(_ project: Project, _ given: [String], complete: Bool, context: FolioContext) throws -> [Diagnostic] {
         var out: [Diagnostic] = []
         var checked = Set<String>()
         for raw in given {
-            let path = try RepoPath.normalise(raw, repository: project.repository)
+            let path = try RepoPath.normalise(raw, repository: project.repository, workingDirectory: context.workingDirectory)
             let targets: [String]
             let below = try project.source.files(below: path)
             targets = below.isEmpty ? [path] : below

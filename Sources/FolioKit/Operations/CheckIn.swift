@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// `folio checkin` and `folio attach`: commit a new version of a document.
@@ -11,8 +13,8 @@ public enum CheckIn {
     }
 
     /// Commits the work tree's version of a document and its attachment folder.
-    public static func run(repository: Repository, document: String, message: String?) throws -> Result {
-        try write(repository: repository, document: document, message: message, action: "checkin") { project, location, template, committed in
+    public static func run(repository: Repository, document: String, message: String?, context: FolioContext) throws -> Result {
+        try write(repository: repository, document: document, message: message, action: "checkin", context: context) { project, location, template, committed in
             guard let root = repository.workdir else { throw FolioError.usage("'checkin' needs a work tree") }
             let work = WorkTreeSource(root: root)
             guard let bytes = try work.read(location.path, limit: Limits.documentBytes) else {
@@ -33,14 +35,14 @@ public enum CheckIn {
     }
 
     /// Adds or replaces attachments of a document (its text stays as committed).
-    public static func attach(repository: Repository, document: String, files: [String], message: String?) throws -> Result {
+    public static func attach(repository: Repository, document: String, files: [String], message: String?, context: FolioContext) throws -> Result {
         guard !files.isEmpty else { throw FolioError.usage("name at least one file to attach") }
         var stored: [String: ObjectID] = [:]
         for file in files {
-            let (name, id) = try AttachmentFile.store(file, repository: repository)
+            let (name, id) = try AttachmentFile.store(context.absolutePath(file), shown: file, repository: repository)
             stored[name] = id
         }
-        return try write(repository: repository, document: document, message: message, action: "attach") { _, location, _, committed in
+        return try write(repository: repository, document: document, message: message, action: "attach", context: context) { _, location, _, committed in
             guard var content = committed else {
                 throw FolioError.usage("\(location.id) is not committed yet: check it in before attaching files")
             }
@@ -50,18 +52,18 @@ public enum CheckIn {
     }
 
     private static func write(
-        repository: Repository, document: String, message: String?, action: String,
+        repository: Repository, document: String, message: String?, action: String, context: FolioContext,
         content: (Project, DocumentLocation, Template, DocumentContent?) throws -> DocumentContent
     ) throws -> Result {
         guard !repository.isBare else { throw FolioError.usage("'\(action)' needs a work tree; this repository is bare") }
-        let actor = try Actor.current(repository)
+        let actor = try Actor.current(repository, context)
         var result: (DocumentLocation, String, [Diagnostic])?
-        let (commit, _) = try Transaction(repository: repository, actor: actor).commit { tip in
+        let (commit, _) = try Transaction(repository: repository, actor: actor, context: context).commit { tip in
             let project = try Project.atRevision(repository, nil)
             guard project.config.person(actor.email) != nil else {
                 throw FolioError.refused("\(actor.email) is not listed in the people of folio.yml")
             }
-            let location = try project.require(document)
+            let location = try project.require(document, from: context.workingDirectory)
             guard let template = project.template(location.type) else {
                 throw FolioError.refused("type '\(location.type)' has no valid template")
             }

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 import Yams
 
@@ -11,7 +13,7 @@ public enum InitProject {
         public let hooks: [String]
     }
 
-    public static func run(at path: String, code: String?, name: String?, hookCommand: String) throws -> Result {
+    public static func run(at path: String, code: String?, name: String?, hookCommand: String, context: FolioContext) throws -> Result {
         var isDir: ObjCBool = false
         if !FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -33,11 +35,11 @@ public enum InitProject {
         let folderName = URL(fileURLWithPath: String(root.dropLast())).lastPathComponent
         let projectCode = code ?? defaultCode(folderName)
         let projectName = name ?? folderName
-        let actor = try Actor.current(repository)
+        let actor = try Actor.current(repository, context)
         let config = try configText(code: projectCode, name: projectName, actor: actor)
         _ = try ProjectConfig.parse(Array(config.utf8))  // refuse a bad --project early, with its message
 
-        let (commit, _) = try Transaction(repository: repository, actor: actor).commit { tip in
+        let (commit, _) = try Transaction(repository: repository, actor: actor, context: context).commit { tip in
             var plan = WritePlan(subject: "\(projectCode): initialise Folio project '\(projectName)'")
             plan.changes.append((ProjectConfig.path, .bytes(Array(config.utf8))))
             for (type, text) in BuiltinTemplates.all {

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// The lifecycle commands: submit, approve, reject, issue, supersede,
@@ -35,9 +37,9 @@ public enum Lifecycle {
         case submit, approve, reject, issue, supersede, withdraw
     }
 
-    public static func run(repository: Repository, action: Action, document: String, options: Options = Options()) throws -> Result {
-        let actor = try Actor.current(repository)
-        let transaction = Transaction(repository: repository, actor: actor)
+    public static func run(repository: Repository, action: Action, document: String, options: Options = Options(), context: FolioContext) throws -> Result {
+        let actor = try Actor.current(repository, context)
+        let transaction = Transaction(repository: repository, actor: actor, context: context)
         var outcome: (RecordEvent, LifecycleState, [String], String?)?
         var tagTarget: (String, String)?
         let (commit, _) = try transaction.commit { tip in
@@ -45,7 +47,7 @@ public enum Lifecycle {
             guard let person = project.config.person(actor.email) else {
                 throw FolioError.refused("\(actor.email) is not listed in the people of folio.yml")
             }
-            let location = try project.require(document)
+            let location = try project.require(document, from: context.workingDirectory)
             guard let template = project.template(location.type) else {
                 throw FolioError.refused("type '\(location.type)' has no valid template")
             }

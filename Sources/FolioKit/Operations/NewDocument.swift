@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 import Yams
 
@@ -12,22 +14,22 @@ public enum NewDocument {
 
     public static func run(
         repository: Repository, type: String, title: String, values: [(String, String)] = [],
-        attachmentFiles: [String] = [], message: String? = nil
+        attachmentFiles: [String] = [], message: String? = nil, context: FolioContext
     ) throws -> Result {
         guard !repository.isBare else { throw FolioError.usage("'new' needs a work tree; this repository is bare") }
         let trimmedTitle = title.trimmingCharacters(in: .whitespaces)
         guard !trimmedTitle.isEmpty, !title.contains("\n"), !title.contains("\0") else {
             throw FolioError.usage("--title must be one non-empty line")
         }
-        let actor = try Actor.current(repository)
+        let actor = try Actor.current(repository, context)
         // Attachments are stored once, before the (possibly retried) commit.
         var attachments: [String: ObjectID] = [:]
         for file in attachmentFiles {
-            let (name, id) = try AttachmentFile.store(file, repository: repository)
+            let (name, id) = try AttachmentFile.store(context.absolutePath(file), shown: file, repository: repository)
             attachments[name] = id
         }
         var result: (id: String, path: String, warnings: [Diagnostic], seq: Int, code: String)?
-        let (commit, _) = try Transaction(repository: repository, actor: actor).commit { tip in
+        let (commit, _) = try Transaction(repository: repository, actor: actor, context: context).commit { tip in
             guard let tip else { throw FolioError.usage("the repository has no commits yet (run 'folio init')") }
             let project = try Project(repository: repository, source: TreeSource(repository: repository, tree: tip.tree(), label: "HEAD"))
             guard let template = project.template(type) else {
@@ -163,9 +165,10 @@ enum AttachmentFile {
     }
 
     /// Stores a file as a blob; returns its attachment name and id.
-    static func store(_ file: String, repository: Repository) throws -> (String, ObjectID) {
+    /// `path` is absolute; `file` is how the user named it (for messages).
+    static func store(_ path: String, shown file: String, repository: Repository) throws -> (String, ObjectID) {
         var st = stat()
-        guard lstat(file, &st) == 0 else { throw FolioError.usage("\(file): no such file") }
+        guard lstat(path, &st) == 0 else { throw FolioError.usage("\(file): no such file") }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw FolioError.usage("\(file): not a regular file") }
         let name = (file as NSString).lastPathComponent
         if let problem = problem(name) { throw FolioError.usage("\(file): \(problem)") }

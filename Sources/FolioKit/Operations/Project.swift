@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// Where a document lives: its type and ID and the path of its file.
@@ -192,9 +194,11 @@ public final class Project {
     }
 
     /// Finds a document by ID or path, or fails with a clear message.
-    public func require(_ idOrPath: String) throws -> DocumentLocation {
+    /// A path is taken relative to `workingDirectory` (the user's folder).
+    /// - Throws: `FolioError.usage` when there is no such document.
+    public func require(_ idOrPath: String, from workingDirectory: String) throws -> DocumentLocation {
         if idOrPath.contains("/") || idOrPath.hasSuffix(".md") {
-            let path = try RepoPath.normalise(idOrPath, repository: repository)
+            let path = try RepoPath.normalise(idOrPath, repository: repository, workingDirectory: workingDirectory)
             guard let loc = locate(path) else {
                 throw FolioError.usage("\(path) is not a controlled document (not in a type's folder)")
             }
@@ -330,13 +334,13 @@ enum Glob {
 public enum RepoPath {
     /// A repository-relative path for a user-given path (relative to the
     /// current folder or absolute); refuses anything outside the work tree.
-    public static func normalise(_ given: String, repository: Repository) throws -> String {
+    public static func normalise(_ given: String, repository: Repository, workingDirectory: String) throws -> String {
         if given.contains("\0") { throw FolioError.usage("a path may not contain a NUL byte") }
         guard let root = repository.workdir else {
             // Bare: paths are repository paths already.
             return try checkRelative(given)
         }
-        let cwd = FileManager.default.currentDirectoryPath
+        let cwd = workingDirectory
         let absolute = given.hasPrefix("/") ? given : cwd + "/" + given
         var parts: [Substring] = []
         for part in absolute.split(separator: "/") {

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// `folio renumber ID`: when a document created on this clone was given an
@@ -12,7 +14,7 @@ public enum Renumber {
         public let onto: String
     }
 
-    public static func run(repository: Repository, document: String, onto: String?) throws -> Result {
+    public static func run(repository: Repository, document: String, onto: String?, context: FolioContext) throws -> Result {
         guard let workdir = repository.workdir else { throw FolioError.usage("'renumber' needs a work tree") }
         _ = workdir
         guard let branch = try repository.headBranch(), let head = try repository.headCommit() else {
@@ -22,9 +24,9 @@ public enum Renumber {
         guard let upstream, let base = try? repository.commit(upstream) else {
             throw FolioError.usage("no upstream to renumber onto: fetch first and name it with --onto (e.g. --onto origin/main)")
         }
-        let actor = try Actor.current(repository)
+        let actor = try Actor.current(repository, context)
         let local = try Project.atRevision(repository, nil)
-        let location = try local.require(document)
+        let location = try local.require(document, from: context.workingDirectory)
         guard let template = local.template(location.type), template.adopt == nil else {
             throw FolioError.refused("\(location.id): only numbered documents can be renumbered")
         }
@@ -64,7 +66,7 @@ public enum Renumber {
             content, previous: nil, event: .created, action: "create",
             subject: "\(newID): renumber \(location.id) (its ID was taken on \(upstream))",
             comment: "Renumbered from \(location.id), which was already used on \(upstream).")
-        let commit = try Transaction(repository: repository, actor: actor)
+        let commit = try Transaction(repository: repository, actor: actor, context: context)
             .writeCommit(plan, onto: base, signer: try CommitSigning.signer(repository))
         // Work tree first (refused, changing nothing, if local edits would be lost), then the branch.
         try repository.checkoutSafely(commit)

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// The rules (folio.yml, templates, allowed signers) of the commits of one history,

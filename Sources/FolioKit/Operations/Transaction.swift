@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// What one folio write puts into a commit.
@@ -38,9 +40,13 @@ public struct Transaction {
     public var commitSigner: ((String) throws -> String)?
     public var useGitConfigSigning = true
 
-    public init(repository: Repository, actor: Actor) {
+    /// Where warnings go (a commit made while the index stays locked).
+    public let context: FolioContext
+
+    public init(repository: Repository, actor: Actor, context: FolioContext) {
         self.repository = repository
         self.actor = actor
+        self.context = context
     }
 
     /// `plan` gets the current tip (nil on an unborn branch) and returns what to write.
@@ -141,8 +147,8 @@ public struct Transaction {
                 usleep(20_000)
             } catch let e as GitError where e.isLocked {
                 let paths = write.changes.map(\.path).joined(separator: " ")
-                FileHandle.standardError.write(Data(
-                    "folio: warning: committed, but the index is locked (\(repository.gitDir)index.lock), so it still shows the old content; when no git is running, remove the lock and run: git reset -q -- \(paths)\n".utf8))
+                context.warn(
+                    "committed, but the index is locked (\(repository.gitDir)index.lock), so it still shows the old content; when no git is running, remove the lock and run: git reset -q -- \(paths)")
                 return
             }
         }

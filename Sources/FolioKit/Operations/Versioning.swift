@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 import Yams
 

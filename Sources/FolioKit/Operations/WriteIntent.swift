@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// Folio's own write lock on a clone, `<git dir>/folio/writer`, held with

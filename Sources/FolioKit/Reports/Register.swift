@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// One approval as shown in listings (SPEC: person, role, meaning, at,

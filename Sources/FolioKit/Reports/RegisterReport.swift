@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// `folio report register`: the master document register of one or more
@@ -10,7 +12,7 @@ public enum RegisterReport {
         ReportColumn("approvals_pending", "Approvals pending"), ReportColumn("path", "Path"),
     ]
 
-    public static func build(_ sources: [ReportSource], generated: Date = Date()) throws -> Report {
+    public static func build(_ sources: [ReportSource], generated: Date) throws -> Report {
         var rows: [[ReportValue]] = []
         var byState: [String: Int] = [:]
         var byType: [String: Int] = [:]
@@ -80,7 +82,7 @@ public enum ApprovalsReport {
         ReportColumn("current", "Current"), ReportColumn("issued_as", "Issued as"), ReportColumn("comment", "Comment"),
     ]
 
-    public static func build(_ sources: [ReportSource], generated: Date = Date()) throws -> Report {
+    public static func build(_ sources: [ReportSource], generated: Date) throws -> Report {
         var rows: [[ReportValue]] = []
         var approvals = 0, rejections = 0, signed = 0, verified = 0, stale = 0
         for source in sources {

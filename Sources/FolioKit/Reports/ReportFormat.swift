@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 /// The formats every report is written in (SPEC: Commands, Reports).
 public enum ReportFormat: String, CaseIterable, Sendable {
     /// Aligned for a terminal.

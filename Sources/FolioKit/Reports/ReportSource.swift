@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// One project a report reads: a repository (with a work tree or bare) at

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// `folio report status --since D [--until D]`: what happened in a period of
@@ -16,7 +18,7 @@ public enum StatusReport {
     /// The period: `since` and `until` are `YYYY-MM-DD`, both days included.
     /// Without `until`, the period ends on the day of the latest report
     /// commit when every source was opened at an explicit revision, else today.
-    public static func period(since: String, until: String?, sources: [ReportSource], now: Date = Date()) throws -> (ReportPeriod, start: Date, end: Date) {
+    public static func period(since: String, until: String?, sources: [ReportSource], now: Date) throws -> (ReportPeriod, start: Date, end: Date) {
         let start = try ReportDate.parse(since, option: "--since")
         let untilText: String
         if let until {
@@ -42,7 +44,7 @@ public enum StatusReport {
         let date: Date
     }
 
-    public static func build(_ sources: [ReportSource], since: String, until: String?, generated: Date = Date()) throws -> Report {
+    public static func build(_ sources: [ReportSource], since: String, until: String?, generated: Date) throws -> Report {
         let (period, start, end) = try period(since: since, until: until, sources: sources, now: generated)
         var events: [Timed] = []
         var turnaround: [(Timed, submitted: Date, kind: String)] = []

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// Documents whose work-tree files differ from the commit: what a document

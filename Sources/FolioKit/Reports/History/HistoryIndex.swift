@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// The history index: a cache, under the git directory, of what each commit
@@ -261,7 +263,7 @@ final class HistoryIndexFile {
             let starts = HistoryIndexFile.entryStarts(bytes)
             bytes.withUnsafeBytes { all in
                 for (k, start) in starts.enumerated() where start + 42 <= all.count {
-                    guard let id = ObjectID(hexBytes: UnsafeRawBufferPointer(rebasing: all[(start + 2)..<(start + 42)])) else { continue }
+                    guard let id = ObjectID(hexBytes: all[(start + 2)..<(start + 42)]) else { continue }
                     result[id] = (base + start)..<(base + (k + 1 < starts.count ? starts[k + 1] : all.count))
                 }
             }

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// The change history of a repository, newest first, as `HistoryCommit`s:

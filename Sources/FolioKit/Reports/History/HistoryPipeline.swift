@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// Reads a run of commits on two threads: one compares trees (the scanner,

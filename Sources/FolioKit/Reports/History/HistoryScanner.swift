@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// Works out what each commit did to the documents (a `HistoryCommit`),

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// Writes the change history as it is read, row by row, so that a history
@@ -96,13 +98,16 @@ public final class HistoryWriter {
 /// A buffered byte stream to standard output, or to a file that appears
 /// whole or not at all (written beside it, renamed into place by `finish`).
 public final class ReportStream {
-    private let handle: FileHandle
+    private let handle: FileHandle?
+    private let sink: OutputSink?
     private var buffer: [UInt8] = []
     private let file: (temporary: String, final: String)?
     private var failed = false
 
-    public init(handle: FileHandle) {
-        self.handle = handle
+    /// A stream to a sink (standard output, or a test's capture).
+    public init(sink: OutputSink) {
+        self.sink = sink
+        handle = nil
         file = nil
         buffer.reserveCapacity(1 << 16)
     }
@@ -114,6 +119,7 @@ public final class ReportStream {
             throw FolioError.usage("cannot write \(path)")
         }
         self.handle = handle
+        sink = nil
         file = (temporary, path)
         buffer.reserveCapacity(1 << 16)
     }
@@ -127,7 +133,11 @@ public final class ReportStream {
         guard !buffer.isEmpty else { return }
         // A closed pipe (`| head`) ends the report quietly; a full disk is
         // reported by `finish`.
-        do { try handle.write(contentsOf: buffer) } catch { failed = true }
+        if let sink {
+            sink.write(buffer)
+        } else if let handle {
+            do { try handle.write(contentsOf: buffer) } catch { failed = true }
+        }
         buffer.removeAll(keepingCapacity: true)
     }
 
@@ -135,7 +145,7 @@ public final class ReportStream {
     public func finish() throws {
         flush()
         guard let file else { return }
-        try? handle.close()
+        try? handle?.close()
         if failed || rename(file.temporary, file.final) != 0 {
             unlink(file.temporary)
             throw FolioError.usage("cannot write \(file.final)")
@@ -144,7 +154,7 @@ public final class ReportStream {
 
     deinit {
         if let file {
-            try? handle.close()
+            try? handle?.close()
             unlink(file.temporary)
         }
     }

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// RFC 4180 CSV: fields with a comma, quote or line break are quoted (quotes
@@ -52,9 +54,11 @@ public enum TextTable {
     /// Each line ends in a newline; the last column is not padded.
     /// `rightAligned` marks columns (numbers) padded on the left.
     public static func render(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {
-        // Control characters would break the alignment (and could fake lines).
+        // Control characters would break the alignment, fake lines or
+        // drive the terminal: line breaks and tabs become spaces, the rest
+        // are shown escaped, as in diagnostics.
         func clean(_ s: String) -> String {
-            String(s.map { $0.isNewline || $0 == "\t" ? " " : $0 })
+            Diagnostic.escaped(String(s.map { $0.isNewline || $0 == "\t" ? " " : $0 }))
         }
         let all = ([header] + rows).map { $0.map(clean) }
         var widths = Array(repeating: 0, count: header.count)
@@ -69,6 +73,17 @@ public enum TextTable {
             out += cells.joined(separator: "  ") + "\n"
         }
         return out
+    }
+}
+
+/// Encodable values as JSON for listings (`folio ls --format json`, …):
+/// pretty-printed, keys sorted, slashes not escaped.
+public enum JSONFormat {
+    /// - Throws: `EncodingError` when a value cannot be encoded (a non-finite number).
+    public static func pretty<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }
 

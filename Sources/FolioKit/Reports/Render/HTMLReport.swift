@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// The pieces of a report page: one self-contained HTML file (inline CSS with

@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// A report as plain values, before it is written in a format: a title, what

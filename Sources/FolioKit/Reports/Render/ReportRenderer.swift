@@ -1,3 +1,5 @@
+import FolioGit
+import FolioModel
 import Foundation
 
 /// Writes a `Report` in one of the report formats (docs/reports.md).

@@ -1,0 +1,128 @@
+import ArgumentParser
+import FolioGit
+import FolioKit
+import FolioModel
+import Foundation
+
+struct LsCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "The master document register: every document with its revision and state.")
+
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: "Only this type.") var type: String?
+    @Option(name: .long, help: "Only this state (draft, in-review, approved, issued, superseded, withdrawn).") var state: String?
+    @Option(name: .long, help: "Only documents owned by this email.") var owner: String?
+    @Option(name: .long, help: "Revision to read (default: HEAD).") var at: String?
+    @Option(name: .long, help: "text, json, csv or md.") var format: OutputFormat = .text
+
+    func run(_ ctx: FolioContext) throws {
+        let project = try Project.atRevision(try global.repository(ctx), at)
+        let entries = try Register.entries(project, filter: .init(type: type, state: state, owner: owner))
+        if format == .json { return try Output.json(ctx, entries) }
+        Output.rows(ctx, format, ["ID", "TYPE", "REV", "STATE", "OWNER", "LAST CHANGE", "TITLE"], entries.map {
+            [$0.id, $0.type, $0.revision, $0.state, $0.owner ?? "", $0.lastChange ?? "", $0.title]
+        })
+    }
+}
+
+struct StatusCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Lifecycle state of one document, or of all with the work tree's uncommitted document changes.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "A document ID (default: all).") var id: String?
+    @Option(name: .long, help: "Revision to read (default: HEAD).") var at: String?
+    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+
+    func run(_ ctx: FolioContext) throws {
+        let repository = try global.repository(ctx)
+        let project = try Project.atRevision(repository, at)
+        if let id {
+            let entry = try Register.entry(project, try project.require(id, from: ctx.workingDirectory))
+            if format == .json { return try Output.json(ctx, entry) }
+            ctx.print("\(entry.id)  \(entry.title)")
+            ctx.print("type:      \(entry.type)")
+            ctx.print("path:      \(entry.path)")
+            ctx.print("state:     \(entry.state)")
+            ctx.print("revision:  \(entry.revision)")
+            if let owner = entry.owner { ctx.print("owner:     \(owner)") }
+            if let at = entry.lastChange { ctx.print("changed:   \(at) by \(entry.lastActor ?? "")") }
+            if !entry.attachments.isEmpty { ctx.print("attached:  \(entry.attachments.joined(separator: ", "))") }
+            let roles = project.template(entry.type)?.approvals ?? []
+            ctx.print("approvals: \(roles.isEmpty ? "none required" : "required from " + roles.joined(separator: ", "))")
+            for a in entry.approvals {
+                ctx.print("  \(a.name) <\(a.person)>  \(a.role)  \(a.meaning)  \(a.at)\(a.current ? "" : "  (stale)")\(a.signed ? (a.verified ? "  signed, verified" : "  signed, NOT verified") : "")")
+            }
+            return
+        }
+        let entries = try Register.entries(project)
+        let pending = try WorkTreeChanges.documents(repository, project)
+        if format == .json {
+            struct Status: Encodable {
+                let documents: [RegisterEntry]
+                let uncommitted: [WorkTreeChanges.Change]
+            }
+            return try Output.json(ctx, Status(documents: entries, uncommitted: pending))
+        }
+        var counts: [String: Int] = [:]
+        for e in entries { counts[e.state, default: 0] += 1 }
+        ctx.print("\(project.config.project.code) \(project.config.project.name): \(entries.count) documents" +
+            (counts.isEmpty ? "" : " (" + counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"))
+        if !entries.isEmpty {
+            ctx.print("")
+            Output.table(ctx, ["ID", "REV", "STATE", "TITLE"], entries.map { [$0.id, $0.revision, $0.state, $0.title] })
+        }
+        if !pending.isEmpty {
+            ctx.print("\nChanged in the work tree, not checked in (folio checkin ID):")
+            for c in pending { ctx.print("  \(c.id)  \(c.path)  \(c.change)") }
+        }
+    }
+}
+
+struct ShowCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Print a document's content as committed, or at any issued revision or draft.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The document ID.") var id: String
+    @Option(name: .long, help: "A revision label (1.0, 0.3, B, P01.02) or a git revision.") var rev: String?
+    @Option(name: .long, help: "Revision of the repository to read (default: HEAD).") var at: String?
+
+    func run(_ ctx: FolioContext) throws {
+        let repository = try global.repository(ctx)
+        var project = try Project.atRevision(repository, at)
+        let location = try project.require(id, from: ctx.workingDirectory)
+        if let rev {
+            let tip = try at.map { try repository.commit($0).id } ?? repository.headCommit()!.id
+            let commit = try DocumentHistory.commit(for: rev, project, location, from: tip)
+            project = try Project.atRevision(repository, commit.description)
+        }
+        guard let bytes = try project.source.read(location.path, limit: Limits.documentBytes) else {
+            throw FolioError.usage("\(location.path): not in \(project.source.label)")
+        }
+        ctx.stdout.write(bytes)
+    }
+}
+
+struct LogCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log", abstract: "The history of one document: every commit that changed it, its attachments or its record.")
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The document ID.") var id: String
+    @Option(name: .long, help: "Revision to start from (default: HEAD).") var at: String?
+    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+
+    func run(_ ctx: FolioContext) throws {
+        let repository = try global.repository(ctx)
+        let project = try Project.atRevision(repository, at)
+        let location = try project.require(id, from: ctx.workingDirectory)
+        let tip = try at.map { try repository.commit($0).id } ?? repository.headCommit()!.id
+        let entries = try DocumentHistory.entries(project, location, from: tip)
+        if format == .json { return try Output.json(ctx, entries) }
+        Output.rows(ctx, format, ["DATE", "COMMIT", "WHO", "ACTION", "REV", "SUBJECT"], entries.map {
+            [$0.date, String($0.commit.prefix(10)), $0.email, $0.action, $0.revision ?? "", $0.subject]
+        })
+    }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import FolioGit
+import FolioKit
+import FolioModel
+import Foundation
+
+/// A folio subcommand: parsed by ArgumentParser, run with a context (the
+/// process's, or a test's), so the same code runs in both.
+protocol FolioCommand: ParsableCommand {
+    func run(_ ctx: FolioContext) throws
+}
+
+extension FolioCommand {
+    /// ArgumentParser's entry point, for a command run outside `FolioCLI.run`.
+    func run() throws { try run(FolioContext.process()) }
+}
+
+extension FolioContext {
+    /// One line (or `terminator`-ended text) on standard output.
+    func print(_ text: String = "", terminator: String = "\n") {
+        stdout.write(text + terminator)
+    }
+}
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "The repository (default: the one containing the current folder).")
+    var repo: String?
+
+    func repository(_ ctx: FolioContext) throws -> Repository {
+        try openRepository(ctx.absolutePath(repo ?? ctx.workingDirectory))
+    }
+
+    /// The repository of a running hook: the one git names in the
+    /// environment (`GIT_DIR`, quarantined objects), else `--repo` or the
+    /// current folder's.
+    func hookRepository(_ ctx: FolioContext) throws -> Repository {
+        try Repository.fromEnvironment(ctx.environment, workingDirectory: repo.map(ctx.absolutePath) ?? ctx.workingDirectory)
+    }
+}
+
+/// The repository containing `path`; a clear usage error when there is none.
+func openRepository(_ path: String) throws -> Repository {
+    do {
+        return try Repository.discover(from: path)
+    } catch let e as GitError where e.isNotFound {
+        throw FolioError.usage("not a git repository: \(path)")
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, csv, md
+}
+
+/// Printing helpers shared by the commands: every listing is written by the
+/// reports' own writers (`TextTable`, `CSVFormat`, `MarkdownFormat`, `JSONFormat`).
+enum Output {
+    static func warn(_ ctx: FolioContext, _ diagnostics: [Diagnostic]) {
+        for d in diagnostics { ctx.stderr.write(d.formatted + "\n") }
+    }
+
+    static func json<T: Encodable>(_ ctx: FolioContext, _ value: T) throws {
+        ctx.print(try JSONFormat.pretty(value))
+    }
+
+    /// Columns aligned for a terminal, control characters escaped.
+    static func table(_ ctx: FolioContext, _ header: [String], _ rows: [[String]]) {
+        ctx.print(TextTable.render(header, rows), terminator: "")
+    }
+
+    static func rows(_ ctx: FolioContext, _ format: OutputFormat, _ header: [String], _ rows: [[String]]) {
+        switch format {
+        case .csv: ctx.print(CSVFormat.table(header, rows), terminator: "")
+        case .md: ctx.print(MarkdownFormat.table(header, rows), terminator: "")
+        default: table(ctx, header, rows)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import CGit2
+import Foundation
+
+/// The staging area; owns its `git_index` handle.
+public final class Index {
+    let pointer: OpaquePointer
+    package let repository: Repository
+
+    init(_ pointer: OpaquePointer, repository: Repository) {
+        self.pointer = pointer
+        self.repository = repository
+    }
+
+    deinit { git_index_free(pointer) }
+
+    /// One staged file.
+    public struct Entry: Sendable {
+        public let path: String
+        public let id: ObjectID
+        public let kind: EntryKind
+    }
+
+    public func entry(at path: String) -> Entry? {
+        guard let e = git_index_get_bypath(pointer, path, 0) else { return nil }
+        return Entry(
+            path: path, id: ObjectID(e.pointee.id), kind: EntryKind(mode: git_filemode_t(e.pointee.mode)))
+    }
+
+    /// Staged files whose path starts with `prefix` (a folder path ending in `/`).
+    public func entries(prefix: String) -> [Entry] {
+        var result: [Entry] = []
+        var pos = 0
+        if !prefix.isEmpty {
+            guard git_index_find_prefix(&pos, pointer, prefix) == 0 else { return [] }
+        }
+        let count = git_index_entrycount(pointer)
+        while pos < count, let e = git_index_get_byindex(pointer, pos) {
+            let path = String(cString: e.pointee.path)
+            guard path.hasPrefix(prefix) else { break }
+            if git_index_entry_stage(e) == 0 {
+                result.append(
+                    Entry(
+                        path: path, id: ObjectID(e.pointee.id),
+                        kind: EntryKind(mode: git_filemode_t(e.pointee.mode))))
+            }
+            pos += 1
+        }
+        return result
+    }
+
+    /// Stages the work-tree file at `path` (hashing it as git would), or
+    /// removes the entry when the file is gone.
+    public func stageFromWorkTree(_ path: String) throws {
+        guard let root = repository.workdir else { return }
+        if FileManager.default.fileExists(atPath: root + path) {
+            try gitCheck(git_index_add_bypath(pointer, path), "stage \(path)")
+        } else {
+            let rc = git_index_remove_bypath(pointer, path)
+            if rc != GIT_ENOTFOUND.rawValue { try gitCheck(rc, "unstage \(path)") }
+        }
+    }
+
+    public func write() throws {
+        try gitCheck(git_index_write(pointer), "write index")
+    }
+}
+
+extension Repository {
+    /// The index git uses now: `file` (the absolute path of `GIT_INDEX_FILE`,
+    /// set when a hook runs under `git commit -a` or `git commit PATH`), else
+    /// the repository's own.
+    /// - Throws: `GitError` when it cannot be read.
+    public func index(file: String? = nil) throws -> Index {
+        var out: OpaquePointer?
+        if let file {
+            try gitCheck(git_index_open(&out, file), "open index \(file)")
+            // Read only: an index opened by path has no repository to stage from.
+            return Index(out!, repository: self)
+        }
+        try gitCheck(git_repository_index(&out, pointer), "open index")
+        try gitCheck(git_index_read(out, 0), "read index")
+        return Index(out!, repository: self)
+    }
+}

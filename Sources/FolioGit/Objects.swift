@@ -1,0 +1,189 @@
+import CGit2
+import Foundation
+
+/// The kind of an entry in a tree.
+public enum EntryKind: Sendable, Equatable {
+    case blob, executable, symlink, tree, submodule
+
+    init(mode: git_filemode_t) {
+        switch mode {
+        case GIT_FILEMODE_TREE: self = .tree
+        case GIT_FILEMODE_BLOB_EXECUTABLE: self = .executable
+        case GIT_FILEMODE_LINK: self = .symlink
+        case GIT_FILEMODE_COMMIT: self = .submodule
+        default: self = .blob
+        }
+    }
+
+    var mode: git_filemode_t {
+        switch self {
+        case .tree: GIT_FILEMODE_TREE
+        case .executable: GIT_FILEMODE_BLOB_EXECUTABLE
+        case .symlink: GIT_FILEMODE_LINK
+        case .submodule: GIT_FILEMODE_COMMIT
+        case .blob: GIT_FILEMODE_BLOB
+        }
+    }
+
+    package var octal: String {
+        switch self {
+        case .tree: "40000"
+        case .executable: "100755"
+        case .symlink: "120000"
+        case .submodule: "160000"
+        case .blob: "100644"
+        }
+    }
+
+    public var isFile: Bool { self == .blob || self == .executable }
+}
+
+/// One entry of a tree: name, id and kind.
+public struct TreeEntry: Sendable, Equatable {
+    public let name: String
+    public let id: ObjectID
+    public let kind: EntryKind
+}
+
+/// A tree object; owns its `git_tree` handle.
+public final class Tree {
+    let pointer: OpaquePointer
+    package let repository: Repository
+
+    init(_ pointer: OpaquePointer, repository: Repository) {
+        self.pointer = pointer
+        self.repository = repository
+    }
+
+    deinit { git_tree_free(pointer) }
+
+    public var id: ObjectID { ObjectID(git_tree_id(pointer).pointee) }
+
+    public var entries: [TreeEntry] {
+        let count = git_tree_entrycount(pointer)
+        var result: [TreeEntry] = []
+        result.reserveCapacity(count)
+        for i in 0..<count {
+            guard let e = git_tree_entry_byindex(pointer, i) else { continue }
+            result.append(
+                TreeEntry(
+                    name: String(cString: git_tree_entry_name(e)),
+                    id: ObjectID(git_tree_entry_id(e).pointee),
+                    kind: EntryKind(mode: git_tree_entry_filemode(e))))
+        }
+        return result
+    }
+
+    /// The entry at a slash-separated path below this tree, or nil.
+    public func entry(at path: String) throws -> TreeEntry? {
+        var out: OpaquePointer?
+        let rc = git_tree_entry_bypath(&out, pointer, path)
+        if rc == GIT_ENOTFOUND.rawValue { return nil }
+        try gitCheck(rc, "look up \(path)")
+        guard let e = out else { return nil }
+        defer { git_tree_entry_free(e) }
+        return TreeEntry(
+            name: String(cString: git_tree_entry_name(e)),
+            id: ObjectID(git_tree_entry_id(e).pointee),
+            kind: EntryKind(mode: git_tree_entry_filemode(e)))
+    }
+}
+
+/// A commit object; owns its `git_commit` handle.
+public final class Commit {
+    let pointer: OpaquePointer
+    package let repository: Repository
+
+    init(_ pointer: OpaquePointer, repository: Repository) {
+        self.pointer = pointer
+        self.repository = repository
+    }
+
+    deinit { git_commit_free(pointer) }
+
+    public var id: ObjectID { ObjectID(git_commit_id(pointer).pointee) }
+    public var message: String { String(cString: git_commit_message(pointer)) }
+    public var summary: String { git_commit_summary(pointer).map { String(cString: $0) } ?? "" }
+    public var treeID: ObjectID { ObjectID(git_commit_tree_id(pointer).pointee) }
+    public var parentCount: Int { Int(git_commit_parentcount(pointer)) }
+
+    public var parentIDs: [ObjectID] {
+        (0..<git_commit_parentcount(pointer)).compactMap { i in
+            git_commit_parent_id(pointer, i).map { ObjectID($0.pointee) }
+        }
+    }
+
+    public var author: Identity { Identity(git_commit_author(pointer).pointee) }
+    public var committer: Identity { Identity(git_commit_committer(pointer).pointee) }
+
+    public func tree() throws -> Tree {
+        var out: OpaquePointer?
+        try gitCheck(git_commit_tree(&out, pointer), "read tree of commit \(id.short)")
+        return Tree(out!, repository: repository)
+    }
+
+    /// The commit message's trailers (`Key: value` lines in the last paragraph).
+    public var trailers: [(key: String, value: String)] {
+        Commit.trailers(of: message)
+    }
+
+    public static func trailers(of message: String) -> [(key: String, value: String)] {
+        var array = git_message_trailer_array()
+        guard git_message_trailers(&array, message) == 0 else { return [] }
+        defer { git_message_trailer_array_free(&array) }
+        var result: [(String, String)] = []
+        for i in 0..<array.count {
+            let t = array.trailers[i]
+            result.append((String(cString: t.key), String(cString: t.value)))
+        }
+        return result
+    }
+}
+
+/// A person and a moment, as git records authors and committers.
+public struct Identity: Sendable, Equatable {
+    public var name: String
+    public var email: String
+    public var time: Date
+    public var offsetMinutes: Int
+
+    public init(name: String, email: String, time: Date = Date(), offsetMinutes: Int = 0) {
+        self.name = name
+        self.email = email
+        self.time = time
+        self.offsetMinutes = offsetMinutes
+    }
+
+    init(_ sig: git_signature) {
+        name = String(cString: sig.name)
+        email = String(cString: sig.email)
+        time = Date(timeIntervalSince1970: TimeInterval(sig.when.time))
+        offsetMinutes = Int(sig.when.offset)
+    }
+
+    /// A libgit2 signature for this identity, freed after `body`.
+    func withSignature<T>(_ body: (UnsafePointer<git_signature>) throws -> T) throws -> T {
+        var sig: UnsafeMutablePointer<git_signature>?
+        try gitCheck(
+            git_signature_new(
+                &sig, name, email, git_time_t(time.timeIntervalSince1970.rounded(.down)),
+                Int32(offsetMinutes)),
+            "make signature for \(email)")
+        defer { git_signature_free(sig) }
+        return try body(sig!)
+    }
+}
+
+extension Repository {
+    /// Every file below a tree, by path relative to it (`a/b.pdf` → blob id).
+    public func files(inTree id: ObjectID) throws -> [String: ObjectID] {
+        var files: [String: ObjectID] = [:]
+        func visit(_ treeID: ObjectID, _ prefix: String) throws {
+            for e in try tree(treeID).entries {
+                if e.kind == .tree { try visit(e.id, prefix + e.name + "/") } else if e.kind.isFile { files[prefix + e.name] = e.id }
+            }
+        }
+        try visit(id, "")
+        return files
+    }
+}

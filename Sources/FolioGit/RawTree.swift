@@ -1,0 +1,262 @@
+import CGit2
+import Foundation
+
+/// A tree object read straight from the object database and walked in
+/// place, without building an entry array: for comparing the trees of many
+/// commits in a row, where git's own diff-tree does the same.
+package final class RawTree {
+    private let object: OpaquePointer
+    let bytes: UnsafeRawBufferPointer
+
+    package init(_ repository: Repository, _ id: ObjectID) throws {
+        var odb: OpaquePointer?
+        try gitCheck(git_repository_odb(&odb, repository.pointer), "open the object database")
+        defer { git_odb_free(odb) }
+        var out: OpaquePointer?
+        var oid = id.raw
+        try gitCheck(git_odb_read(&out, odb, &oid), "read tree \(id.short)")
+        object = out!
+        guard git_odb_object_type(object) == GIT_OBJECT_TREE else {
+            git_odb_object_free(object)
+            throw GitError(code: -1, operation: "read tree \(id.short): not a tree")
+        }
+        bytes = UnsafeRawBufferPointer(start: git_odb_object_data(object), count: git_odb_object_size(object))
+    }
+
+    deinit { git_odb_object_free(object) }
+
+    /// One entry: where its name is in `bytes`, whether it is a tree, a
+    /// blob-like file, and where its 20-byte id starts.
+    package struct Entry {
+        package let start: Int
+        package let nameStart: Int
+        package let nameEnd: Int
+        package let isTree: Bool
+        package let isFile: Bool
+        package let idStart: Int
+    }
+
+    /// The entry starting at `offset`, and the offset of the next one.
+    package func entry(at offset: Int) -> (Entry, next: Int)? {
+        guard offset < bytes.count, let base = bytes.baseAddress else { return nil }
+        let start = base + offset
+        let remaining = bytes.count - offset
+        guard let space = memchr(start, 0x20, remaining) else { return nil }
+        let modeLength = UnsafeRawPointer(space) - start
+        var mode = 0
+        for k in 0..<modeLength { mode = mode * 8 + Int(start.load(fromByteOffset: k, as: UInt8.self)) - 48 }
+        let nameStart = offset + modeLength + 1
+        guard let nul = memchr(base + nameStart, 0, bytes.count - nameStart) else { return nil }
+        let nameEnd = UnsafeRawPointer(nul) - base
+        guard nameEnd + 21 <= bytes.count else { return nil }
+        let isTree = mode == 0o40000
+        let isFile = mode == 0o100644 || mode == 0o100755 || mode == 0o100664
+        return (Entry(start: offset, nameStart: nameStart, nameEnd: nameEnd, isTree: isTree, isFile: isFile, idStart: nameEnd + 1), nameEnd + 21)
+    }
+
+    /// The id of the entry called `name`, if there is one.
+    package func id(named name: String) -> ObjectID? {
+        var cursor = entry(at: 0)
+        let wanted = Array(name.utf8)
+        while let (e, next) = cursor {
+            if e.nameEnd - e.nameStart == wanted.count,
+                wanted.withUnsafeBytes({ memcmp(bytes.baseAddress! + e.nameStart, $0.baseAddress!, wanted.count) }) == 0
+            {
+                return id(e)
+            }
+            cursor = entry(at: next)
+        }
+        return nil
+    }
+
+    /// How many first bytes this tree shares with `other`.
+    package func commonPrefix(_ other: RawTree) -> Int {
+        let n = min(bytes.count, other.bytes.count)
+        guard let x = bytes.baseAddress, let y = other.bytes.baseAddress else { return 0 }
+        var i = 0
+        let chunk = 256
+        while i + chunk <= n, memcmp(x + i, y + i, chunk) == 0 { i += chunk }
+        while i < n, x.load(fromByteOffset: i, as: UInt8.self) == y.load(fromByteOffset: i, as: UInt8.self) { i += 1 }
+        return i
+    }
+
+    /// How many last bytes this tree shares with `other`, counting no
+    /// further back than offset `start` of either.
+    package func commonSuffix(_ other: RawTree, notBefore start: Int) -> Int {
+        let n = min(bytes.count, other.bytes.count) - start
+        guard n > 0, let x = bytes.baseAddress, let y = other.bytes.baseAddress else { return 0 }
+        let xe = x + bytes.count
+        let ye = y + other.bytes.count
+        var i = 0
+        let chunk = 256
+        while i + chunk <= n, memcmp(xe - i - chunk, ye - i - chunk, chunk) == 0 { i += chunk }
+        while i < n, (xe - i - 1).load(as: UInt8.self) == (ye - i - 1).load(as: UInt8.self) { i += 1 }
+        return i
+    }
+
+    /// The start of the entry that holds byte `limit` (or of the first entry
+    /// past it): entries before it lie wholly in the first `limit` bytes.
+    package func entryBoundary(before limit: Int) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var offset = 0
+        while offset < limit {
+            guard let nul = memchr(base + offset, 0, bytes.count - offset) else { return offset }
+            let next = (UnsafeRawPointer(nul) - base) + 21
+            if next > limit { return offset }
+            offset = next
+        }
+        return offset
+    }
+
+    package func name(_ e: Entry) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: bytes[e.nameStart..<e.nameEnd]), as: UTF8.self)
+    }
+
+    package func id(_ e: Entry) -> ObjectID {
+        var oid = git_oid()
+        withUnsafeMutableBytes(of: &oid.id) { dst in
+            dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[e.idStart..<(e.idStart + 20)]))
+        }
+        return ObjectID(oid)
+    }
+
+    package func sameID(_ e: Entry, _ other: RawTree, _ f: Entry) -> Bool {
+        memcmp(bytes.baseAddress! + e.idStart, other.bytes.baseAddress! + f.idStart, 20) == 0
+    }
+
+    /// git's order of tree entries: by name, a folder compared as "name/".
+    package func compare(_ e: Entry, _ other: RawTree, _ f: Entry) -> Int {
+        let la = e.nameEnd - e.nameStart
+        let lb = f.nameEnd - f.nameStart
+        let n = min(la, lb)
+        let c = memcmp(bytes.baseAddress! + e.nameStart, other.bytes.baseAddress! + f.nameStart, n)
+        if c != 0 { return Int(c) }
+        let ca: UInt8 = la > n ? bytes[e.nameStart + n] : (e.isTree ? 0x2F : 0)
+        let cb: UInt8 = lb > n ? other.bytes[f.nameStart + n] : (f.isTree ? 0x2F : 0)
+        return Int(ca) - Int(cb)
+    }
+}
+
+extension Repository {
+    /// Files that differ between two trees, reading tree objects in place and
+    /// descending only into subtrees whose ids differ (as `git diff-tree -r`).
+    /// `reuse` keeps the trees of the previous call, which one side of the
+    /// next commit in a history walk shares.
+    public func changedFiles(from old: ObjectID?, to new: ObjectID?, reuse: inout TreeReuse) throws -> [FileChange] {
+        var result: [FileChange] = []
+        reuse.next = [:]
+        try compareRaw(old, new, prefix: "", into: &result, reuse: &reuse)
+        reuse.previous = reuse.next
+        return result
+    }
+
+    private func compareRaw(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into result: inout [FileChange], reuse: inout TreeReuse) throws {
+        if old == new { return }
+        let a = try old.map { try reuse.previous[$0] ?? reuse.next[$0] ?? RawTree(self, $0) }
+        let b = try new.map { try reuse.next[$0] ?? reuse.previous[$0] ?? RawTree(self, $0) }
+        // Keep both sides: a walk oldest-first meets this commit's new trees
+        // again as the next one's old side, a walk newest-first its old ones.
+        if let b, let new { reuse.next[new] = b }
+        if let a, let old { reuse.next[old] = a }
+        func emit(_ t: RawTree, _ e: RawTree.Entry, old isOld: Bool) throws {
+            let path = prefix + t.name(e)
+            let id = t.id(e)
+            if e.isTree {
+                try compareRaw(isOld ? id : nil, isOld ? nil : id, prefix: path + "/", into: &result, reuse: &reuse)
+            } else if e.isFile {
+                result.append(FileChange(status: isOld ? .deleted : .added, path: path, oldID: isOld ? id : nil, newID: isOld ? nil : id))
+            }
+        }
+        // Two versions of a large folder usually differ in one entry: skip
+        // the entries of their common first bytes, stop at their common end.
+        var start = 0
+        var identicalTail = 0
+        if let a, let b {
+            let prefix = a.commonPrefix(b)
+            start = a.entryBoundary(before: prefix)
+            identicalTail = a.commonSuffix(b, notBefore: start)
+        }
+        var ea = a.flatMap { $0.entry(at: start) }
+        var eb = b.flatMap { $0.entry(at: start) }
+        while ea != nil || eb != nil {
+            if let (x, _) = ea, let (y, _) = eb {
+                let rest = a!.bytes.count - x.start
+                if rest == b!.bytes.count - y.start && rest <= identicalTail { break }
+            }
+            guard let (x, nx) = ea else {
+                try emit(b!, eb!.0, old: false)
+                eb = b!.entry(at: eb!.next)
+                continue
+            }
+            guard let (y, ny) = eb else {
+                try emit(a!, x, old: true)
+                ea = a!.entry(at: nx)
+                continue
+            }
+            let order = a!.compare(x, b!, y)
+            if order < 0 {
+                try emit(a!, x, old: true)
+                ea = a!.entry(at: nx)
+            } else if order > 0 {
+                try emit(b!, y, old: false)
+                eb = b!.entry(at: ny)
+            } else {
+                ea = a!.entry(at: nx)
+                eb = b!.entry(at: ny)
+                if x.isTree == y.isTree && x.isFile == y.isFile && a!.sameID(x, b!, y) { continue }
+                if x.isTree && y.isTree {
+                    try compareRaw(a!.id(x), b!.id(y), prefix: prefix + a!.name(x) + "/", into: &result, reuse: &reuse)
+                } else if x.isFile && y.isFile {
+                    result.append(FileChange(status: .modified, path: prefix + a!.name(x), oldID: a!.id(x), newID: b!.id(y)))
+                } else {
+                    try emit(a!, x, old: true)
+                    try emit(b!, y, old: false)
+                }
+            }
+        }
+    }
+}
+
+/// Looks up paths in many related trees (the commits of one history),
+/// remembering each (tree, name) answer: consecutive commits share most
+/// subtrees, so most lookups are answered without reading a tree.
+public struct PathLookup {
+    private var memo: [ObjectID: [String: ObjectID?]] = [:]
+    public init() {}
+
+    public mutating func id(of path: String, in root: ObjectID, _ repository: Repository) throws -> ObjectID? {
+        var current = root
+        for component in path.split(separator: "/") {
+            let name = String(component)
+            if let known = memo[current]?[name] {
+                guard let next = known else { return nil }
+                current = next
+                continue
+            }
+            let tree = try RawTree(repository, current)
+            var found: ObjectID?
+            var cursor = tree.entry(at: 0)
+            while let (e, next) = cursor {
+                if tree.name(e) == name {
+                    found = tree.id(e)
+                    break
+                }
+                cursor = tree.entry(at: next)
+            }
+            if memo.count > 200_000 { memo.removeAll(keepingCapacity: true) }
+            memo[current, default: [:]][name] = .some(found)
+            guard let found else { return nil }
+            current = found
+        }
+        return current
+    }
+}
+
+extension Repository {
+    /// For walks over a whole history, which read each commit and tree once
+    /// (keeping what the next commit shares themselves): libgit2's object
+    /// cache would only grow to its limit and then spend its time evicting.
+    public func boundMemoryForHistory() {
+        _ = folio_git_enable_caching(0)
+    }
+}

@@ -1,0 +1,247 @@
+import FolioGit
+import Foundation
+
+/// One name in a folder of a content source.
+public struct SourceEntry: Sendable, Equatable {
+    public let name: String
+    public let isFolder: Bool
+}
+
+/// A read-only view of the repository's files: a commit's tree, the index
+/// (what is staged), or the work tree. Documents, templates and the project
+/// configuration are always read from one source, so the rules that apply are
+/// the rules in the same snapshot.
+public protocol ContentSource: AnyObject {
+    /// The file's bytes, nil if there is no file at `path`.
+    func read(_ path: String, limit: Int) throws -> [UInt8]?
+    /// The immediate children of a folder (`""` for the root); empty if absent.
+    func list(_ folder: String) throws -> [SourceEntry]
+    /// A short name for messages: "HEAD", "the index", "the work tree".
+    var label: String { get }
+    /// Whether a file exists at `path`.
+    func exists(_ path: String) throws -> Bool
+}
+
+extension ContentSource {
+    public func exists(_ path: String) throws -> Bool {
+        let (folder, name) = splitPath(path)
+        return try list(folder).contains { $0.name == name && !$0.isFolder }
+    }
+
+    /// All file paths below `folder`, recursively, sorted.
+    public func files(below folder: String, maxDepth: Int = 32) throws -> [String] {
+        var result: [String] = []
+        func visit(_ dir: String, depth: Int) throws {
+            guard depth <= maxDepth else { return }
+            for entry in try list(dir) {
+                let path = dir.isEmpty ? entry.name : dir + "/" + entry.name
+                if entry.isFolder {
+                    try visit(path, depth: depth + 1)
+                } else {
+                    result.append(path)
+                }
+            }
+        }
+        try visit(folder, depth: 0)
+        return result.sorted()
+    }
+}
+
+package func splitPath(_ path: String) -> (folder: String, name: String) {
+    guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+    return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+}
+
+/// The files of one commit (or any tree).
+public final class TreeSource: ContentSource {
+    package let repository: Repository
+    public let tree: Tree
+    public let label: String
+
+    public init(repository: Repository, tree: Tree, label: String) {
+        self.repository = repository
+        self.tree = tree
+        self.label = label
+    }
+
+    public func entry(_ path: String) throws -> TreeEntry? { try tree.entry(at: path) }
+
+    public func exists(_ path: String) throws -> Bool { try tree.entry(at: path)?.kind.isFile ?? false }
+
+    public func read(_ path: String, limit: Int) throws -> [UInt8]? {
+        guard let entry = try tree.entry(at: path), entry.kind.isFile else { return nil }
+        return try FolioError.limited { try repository.blobData(entry.id, limit: limit) }
+    }
+
+    public func list(_ folder: String) throws -> [SourceEntry] {
+        let subtree: Tree
+        if folder.isEmpty {
+            subtree = tree
+        } else {
+            guard let entry = try tree.entry(at: folder), entry.kind == .tree else { return [] }
+            subtree = try repository.tree(entry.id)
+        }
+        return subtree.entries.compactMap { e in
+            switch e.kind {
+            case .tree: SourceEntry(name: e.name, isFolder: true)
+            case .blob, .executable: SourceEntry(name: e.name, isFolder: false)
+            case .symlink, .submodule: nil  // never document content
+            }
+        }
+    }
+}
+
+/// What is staged: the index git would commit.
+public final class IndexSource: ContentSource {
+    package let repository: Repository
+    public let index: Index
+    public var label: String { "the index" }
+
+    public init(repository: Repository, index: Index) {
+        self.repository = repository
+        self.index = index
+    }
+
+    public func exists(_ path: String) throws -> Bool { index.entry(at: path) != nil }
+
+    public func read(_ path: String, limit: Int) throws -> [UInt8]? {
+        guard let e = index.entry(at: path) else { return nil }
+        if e.kind == .symlink { throw FolioError.unreadable("\(path): is a symbolic link; Folio does not follow links") }
+        guard e.kind.isFile else { return nil }
+        return try FolioError.limited { try repository.blobData(e.id, limit: limit) }
+    }
+
+    public func list(_ folder: String) throws -> [SourceEntry] {
+        let prefix = folder.isEmpty ? "" : folder + "/"
+        var seen = Set<String>()
+        var result: [SourceEntry] = []
+        for e in index.entries(prefix: prefix) {
+            let rest = e.path.dropFirst(prefix.count)
+            if let slash = rest.firstIndex(of: "/") {
+                let name = String(rest[..<slash])
+                if seen.insert(name).inserted { result.append(SourceEntry(name: name, isFolder: true)) }
+            } else if e.kind.isFile {
+                result.append(SourceEntry(name: String(rest), isFolder: false))
+            }
+        }
+        return result
+    }
+}
+
+/// The files on disk in the work tree. Symbolic links are never followed: a
+/// link in the tree could point anywhere on the machine.
+public final class WorkTreeSource: ContentSource {
+    public let root: String
+    public var label: String { "the work tree" }
+
+    public init(root: String) {
+        self.root = root.hasSuffix("/") ? root : root + "/"
+    }
+
+    /// The first component of `path` (from the root) that is a symbolic
+    /// link, if any.
+    package func linkedComponent(_ path: String) -> String? {
+        var current = root
+        for part in path.split(separator: "/") {
+            current += (current.hasSuffix("/") ? "" : "/") + part
+            var st = stat()
+            guard lstat(current, &st) == 0 else { return nil }
+            if (st.st_mode & S_IFMT) == S_IFLNK { return String(current.dropFirst(root.count)) }
+        }
+        return nil
+    }
+
+    /// Refuses a path that is, or lies under, a symbolic link: a link in the
+    /// tree could point anywhere on the machine.
+    public func requireNoLinks(_ path: String) throws {
+        if let link = linkedComponent(path) {
+            throw FolioError.unreadable("\(link): is a symbolic link; Folio does not follow links")
+        }
+    }
+
+    /// Refuses anything but a regular file reached without symbolic links.
+    public func requirePlainFile(_ path: String) throws {
+        try requireNoLinks(path)
+        var st = stat()
+        guard lstat(root + path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            throw FolioError.unreadable("\(path): not a regular file")
+        }
+    }
+
+    public func read(_ path: String, limit: Int) throws -> [UInt8]? {
+        let full = root + path
+        try requireNoLinks(path)
+        var st = stat()
+        guard lstat(full, &st) == 0 else { return nil }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        if Int(st.st_size) > limit { throw FolioError.tooLarge(size: Int(st.st_size), limit: limit) }
+        guard let data = FileManager.default.contents(atPath: full) else {
+            throw FolioError.unreadable("\(path): cannot be read")
+        }
+        if data.count > limit { throw FolioError.tooLarge(size: data.count, limit: limit) }
+        return [UInt8](data)
+    }
+
+    public func exists(_ path: String) throws -> Bool {
+        // A link is reported as present, so that reading it gives the error.
+        if linkedComponent(path) != nil { return true }
+        var st = stat()
+        return lstat(root + path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    public func list(_ folder: String) throws -> [SourceEntry] {
+        if !folder.isEmpty { try requireNoLinks(folder) }
+        let full = folder.isEmpty ? root : root + folder
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: full) else { return [] }
+        var result: [SourceEntry] = []
+        for name in names where name != ".git" {
+            var st = stat()
+            guard lstat(full + "/" + name, &st) == 0 else { continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: result.append(SourceEntry(name: name, isFolder: true))
+            // Links are listed as files: reading one is refused with a clear error.
+            case S_IFREG, S_IFLNK: result.append(SourceEntry(name: name, isFolder: false))
+            default: continue
+            }
+        }
+        return result.sorted { $0.name < $1.name }
+    }
+}
+
+/// A source with some files replaced: what a tree will hold after a write.
+package final class OverlaySource: ContentSource {
+    package let base: ContentSource
+    package let files: [String: [UInt8]]
+    package var label: String { base.label }
+
+    package init(base: ContentSource, files: [String: [UInt8]]) {
+        self.base = base
+        self.files = files
+    }
+
+    package func read(_ path: String, limit: Int) throws -> [UInt8]? {
+        if let data = files[path] {
+            if data.count > limit { throw FolioError.tooLarge(size: data.count, limit: limit) }
+            return data
+        }
+        return try base.read(path, limit: limit)
+    }
+
+    package func exists(_ path: String) throws -> Bool {
+        try files[path] != nil || base.exists(path)
+    }
+
+    package func list(_ folder: String) throws -> [SourceEntry] {
+        var entries = try base.list(folder)
+        let prefix = folder.isEmpty ? "" : folder + "/"
+        for path in files.keys where path.hasPrefix(prefix) {
+            let rest = path.dropFirst(prefix.count)
+            let name = String(rest.prefix { $0 != "/" })
+            let isFolder = rest.contains("/")
+            if !entries.contains(where: { $0.name == name }) {
+                entries.append(SourceEntry(name: name, isFolder: isFolder))
+            }
+        }
+        return entries.sorted { $0.name < $1.name }
+    }
+}

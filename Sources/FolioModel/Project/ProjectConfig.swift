@@ -1,0 +1,138 @@
+import FolioGit
+import Foundation
+import Yams
+
+/// `folio.yml`: the project's code and name, numbering, revision scheme,
+/// signature policy and the people who may act, with their roles.
+public struct ProjectConfig: Sendable, Decodable {
+    public struct ProjectInfo: Sendable, Decodable {
+        public let code: String
+        public let name: String
+    }
+
+    public struct Person: Sendable, Decodable, Equatable {
+        public let email: String
+        public let name: String
+        public let roles: [String]
+        /// The person's user name on the git server, if it is not their email
+        /// (matched against GL_USERNAME / GL_USER in the pre-receive hook).
+        public let user: String?
+
+        package enum CodingKeys: String, CodingKey { case email, name, roles, user }
+
+        public init(email: String, name: String, roles: [String], user: String? = nil) {
+            self.email = email
+            self.name = name
+            self.roles = roles
+            self.user = user
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            email = try c.decode(String.self, forKey: .email)
+            name = try c.decodeIfPresent(String.self, forKey: .name) ?? email
+            roles = try c.decodeIfPresent([String].self, forKey: .roles) ?? []
+            user = try c.decodeIfPresent(String.self, forKey: .user)
+        }
+    }
+
+    public enum RevisionScheme: String, Sendable, Decodable, CaseIterable { case numeric, letter, iso19650 }
+    public enum SignaturePolicy: String, Sendable, Decodable, CaseIterable { case off, optional, required }
+
+    public struct ReviewPolicy: Sendable, Decodable {
+        public let maxDays: Int
+        package enum CodingKeys: String, CodingKey { case maxDays = "max_days" }
+    }
+
+    public let project: ProjectInfo
+    public let numbering: NumberingPattern
+    public let revisions: RevisionScheme
+    public let signatures: SignaturePolicy
+    public let reviewPolicy: ReviewPolicy
+    public let people: [Person]
+
+    package enum CodingKeys: String, CodingKey {
+        case project, numbering, revisions, signatures, people
+        case reviewPolicy = "review_policy"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        project = try c.decode(ProjectInfo.self, forKey: .project)
+        let pattern = try c.decodeIfPresent(String.self, forKey: .numbering) ?? NumberingPattern.defaultPattern
+        do {
+            numbering = try NumberingPattern(pattern)
+        } catch let e as FolioError {
+            throw DecodingError.dataCorruptedError(forKey: .numbering, in: c, debugDescription: e.description)
+        }
+        let scheme = try c.decodeIfPresent(String.self, forKey: .revisions) ?? "numeric"
+        guard let r = RevisionScheme(rawValue: scheme) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .revisions, in: c, debugDescription: "revisions must be numeric, letter or iso19650, not '\(scheme)'")
+        }
+        revisions = r
+        let policy = try c.decodeIfPresent(String.self, forKey: .signatures) ?? "optional"
+        guard let s = SignaturePolicy(rawValue: policy) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .signatures, in: c, debugDescription: "signatures must be off, optional or required, not '\(policy)'")
+        }
+        signatures = s
+        reviewPolicy = try c.decodeIfPresent(ReviewPolicy.self, forKey: .reviewPolicy) ?? ReviewPolicy(maxDays: 5)
+        people = try c.decodeIfPresent([Person].self, forKey: .people) ?? []
+    }
+
+    public static let path = "folio.yml"
+
+    /// Parses `folio.yml`, with the same hostile-input limits as front matter.
+    public static func parse(_ bytes: [UInt8]) throws -> ProjectConfig {
+        let text: String
+        do {
+            text = try Text.decode(bytes)
+        } catch {
+            throw FolioError.unreadable("\(path):\(error.line): \(error.message)")
+        }
+        let node: Node?
+        do {
+            node = try SafeYAML.compose(text, firstLine: 1)
+        } catch {
+            throw FolioError.unreadable("\(path):\(error.line):\(error.column): \(error.message)")
+        }
+        guard let node, case .mapping = node else {
+            throw FolioError.unreadable("\(path): must be a YAML mapping (see docs/formats.md)")
+        }
+        let config: ProjectConfig
+        do {
+            config = try YAMLDecoder().decode(ProjectConfig.self, from: node)
+        } catch let error as DecodingError {
+            throw FolioError.unreadable("\(path): \(Template.describe(error))")
+        }
+        let code = config.project.code
+        guard (2...16).contains(code.count), code.first!.isLetter,
+            code.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "-") })
+        else {
+            throw FolioError.unreadable("\(path): project code '\(code)' must be 2-16 characters A-Z, 0-9, '-', starting with a letter")
+        }
+        var seen = Set<String>()
+        for person in config.people where !seen.insert(person.email.lowercased()).inserted {
+            throw FolioError.unreadable("\(path): person \(person.email) is listed twice")
+        }
+        return config
+    }
+
+    /// The person with this email (case-insensitive), if listed.
+    public func person(_ email: String) -> Person? {
+        people.first { $0.email.lowercased() == email.lowercased() }
+    }
+
+    /// The person a server names as the pusher: by email, by the `user`
+    /// name of a git host (Gitea, GitLab), or by the local part of the email.
+    public func person(pushedBy who: String) -> Person? {
+        let name = who.lowercased()
+        return people.first { person in
+            person.email.lowercased() == name || person.user?.lowercased() == name
+                || person.email.lowercased().split(separator: "@").first.map(String.init) == name
+        }
+    }
+
+    public var emails: Set<String> { Set(people.map { $0.email.lowercased() }) }
+}

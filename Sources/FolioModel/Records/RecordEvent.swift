@@ -1,0 +1,130 @@
+import FolioGit
+import Foundation
+
+/// One line of a document's lifecycle record, `.folio/records/<ID>.jsonl`.
+/// Records are append-only: a line, once committed, is never changed.
+public struct RecordEvent: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case created, checkedIn = "checked-in", submitted, approved, rejected, issued, superseded, withdrawn
+    }
+
+    public var event: Kind
+    /// The document's ID.
+    public var document: String
+    /// The revision label the event applies to (e.g. `0.2`, `1.0`, `B-draft.3`).
+    public var revision: String
+    /// The content fingerprint (document and attachments) at the event.
+    public var fingerprint: String
+    /// The acting person's email and printed name.
+    public var actor: String
+    public var name: String
+    /// UTC, ISO 8601, seconds.
+    public var at: String
+    public var role: String?
+    /// What the act means (21 CFR 11.50): review, approval, authorship.
+    public var meaning: String?
+    public var comment: String?
+    /// For `superseded`: the ID of the document that replaces this one.
+    public var by: String?
+    /// An SSH signature (armoured) over `canonicalText`.
+    public var signature: String?
+
+    public init(
+        event: Kind, document: String, revision: String, fingerprint: String, actor: String, name: String,
+        at: String, role: String? = nil, meaning: String? = nil, comment: String? = nil, by: String? = nil,
+        signature: String? = nil
+    ) {
+        self.event = event
+        self.document = document
+        self.revision = revision
+        self.fingerprint = fingerprint
+        self.actor = actor
+        self.name = name
+        self.at = at
+        self.role = role
+        self.meaning = meaning
+        self.comment = comment
+        self.by = by
+        self.signature = signature
+    }
+
+    /// The line as stored: compact JSON, keys sorted, so the same event is
+    /// always the same bytes.
+    public var line: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A parsed record file.
+public struct Record: Sendable {
+    public let events: [RecordEvent]
+    /// The raw lines, in order (for append-only checks).
+    public let lines: [String]
+
+    package init(events: [RecordEvent], lines: [String]) {
+        self.events = events
+        self.lines = lines
+    }
+
+    public static func path(for id: String) -> String { ".folio/records/\(id).jsonl" }
+
+    public static let empty = Record(events: [], lines: [])
+
+    /// Parses a record; a line that is not a valid event is an error naming its line.
+    public static func parse(_ bytes: [UInt8], path: String) throws -> Record {
+        try Record.empty.appending(parsing: bytes[...], path: path)
+    }
+
+    /// This record followed by the events in `bytes` (the lines appended to
+    /// it): an append-only log is parsed once, however often it grows.
+    public func appending(parsing bytes: ArraySlice<UInt8>, path: String) throws -> Record {
+        var events = self.events
+        var lines = self.lines
+        let decoder = JSONDecoder()
+        var lineNumber = lines.count
+        for raw in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if raw.isEmpty { continue }
+            guard !raw.contains(0), let line = String(validating: raw, as: UTF8.self) else {
+                throw FolioError.unreadable("\(path):\(lineNumber): record line is not UTF-8 text")
+            }
+            do {
+                events.append(try RecordLine.parse(raw) ?? decoder.decode(RecordEvent.self, from: Data(raw)))
+                lines.append(line)
+            } catch {
+                throw FolioError.unreadable("\(path):\(lineNumber): not a valid record event")
+            }
+        }
+        return Record(events: events, lines: lines)
+    }
+
+    /// The bytes of this record with `event` appended.
+    public func appending(_ event: RecordEvent) -> [UInt8] {
+        Array((lines + [event.line]).joined(separator: "\n").utf8) + [0x0A]
+    }
+}
+
+/// Timestamps in records: UTC, ISO 8601, whole seconds.
+public enum Timestamp {
+    public static func string(_ date: Date) -> String {
+        string(seconds: Int64(date.timeIntervalSince1970.rounded(.down)))
+    }
+
+    /// Without a formatter per call: a history report formats one a commit.
+    public static func string(seconds: Int64) -> String {
+        var t = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+
+    public static func date(_ text: String) -> Date? {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.date(from: text)
+    }
+}

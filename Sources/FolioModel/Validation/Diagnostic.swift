@@ -1,0 +1,72 @@
+import FolioGit
+/// One problem found in a file: `path:line:column: severity: message [rule]`.
+public struct Diagnostic: Sendable, Equatable, Codable {
+    public enum Severity: String, Sendable, Codable { case error, warning }
+
+    public let path: String
+    public let line: Int
+    public let column: Int
+    public let severity: Severity
+    public let message: String
+    public let rule: String
+
+    public init(path: String, line: Int, column: Int, severity: Severity, message: String, rule: String) {
+        // Messages quote document values: never let one span lines.
+        self.path = Diagnostic.escaped(path)
+        self.line = line
+        self.column = column
+        self.severity = severity
+        self.message = Diagnostic.escaped(message)
+        self.rule = rule
+    }
+
+    /// One line, always: control characters in the path or message (which
+    /// quote document values) are escaped, so a value cannot forge a line.
+    public var formatted: String {
+        "\(Diagnostic.escaped(path)):\(line):\(column): \(severity.rawValue): \(Diagnostic.escaped(message)) [\(rule)]"
+    }
+
+    /// The text with control characters escaped (`\n`, `\u{1b}`): one line, no terminal codes.
+    /// Whether `text` has a control character (Cc: U+0000–001F, U+007F–009F)
+    /// or a line or paragraph separator, judged on its UTF-8 bytes: reports
+    /// pass every field through here.
+    package static func mayNeedEscaping(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        var beforePrevious: UInt8 = 0
+        for b in text.utf8 {
+            if b < 0x20 || b == 0x7F { return true }
+            if previous == 0xC2 && b >= 0x80 && b <= 0x9F { return true }
+            if beforePrevious == 0xE2 && previous == 0x80 && (b == 0xA8 || b == 0xA9) { return true }
+            beforePrevious = previous
+            previous = b
+        }
+        return false
+    }
+
+    public static func escaped(_ text: String) -> String {
+        guard mayNeedEscaping(text) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                    out += "\\u{\(String(scalar.value, radix: 16))}"
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// Diagnostics thrown as one error (an invalid template, a refused check-in).
+public struct DiagnosticList: Error, Sendable, CustomStringConvertible {
+    public let diagnostics: [Diagnostic]
+    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+    public var description: String { diagnostics.map(\.formatted).joined(separator: "\n") }
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+}

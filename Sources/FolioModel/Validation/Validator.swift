@@ -1,0 +1,173 @@
+import FolioGit
+import Yams
+
+/// Checks a document against its template's rules.
+public struct Validator {
+    public let template: Template
+    public let context: ValueContext
+    /// Treat missing required values as errors (submit, issue, `check --complete`).
+    public let complete: Bool
+
+    public init(template: Template, context: ValueContext, complete: Bool) {
+        self.template = template
+        self.context = context
+        self.complete = complete
+    }
+
+    /// Rules whose findings mean "not filled in yet": warnings on a draft.
+    package static let completenessRules: Set<String> = ["field.required", "table.required", "table.rows", "attachments.count"]
+
+    public func validate(_ document: Document, attachments: [String]) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let path = document.path
+        func report(_ line: Int, _ column: Int, _ message: String, _ rule: String) {
+            let severity: Diagnostic.Severity =
+                Validator.completenessRules.contains(rule) && !complete ? .warning : .error
+            out.append(Diagnostic(path: path, line: line, column: column, severity: severity, message: message, rule: rule))
+        }
+        if document.title.trimmingCharacters(in: .whitespaces).isEmpty, document.frontMatter["title"] != nil {
+            report(document.frontMatter["title"]!.line, 1, "'title' must not be empty", "field.title")
+        }
+        checkFields(document, report: report)
+        checkSections(document, report: report)
+        checkTables(document, report: report)
+        checkAttachments(attachments, path: path, report: report)
+        return out
+    }
+
+    private func checkFields(_ document: Document, report: (Int, Int, String, String) -> Void) {
+        let fm = document.frontMatter
+        for rule in template.fields {
+            guard let checker = template.fieldCheckers[rule.name] else { continue }
+            guard let entry = fm[rule.name], !FrontMatter.isEmpty(entry.value) else {
+                if rule.required {
+                    report(fm[rule.name]?.line ?? 1, 1, "'\(rule.name)' is required", "field.required")
+                }
+                continue
+            }
+            func checkItem(_ node: Node, line: Int, column: Int, listItem: Bool = false) {
+                guard let text = FrontMatter.scalarText(node) else {
+                    if !FrontMatter.isEmpty(node) {
+                        report(line, column, "'\(rule.name)' must be a single \(rule.type.rawValue) value", "field.type")
+                    }
+                    return
+                }
+                if let p = checker.check(text, in: context, listItem: listItem) { report(line, column, p.message, "field.\(p.rule)") }
+            }
+            if rule.list {
+                guard case .sequence(let items) = entry.value else {
+                    report(entry.line, entry.column, "'\(rule.name)' must be a list of \(rule.type.rawValue) values", "field.type")
+                    continue
+                }
+                for item in items {
+                    checkItem(
+                        item, line: (item.mark?.line).map { $0 + entry.line - (entry.value.mark?.line ?? 1) } ?? entry.line,
+                        column: item.mark?.column ?? entry.column, listItem: true)
+                }
+                if let p = checker.checkCount(items.count) { report(entry.line, entry.column, p.message, "field.\(p.rule)") }
+            } else {
+                checkItem(entry.value, line: entry.line, column: entry.column)
+            }
+        }
+        let known = Set(template.fields.map(\.name) + Template.reservedFields)
+        for entry in fm.entries where !known.contains(entry.key) {
+            out(entry, report)
+        }
+        func out(_ entry: FrontMatter.Entry, _ report: (Int, Int, String, String) -> Void) {
+            // Unknown keys are allowed but flagged: usually a typo of a field name.
+            report(entry.line, 1, "'\(entry.key)' is not a field of \(template.type)", "field.unknown")
+        }
+    }
+
+    private func sectionIndex(_ document: Document, _ heading: String) -> Int? {
+        document.outline.headings.firstIndex { $0.level == 2 && $0.text == heading }
+    }
+
+    private func checkSections(_ document: Document, report: (Int, Int, String, String) -> Void) {
+        var previous: (index: Int, name: String)?
+        let endLine = max(1, document.text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+        for section in template.sections {
+            guard let index = sectionIndex(document, section) else {
+                report(endLine, 1, "missing section '## \(section)'", "section.missing")
+                continue
+            }
+            if let previous, index < previous.index {
+                let h = document.outline.headings[index]
+                report(h.line, h.column, "section '\(section)' must come after '\(previous.name)'", "section.order")
+            }
+            previous = (index, section)
+        }
+    }
+
+    private func checkTables(_ document: Document, report: (Int, Int, String, String) -> Void) {
+        let headings = document.outline.headings
+        for (t, rule) in template.tables.enumerated() {
+            guard let hIndex = sectionIndex(document, rule.heading) else { continue }  // reported as a missing section
+            // The section runs to the next heading of level 1 or 2.
+            let end = headings[(hIndex + 1)...].firstIndex { $0.level <= 2 } ?? headings.count
+            guard let table = document.outline.tables.first(where: { ($0.headingIndex ?? -1) >= hIndex && ($0.headingIndex ?? -1) < end })
+            else {
+                let h = headings[hIndex]
+                report(h.line, h.column, "section '\(rule.heading)' needs a table with columns \(rule.columns.map(\.name).joined(separator: " | "))", "table.missing")
+                continue
+            }
+            let names = table.header.map(\.text)
+            let expected = rule.columns.map(\.name)
+            guard names == expected else {
+                report(table.line, table.column, "table '\(rule.heading)' must have the columns \(expected.joined(separator: " | ")), has \(names.joined(separator: " | "))", "table.columns")
+                continue
+            }
+            let checkers = template.columnCheckers[t]
+            var keys: [String: Int] = [:]
+            for row in table.rows {
+                for (c, checker) in checkers.enumerated() {
+                    guard c < row.count else { continue }
+                    let cell = row[c]
+                    let column = checker.rule
+                    if cell.text.isEmpty {
+                        if column.required {
+                            report(cell.line, cell.column, "table '\(rule.heading)': '\(column.name)' is required", "table.required")
+                        }
+                        continue
+                    }
+                    let values = column.list ? cell.text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : [cell.text]
+                    for value in values {
+                        if let p = checker.check(value, in: context) {
+                            report(cell.line, cell.column, "table '\(rule.heading)': \(p.message)", "table.\(p.rule)")
+                        }
+                    }
+                    if column.name == rule.key {
+                        if let first = keys[cell.text] {
+                            report(cell.line, cell.column, "table '\(rule.heading)': '\(cell.text)' is already used on line \(first) (\(column.name) must be unique)", "table.key")
+                        } else {
+                            keys[cell.text] = cell.line
+                        }
+                    }
+                }
+            }
+            if let min = rule.minRows, table.rows.count < min {
+                report(table.line, table.column, "table '\(rule.heading)' needs at least \(min) rows, has \(table.rows.count)", "table.rows")
+            }
+        }
+    }
+
+    private func checkAttachments(_ names: [String], path: String, report: (Int, Int, String, String) -> Void) {
+        guard let rule = template.attachments else {
+            return
+        }
+        if let kinds = rule.kinds {
+            for name in names {
+                let ext = name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last!).lowercased() : ""
+                if !kinds.contains(ext) {
+                    report(1, 1, "attachment '\(name)' is not one of the allowed kinds (\(kinds.joined(separator: ", ")))", "attachments.kind")
+                }
+            }
+        }
+        if let min = rule.min, names.count < min {
+            report(1, 1, "needs at least \(min) attachment\(min == 1 ? "" : "s"), has \(names.count)", "attachments.count")
+        }
+        if let max = rule.max, names.count > max {
+            report(1, 1, "allows at most \(max) attachment\(max == 1 ? "" : "s"), has \(names.count)", "attachments.max")
+        }
+    }
+}
