@@ -2,7 +2,8 @@
 #
 #   make deps    install the system packages the build needs (Debian/Ubuntu)
 #   make build   debug build of everything (the folio binary included)
-#   make test    run the test suite (Swift Testing)
+#   make test    run the whole test suite (Swift Testing)
+#   make test-fast  the suite without the slow fault-injection and fuzz tests
 #   make demo    build, then create a sample project under demo/alpha
 #   make bench   release build, then run the benchmarks (scripts/bench*.sh)
 #   make screenshot  the demo's status report as docs/status-report.png (Chromium)
@@ -14,7 +15,7 @@ SHELL := /bin/bash
 DEB_PACKAGES := pkg-config libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev \
                 git openssh-client python3 python3-yaml
 
-.PHONY: all deps build test demo bench screenshot clean scripts-check
+.PHONY: all deps build test test-fast demo bench screenshot clean scripts-check
 
 all: build
 
@@ -39,6 +40,10 @@ build: deps
 
 test: deps
 	swift test
+
+# The slow tiers (tagged .slow: FaultTests, FuzzTests) skipped on purpose.
+test-fast: deps
+	swift test --skip 'FaultTests|FuzzTests'
 
 demo: deps build
 	FOLIO="$${FOLIO:-$$(swift build --show-bin-path)/folio}" bash scripts/demo.sh

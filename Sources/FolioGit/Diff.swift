@@ -13,21 +13,6 @@ public struct FileChange: Sendable, Equatable {
 }
 
 extension Repository {
-    /// Files that differ between two trees (no rename detection: a move is a
-    /// deletion and an addition, which is what document control needs to see).
-    public func changes(from old: ObjectID?, to new: ObjectID?, paths: [String] = []) throws -> [FileChange] {
-        let oldTree = try old.map { try tree($0) }
-        let newTree = try new.map { try tree($0) }
-        var diff: OpaquePointer?
-        try withDiffOptions(paths: paths) { opts in
-            try gitCheck(
-                git_diff_tree_to_tree(&diff, pointer, oldTree?.pointer, newTree?.pointer, opts),
-                "compare trees")
-        }
-        defer { git_diff_free(diff) }
-        return fileChanges(diff!)
-    }
-
     /// Files staged in `index` that differ from `tree`.
     public func stagedChanges(from tree: ObjectID?, index: Index) throws -> [FileChange] {
         let oldTree = try tree.map { try self.tree($0) }

@@ -452,13 +452,28 @@ final class TestRepo: WorkTree, @unchecked Sendable {
     /// A managed repository: `folio init --project ALPHA`, then folio.yml with
     /// alice (pm, admin), bob (sponsor), carol (pmo, admin), dave (author)
     /// and two unrelated tracked files (notes.txt, mixed.txt), committed with git.
+    /// Built once per test run and copied for each test (folio init and the
+    /// first commits are the same for all of them).
     static func managed(sourceLocation: SourceLocation = #_sourceLocation) throws -> TestRepo {
+        let template: TestRepo
+        do {
+            template = try managedTemplate.get()
+        } catch {
+            Issue.record("the managed test repository could not be made: \(error)", sourceLocation: sourceLocation)
+            throw error
+        }
+        let sandbox = try Sandbox()
+        let path = sandbox.path("repo")
+        try FileManager.default.copyItem(atPath: template.path, toPath: path)
+        return TestRepo(sandbox: sandbox, path: path)
+    }
+
+    private static let managedTemplate = Result { try makeManaged() }
+
+    private static func makeManaged() throws -> TestRepo {
         let repo = try plainGit()
         let r = try repo.folio("init", "--project", "ALPHA", "--name", "Project Alpha")
-        guard r.status == 0 else {
-            Issue.record("folio init failed:\n\(r)", sourceLocation: sourceLocation)
-            throw SetupError("folio init failed")
-        }
+        guard r.status == 0 else { throw SetupError("folio init failed:\n\(r)") }
         try repo.write("folio.yml", peopleConfig)
         try repo.write("notes.txt", "unrelated notes\n")
         try repo.write("mixed.txt", "mixed, committed\n")
@@ -796,4 +811,13 @@ func riskRegister(id: String, title: String = "Risk register", extraFrontMatter:
     | --- | --- | --- | --- |
     \(body)
     """
+}
+
+// MARK: - Tiers
+
+extension Tag {
+    /// Fault injection and fuzzing: minutes of work; `make test-fast` skips them.
+    @Tag static var slow: Self
+    /// Tests of what only a process shows: hooks run by git, a server, signals.
+    @Tag static var process: Self
 }

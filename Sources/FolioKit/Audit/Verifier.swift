@@ -56,9 +56,6 @@ public final class Verifier {
         return findings
     }
 
-    /// Findings so far, e.g. after `check(commits:)` plus checks of the caller.
-    public func record(_ finding: Finding) { findings.append(finding) }
-
     public func run(from revision: String? = nil) throws -> Report {
         let tip: Commit
         if let revision {
@@ -115,17 +112,16 @@ public final class Verifier {
         // The cached rules, reading documents and records in this commit's tree.
         let here = Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: commit.id.short), reusing: rules)
         if enforceTemplates { try checkServerRules(commit, changes: changes, parentTree: parentTree, here: here) }
-        var recordChanges: [FileChange] = []
+        var recordChanges: [(FileChange, String)] = []
         var touchedDocuments = Set<String>()
         for change in changes {
-            if change.path.hasPrefix(".folio/records/") && change.path.hasSuffix(".jsonl") {
-                recordChanges.append(change)
+            if let id = RecordFile.documentID(atPath: change.path) {
+                recordChanges.append((change, id))
             } else if let location = rules.locate(change.path) ?? rules.attachmentOwner(change.path) {
                 touchedDocuments.insert(location.id)
             }
         }
-        for change in recordChanges {
-            let id = String(splitPath(change.path).name.dropLast(6))
+        for (change, id) in recordChanges {
             try checkRecord(change, id: id, commit: commit, project: here, tree: tree)
             touchedDocuments.remove(id)
         }
@@ -134,7 +130,7 @@ public final class Verifier {
             guard let location = try here.find(id) else { continue }
             let status = try here.status(location)
             if status.state == .issued || status.state == .superseded || status.state == .withdrawn {
-                let fingerprint = try Register.currentFingerprint(here, location)
+                let fingerprint = try here.currentFingerprint(location)
                 if fingerprint != status.issuedFingerprint {
                     add("issued.changed", "\(id) \(status.revision) is \(status.state.rawValue) but its content was changed in place (no check-in of a new revision)", commit.id, id)
                 }
@@ -196,7 +192,7 @@ public final class Verifier {
         } ?? []
         guard let newID = change.newID else { return }
         let new = try repository.blobData(newID, limit: Limits.recordBytes)
-        guard new.starts(with: old) else {
+        guard RecordFile.appended(old: old, new: new) != nil else {
             add("record.rewritten", "record lines of \(id) were edited, removed or reordered (records are append-only)", commit.id, id)
             return
         }
@@ -214,7 +210,7 @@ public final class Verifier {
         }
         var status = DocumentStatus.derive(before, scheme: project.config.revisions)
         let location = try locate(id, project)
-        let fingerprint = try location.flatMap { try Register.currentFingerprint(project, $0) }
+        let fingerprint = try location.flatMap { try project.currentFingerprint($0) }
         let appended = after.events.dropFirst(before.events.count)
         let retired: Set<LifecycleState> = [.issued, .superseded, .withdrawn]
         if retired.contains(status.state), let fingerprint, let issued = status.issuedFingerprint, fingerprint != issued,
@@ -314,8 +310,8 @@ public final class Verifier {
         let old = try commit.parentIDs.first.flatMap { try repository.commit($0).tree().entry(at: path) }
         let before = try old.map { try repository.blobData($0.id, limit: Limits.recordBytes) } ?? []
         let after = try repository.blobData(new.id, limit: Limits.recordBytes)
-        guard after.starts(with: before),
-            let appended = try? Record.empty.appending(parsing: after[before.count...], path: path)
+        guard let added = RecordFile.appended(old: before, new: after),
+            let appended = try? Record.empty.appending(parsing: added, path: path)
         else { return false }
         return appended.events.contains { $0.event == .issued && $0.revision == revision && $0.document == id }
     }

@@ -24,7 +24,7 @@ public enum ClientHooks {
         var out: [Diagnostic] = []
         var checked = Set<String>()
         for change in changes {
-            if change.path.hasPrefix(".folio/records/") {
+            if RecordFile.documentID(atPath: change.path) != nil {
                 out += try recordChange(repository, change)
                 continue
             }
@@ -47,7 +47,7 @@ public enum ClientHooks {
         guard let oldID = change.oldID, let newID = change.newID else { return [] }
         let old = try repository.blobData(oldID, limit: Limits.recordBytes)
         let new = try repository.blobData(newID, limit: Limits.recordBytes)
-        guard new.starts(with: old) else {
+        guard RecordFile.appended(old: old, new: new) != nil else {
             return fail("a lifecycle record is append-only: committed lines may not be edited, removed or reordered")
         }
         do {
@@ -71,8 +71,8 @@ public enum ClientHooks {
         var ids: [String] = []
         for change in changes {
             let id: String?
-            if change.path.hasPrefix(".folio/records/") && change.path.hasSuffix(".jsonl") {
-                id = String(splitPath(change.path).name.dropLast(6))
+            if let record = RecordFile.documentID(atPath: change.path) {
+                id = record
             } else {
                 id = (project.locate(change.path) ?? project.attachmentOwner(change.path))?.id
             }

@@ -123,10 +123,10 @@ public enum ServerHook {
     static func checkRecordsKept(
         _ repository: Repository, from: Tree, to: Tree, onlyShared: Bool = false, report: (String, String) throws -> Void
     ) throws {
-        let a = try from.entry(at: ".folio/records")?.id
-        let b = try to.entry(at: ".folio/records")?.id
-        for change in try repository.changedFiles(from: a, to: b) where change.path.hasSuffix(".jsonl") {
-            let id = String(change.path.dropLast(6))
+        let a = try from.entry(at: RecordFile.folder)?.id
+        let b = try to.entry(at: RecordFile.folder)?.id
+        for change in try repository.changedFiles(from: a, to: b) {
+            guard let id = RecordFile.documentID(fileName: change.path) else { continue }
             switch change.status {
             case .deleted where !onlyShared:
                 try report(id, "the push drops the record of \(id)")
@@ -134,8 +134,8 @@ public enum ServerHook {
                 let old = try repository.blobData(change.oldID!, limit: Limits.recordBytes)
                 let new = try repository.blobData(change.newID!, limit: Limits.recordBytes)
                 if onlyShared {
-                    if !new.starts(with: old) && !old.starts(with: new) { try report(id, "") }
-                } else if !new.starts(with: old) {
+                    if !RecordFile.related(old, new) { try report(id, "") }
+                } else if RecordFile.appended(old: old, new: new) == nil {
                     try report(id, "the push rewrites committed lines of the record of \(id)")
                 }
             default:

@@ -57,7 +57,7 @@ public enum Lifecycle {
             }
             let scheme = project.config.revisions
             let status = try project.status(location)
-            guard let fingerprint = try Register.currentFingerprint(project, location) else {
+            guard let fingerprint = try project.currentFingerprint(location) else {
                 throw FolioError.refused("\(location.id) is not committed")
             }
             if status.contentFingerprint != fingerprint && [.submit, .approve, .issue].contains(action) {

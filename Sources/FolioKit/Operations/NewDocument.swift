@@ -74,8 +74,8 @@ public enum NewDocument {
         for entry in try project.source.list(template.folder) where entry.name.hasSuffix(".md") {
             highest = max(highest, seq(String(entry.name.dropLast(3))))
         }
-        for entry in try project.source.list(".folio/records") where entry.name.hasSuffix(".jsonl") {
-            highest = max(highest, seq(String(entry.name.dropLast(6))))
+        for entry in try project.source.list(RecordFile.folder) where !entry.isFolder {
+            if let id = RecordFile.documentID(fileName: entry.name) { highest = max(highest, seq(id)) }
         }
         return highest + 1
     }
@@ -172,6 +172,6 @@ enum AttachmentFile {
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw FolioError.usage("\(file): not a regular file") }
         let name = (file as NSString).lastPathComponent
         if let problem = problem(name) { throw FolioError.usage("\(file): \(problem)") }
-        return (name, try repository.writeBlob(fromFile: file))
+        return (name, try repository.writeBlob(fromFile: path))
     }
 }

@@ -193,6 +193,15 @@ public final class Project {
         return nil
     }
 
+    /// The fingerprint of the content as it stands in the project's source
+    /// (nil when the source is not a commit).
+    public func currentFingerprint(_ location: DocumentLocation) throws -> String? {
+        guard let tree = source as? TreeSource, let doc = try tree.entry(location.path) else { return nil }
+        let folder = template(location.type).map { $0.attachmentFolder(id: location.id) }
+        let attachments = try folder.flatMap { try tree.entry($0) }.flatMap { $0.kind == .tree ? ($0.name, $0.id) : nil }
+        return try Fingerprint.compute(documentName: splitPath(location.path).name, documentBlob: doc.id, attachmentsFolder: attachments)
+    }
+
     /// Finds a document by ID or path, or fails with a clear message.
     /// A path is taken relative to `workingDirectory` (the user's folder).
     /// - Throws: `FolioError.usage` when there is no such document.
@@ -287,7 +296,7 @@ public final class Project {
     /// The document's lifecycle status: from its record, and `approved` once
     /// the type's roles have valid approvals of the current content.
     public func status(_ location: DocumentLocation) throws -> DocumentStatus {
-        try status(location, record: record(location.id), fingerprint: Register.currentFingerprint(self, location))
+        try status(location, record: record(location.id), fingerprint: self.currentFingerprint(location))
     }
 
     /// The same, from a record and a current fingerprint the caller already has.

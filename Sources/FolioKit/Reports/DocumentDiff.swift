@@ -122,11 +122,7 @@ public struct DocumentDiff: Codable, Sendable {
     static func rowChanges(_ a: Document?, _ b: Document?, template: Template?) -> [RowChange] {
         var result: [RowChange] = []
         func rows(_ d: Document?, _ heading: String) -> (header: [String], rows: [[String]]) {
-            guard let d else { return ([], []) }
-            let headings = d.outline.headings
-            guard let h = headings.firstIndex(where: { $0.level == 2 && $0.text == heading }) else { return ([], []) }
-            let end = headings[(h + 1)...].firstIndex { $0.level <= 2 } ?? headings.count
-            guard let t = d.outline.tables.first(where: { ($0.headingIndex ?? -1) >= h && ($0.headingIndex ?? -1) < end }) else { return ([], []) }
+            guard let t = d?.outline.table(under: heading) else { return ([], []) }
             return (t.header.map(\.text), t.rows.map { $0.map(\.text) })
         }
         let headings = template?.tables.map { ($0.heading, $0.key) } ?? []

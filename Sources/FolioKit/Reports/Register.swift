@@ -71,7 +71,7 @@ public enum Register {
     public static func entry(_ project: Project, _ location: DocumentLocation) throws -> RegisterEntry {
         let read = try project.read(location)
         let record = try project.record(location.id)
-        let current = try currentFingerprint(project, location)
+        let current = try project.currentFingerprint(location)
         let status = try project.status(location, record: record, fingerprint: current)
         return RegisterEntry(
             id: location.id, type: location.type, title: read.document?.title ?? "", path: location.path,
@@ -79,15 +79,6 @@ public enum Register {
             lastChange: status.lastEvent?.at, lastActor: status.lastEvent?.actor,
             approvals: approvals(record, status: status, currentFingerprint: current, config: project.config, signers: project.allowedSigners),
             attachments: try project.attachments(of: location))
-    }
-
-    /// The fingerprint of the content as it stands in the project's source
-    /// (nil when the source is not a commit).
-    static func currentFingerprint(_ project: Project, _ location: DocumentLocation) throws -> String? {
-        guard let tree = project.source as? TreeSource, let doc = try tree.entry(location.path) else { return nil }
-        let folder = project.template(location.type).map { $0.attachmentFolder(id: location.id) }
-        let attachments = try folder.flatMap { try tree.entry($0) }.flatMap { $0.kind == .tree ? ($0.name, $0.id) : nil }
-        return try Fingerprint.compute(documentName: splitPath(location.path).name, documentBlob: doc.id, attachmentsFolder: attachments)
     }
 
     /// The approvals of the revision in work (since its submission), or of

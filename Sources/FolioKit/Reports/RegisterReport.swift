@@ -61,7 +61,7 @@ public enum RegisterReport {
     static func pendingRoles(_ project: Project, _ location: DocumentLocation, state: String) throws -> [String] {
         guard state == LifecycleState.inReview.rawValue, let template = project.template(location.type) else { return [] }
         let record = try project.record(location.id)
-        guard let fingerprint = try Register.currentFingerprint(project, location) else { return template.approvals }
+        guard let fingerprint = try project.currentFingerprint(location) else { return template.approvals }
         let status = try project.status(location, record: record, fingerprint: fingerprint)
         return ApprovalCheck(
             required: template.approvals, approvals: status.approvals, authors: status.authors, fingerprint: fingerprint,
@@ -93,7 +93,7 @@ public enum ApprovalsReport {
                 guard record.events.contains(where: { $0.event == .approved || $0.event == .rejected || $0.signature != nil })
                 else { continue }
                 let title = (try? project.read(location))?.document?.title ?? ""
-                let current = try Register.currentFingerprint(project, location)
+                let current = try project.currentFingerprint(location)
                 for (i, event) in record.events.enumerated()
                 where event.event == .approved || event.event == .rejected || event.signature != nil {
                     let isCurrent = current == nil || event.fingerprint == current

@@ -76,8 +76,8 @@ public enum StatusReport {
             for (k, v) in states { stateTotals[k, default: 0] += v }
 
             // Records outlive deleted documents: read every record there is.
-            let recordIDs = Set(try project.source.list(".folio/records")
-                .filter { !$0.isFolder && $0.name.hasSuffix(".jsonl") }.map { String($0.name.dropLast(6)) })
+            let recordIDs = Set(try project.source.list(RecordFile.folder)
+                .filter { !$0.isFolder }.compactMap { RecordFile.documentID(fileName: $0.name) })
                 .union(locations.map(\.id)).sorted()
             for id in recordIDs {
                 let record = try project.record(id)

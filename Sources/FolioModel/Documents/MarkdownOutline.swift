@@ -30,6 +30,21 @@ public struct MarkdownOutline: Sendable {
     public let headings: [Heading]
     public let tables: [Table]
 
+    /// The first table in the section heading `index` opens: the section runs
+    /// to the next heading of level 1 or 2 (docs/formats.md, "Tables"). The
+    /// one definition of "the table under heading H" that validation, diffs
+    /// and reports share.
+    public func table(inSectionAt index: Int) -> Table? {
+        guard index >= 0, index < headings.count else { return nil }
+        let end = headings[(index + 1)...].firstIndex { $0.level <= 2 } ?? headings.count
+        return tables.first { ($0.headingIndex ?? -1) >= index && ($0.headingIndex ?? -1) < end }
+    }
+
+    /// The table under the first level-2 heading named `heading`.
+    public func table(under heading: String) -> Table? {
+        headings.firstIndex { $0.level == 2 && $0.text == heading }.flatMap(table(inSectionAt:))
+    }
+
     /// Parses `markdown` whose first line is line `firstLine` of the file.
     public init(markdown: String, firstLine: Int) {
         MarkdownOutline.registerExtensions
@@ -106,7 +121,7 @@ public struct MarkdownOutline: Sendable {
     /// The text of a node's inline content, without Markdown markup. Walks
     /// with its own stack: inline content can nest tens of thousands deep
     /// (`*****…`), which would overflow the call stack.
-    package static func plainText(_ node: OpaquePointer) -> String {
+    static func plainText(_ node: OpaquePointer) -> String {
         var out = ""
         var stack: [OpaquePointer] = []
         var child = cmark_node_last_child(node)

@@ -69,7 +69,7 @@ public struct Record: Sendable {
         self.lines = lines
     }
 
-    public static func path(for id: String) -> String { ".folio/records/\(id).jsonl" }
+    public static func path(for id: String) -> String { RecordFile.path(for: id) }
 
     public static let empty = Record(events: [], lines: [])
 

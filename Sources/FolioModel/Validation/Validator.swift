@@ -103,10 +103,7 @@ public struct Validator {
         let headings = document.outline.headings
         for (t, rule) in template.tables.enumerated() {
             guard let hIndex = sectionIndex(document, rule.heading) else { continue }  // reported as a missing section
-            // The section runs to the next heading of level 1 or 2.
-            let end = headings[(hIndex + 1)...].firstIndex { $0.level <= 2 } ?? headings.count
-            guard let table = document.outline.tables.first(where: { ($0.headingIndex ?? -1) >= hIndex && ($0.headingIndex ?? -1) < end })
-            else {
+            guard let table = document.outline.table(inSectionAt: hIndex) else {
                 let h = headings[hIndex]
                 report(h.line, h.column, "section '\(rule.heading)' needs a table with columns \(rule.columns.map(\.name).joined(separator: " | "))", "table.missing")
                 continue

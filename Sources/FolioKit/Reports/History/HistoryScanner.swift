@@ -69,9 +69,9 @@ final class HistoryScanner {
         let path = file.path
         var part = HistoryChange.Part.other
         var document = ""
-        if path.hasPrefix(".folio/records/") && path.hasSuffix(".jsonl") && !path.dropFirst(15).contains("/") {
+        if let id = RecordFile.documentID(atPath: path) {
             part = .record
-            document = String(path.dropFirst(15).dropLast(6))
+            document = id
         } else if path == ProjectConfig.path || path == ".folio/allowed_signers" {
             part = .config
         } else if path.hasPrefix("templates/") {

@@ -37,7 +37,8 @@ public enum MarkdownFormat {
             default: out.append(c)
             }
         }
-        return out
+        // Other control characters (an escape sequence) are shown, not sent to a terminal.
+        return Diagnostic.escaped(out)
     }
 
     /// A table, each line ending in a newline.
