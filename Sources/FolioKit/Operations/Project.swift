@@ -39,7 +39,7 @@ public final class Project {
             do {
                 guard let data = try source.read(path, limit: Limits.documentBytes) else { continue }
                 let text = try Text.decode(data)
-                templates.append(try Template(path: path, text: text))
+                templates.append(try Template.cached(path: path, text: text))
             } catch let list as DiagnosticList {
                 problems += list.diagnostics
             } catch let p as Text.Problem {
