@@ -4,7 +4,7 @@ import Testing
 /// The layers the compiler enforces (Package.swift) and the rules it cannot
 /// see: only the git layer touches libgit2, and no public API hands out a
 /// pointer. Also the bugs that came from one idea living in two places.
-@Suite("Architecture: layers, one context, one of each idea")
+@Suite("Architecture: layers, one context, one of each idea", .wide)
 struct ArchitectureTests {
     /// Swift source files under `Sources/<target>`, with their text.
     static func sources(_ target: String) throws -> [(path: String, text: String)] {

@@ -3,7 +3,7 @@ import Testing
 
 /// Every command end to end: the real `folio` binary on a real repository in a
 /// temporary folder, cross-checked with the real `git` CLI.
-@Suite("Commands end to end")
+@Suite("Commands end to end", .wide)
 struct CommandTests {
     static let allTypes = [
         "artifact", "change-request", "charter", "cost-register", "decision-log", "issue-log", "lessons-learned",

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("Diff and show across revisions")
+@Suite("Diff and show across revisions", .wide)
 struct DiffTests {
     static let separator = "| --- | --- | --- | --- | --- | --- | --- | --- |"
 

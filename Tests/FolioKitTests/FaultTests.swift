@@ -35,7 +35,7 @@ import Glibc
 /// environment variable `FOLIO_FAULT_POINTS` changes the number of kills per
 /// command (default 24). Where the kills landed is printed (not asserted:
 /// timing varies with the machine).
-@Suite("Faults: SIGKILL during writes, concurrent writers", .tags(.slow, .process))
+@Suite("Faults: SIGKILL during writes, concurrent writers", .wide, .tags(.slow, .process))
 struct FaultTests {
     static let points = ProcessInfo.processInfo.environment["FOLIO_FAULT_POINTS"].flatMap { Int($0) } ?? 24
 

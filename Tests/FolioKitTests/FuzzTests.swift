@@ -21,7 +21,7 @@ import Testing
 /// Inputs known to crash the product are kept in `corpus/crashes/` and run
 /// through the `folio` binary in a child process (see `knownCrashers`), so a
 /// regression there fails one test instead of killing the whole run.
-@Suite("Fuzzing the parsers", .tags(.slow))
+@Suite("Fuzzing the parsers", .wide, .tags(.slow))
 struct FuzzTests {
     static let documents = FTCorpus.files("documents")
     static let templates = FTCorpus.files("templates")

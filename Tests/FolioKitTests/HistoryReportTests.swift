@@ -3,7 +3,7 @@ import Testing
 
 /// `folio report history` and its history index, against `git log` on the
 /// same repository.
-@Suite("History report")
+@Suite("History report", .wide)
 struct HistoryReportTests {
     /// A project with a signed, issued decision log, a charter checked in
     /// twice, a plain git commit, an admin change of folio.yml, and a branch

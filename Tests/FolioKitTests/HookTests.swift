@@ -3,7 +3,7 @@ import Testing
 
 /// The client hooks with plain `git commit`: pre-commit refuses invalid
 /// documents with the diagnostics; commit-msg adds the Folio trailers.
-@Suite("Git hooks", .tags(.process))
+@Suite("Git hooks", .wide, .tags(.process))
 struct HookTests {
     /// A managed repository whose hooks were removed and installed again with
     /// `folio hooks install`, with one committed draft risk register.

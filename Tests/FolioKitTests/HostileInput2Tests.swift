@@ -11,7 +11,7 @@ import Glibc
 /// folio.yml that grants the approving roles to nobody, and deep nesting.
 /// The rule is the SPEC's: exit 1 or 2 with a clear error, nothing changed,
 /// never a crash; and never a read or write outside the repository.
-@Suite("Hostile input, part 2")
+@Suite("Hostile input, part 2", .wide)
 struct HostileInput2Tests {
 
     // MARK: A 100 MB document

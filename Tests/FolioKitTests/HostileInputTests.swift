@@ -4,7 +4,7 @@ import Testing
 /// Bad input gets exit status 1 or 2 and a clear error (a `folio: error:` line
 /// or `path:line:col: error: … [rule]` diagnostics), never a crash, and
 /// changes nothing.
-@Suite("Hostile and bad input")
+@Suite("Hostile and bad input", .wide)
 struct HostileInputTests {
 
     /// Hostile contents for a document file.

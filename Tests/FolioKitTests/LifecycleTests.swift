@@ -23,7 +23,7 @@ struct LCScheme: Sendable, CustomStringConvertible {
     ]
 }
 
-@Suite("Lifecycle: submit, approve, reject, issue, supersede, withdraw")
+@Suite("Lifecycle: submit, approve, reject, issue, supersede, withdraw", .wide)
 struct LifecycleTests {
 
     // MARK: the whole lifecycle, three people, each scheme

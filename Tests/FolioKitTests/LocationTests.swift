@@ -3,7 +3,7 @@ import Testing
 
 /// Where folio runs: from a subfolder of the work tree, and with --repo on a
 /// bare repository (read commands).
-@Suite("Subfolders and bare repositories")
+@Suite("Subfolders and bare repositories", .wide)
 struct LocationTests {
     @Test("from a subfolder, folio finds the repository and takes paths relative to the current folder")
     func subfolder() throws {

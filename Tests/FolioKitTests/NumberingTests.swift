@@ -6,7 +6,7 @@ import Testing
 @testable import FolioModel
 
 /// IDs come from the numbering pattern and are never reused.
-@Suite("Document IDs")
+@Suite("Document IDs", .wide)
 struct NumberingTests {
     /// A managed repository with two risk registers, cloned; returns the clone.
     static func clone() throws -> (origin: TestRepo, clone: TestRepo) {

@@ -244,7 +244,7 @@ let htmlChecker = """
 
 // MARK: - Tests
 
-@Suite("Reports: register, status, approvals")
+@Suite("Reports: register, status, approvals", .wide)
 struct ReportTests {
     @Test("status: counts by kind and person match the Folio-Action trailers in git log for the same period")
     func statusCountsMatchGitLog() throws {
@@ -561,7 +561,7 @@ struct ReportTests {
     }
 }
 
-@Suite("Report renderers")
+@Suite("Report renderers", .wide)
 struct ReportRendererTests {
     @Test("CSV fields, Markdown cells, HTML and JSON escaping")
     func escaping() throws {

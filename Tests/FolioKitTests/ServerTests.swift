@@ -35,7 +35,7 @@ func SVPublishIssued(_ clone: SVClone, title: String, signedBy key: String? = ni
     return id
 }
 
-@Suite("Server pre-receive hook over git daemon", .tags(.process))
+@Suite("Server pre-receive hook over git daemon", .wide, .tags(.process))
 struct ServerTests {
 
     // MARK: - What passes

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("Signatures: SSH-signed events and commits, cross-checked with stock tools")
+@Suite("Signatures: SSH-signed events and commits, cross-checked with stock tools", .wide)
 struct SignatureTests {
 
     @Test("ssh-keygen -Y verify accepts every event signature over the documented canonical text")

@@ -821,3 +821,59 @@ extension Tag {
     /// Tests of what only a process shows: hooks run by git, a server, signals.
     @Tag static var process: Self
 }
+
+// MARK: - Parallelism
+
+/// Runs test bodies on threads of their own rather than on Swift's
+/// cooperative pool, whose width is the number of cores: most tests wait on
+/// `git` child processes, and a waiting test would hold one of only two
+/// threads. With eight threads, two cores stay busy.
+final class WideTestExecutor: TaskExecutor, @unchecked Sendable {
+    // @unchecked: `jobs` is read and written only under `condition`.
+    static let shared = WideTestExecutor(threads: 8)
+
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+
+    init(threads: Int) {
+        for i in 0..<threads {
+            let thread = Thread { [unowned self] in self.work() }
+            thread.name = "folio-tests-\(i)"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func work() {
+        while true {
+            condition.lock()
+            while jobs.isEmpty { condition.wait() }
+            let job = jobs.removeFirst()
+            condition.unlock()
+            job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+    }
+}
+
+/// `@Suite(..., .wide)`: the suite's tests run on `WideTestExecutor`.
+struct WideParallelism: SuiteTrait, TestTrait, TestScoping {
+    var isRecursive: Bool { true }
+
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        try await withTaskExecutorPreference(WideTestExecutor.shared) { try await function() }
+    }
+}
+
+extension Trait where Self == WideParallelism {
+    static var wide: Self { WideParallelism() }
+}

@@ -7,7 +7,7 @@ import Testing
 
 /// Each of the twelve built-in templates has a realistic example document
 /// (Tests/FolioKitTests/Fixtures/examples/<type>.md) that passes `folio check`.
-@Suite("Built-in templates and their examples")
+@Suite("Built-in templates and their examples", .wide)
 struct TemplateExamplesTests {
     static let types = CommandTests.allTypes
 

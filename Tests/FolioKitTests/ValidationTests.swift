@@ -8,7 +8,7 @@ import Testing
 /// Template rules: each rule kind has a passing document and a failing case,
 /// checked through FolioKit's Template, DocumentReader and Validator, and a
 /// selection end to end through `folio check`.
-@Suite("Validation rules")
+@Suite("Validation rules", .wide)
 struct ValidationTests {
 
     static let templateText = """

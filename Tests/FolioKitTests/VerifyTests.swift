@@ -3,7 +3,7 @@ import Testing
 
 /// `folio verify`: a clean history passes; each kind of tampering, committed
 /// with plain `git commit --no-verify`, is found with its rule, commit and document.
-@Suite("Verify: the history audit catches tampering")
+@Suite("Verify: the history audit catches tampering", .wide)
 struct VerifyTests {
 
     /// verify exits 1, `ok` is false, and one finding has this rule, document and commit.

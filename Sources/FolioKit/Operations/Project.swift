@@ -34,18 +34,22 @@ public final class Project {
         config = try ProjectConfig.parse(bytes)
         var templates: [Template] = []
         var problems: [Diagnostic] = []
+        var files: [(path: String, text: String)] = []
         for entry in try source.list("templates") where !entry.isFolder && entry.name.hasSuffix(".md") {
             let path = "templates/\(entry.name)"
             do {
                 guard let data = try source.read(path, limit: Limits.documentBytes) else { continue }
-                let text = try Text.decode(data)
-                templates.append(try Template.cached(path: path, text: text))
-            } catch let list as DiagnosticList {
-                problems += list.diagnostics
+                files.append((path, try Text.decode(data)))
             } catch let p as Text.Problem {
                 problems.append(Diagnostic(path: path, line: p.line, column: 1, severity: .error, message: "template \(p.message)", rule: p.rule))
             } catch {
                 problems.append(Diagnostic(path: path, line: 1, column: 1, severity: .error, message: "\(error)", rule: "template"))
+            }
+        }
+        for result in TemplateStore.load(files, repository: repository) {
+            switch result {
+            case .success(let template): templates.append(template)
+            case .failure(let list): problems += list.diagnostics
             }
         }
         // A code or folder used by two types would mix their documents and

@@ -7,7 +7,7 @@ import Yams
 public final class Template: @unchecked Sendable {
     // @unchecked: immutable after init; ValueChecker is thread-safe.
 
-    public struct TableRule: Sendable, Decodable {
+    public struct TableRule: Sendable, Codable {
         public let heading: String
         public let key: String?
         public let columns: [ValueRule]
@@ -19,20 +19,20 @@ public final class Template: @unchecked Sendable {
         }
     }
 
-    public struct AttachmentRule: Sendable, Decodable {
+    public struct AttachmentRule: Sendable, Codable {
         public let kinds: [String]?
         public let min: Int?
         public let max: Int?
     }
 
-    public struct AdoptRule: Sendable, Decodable {
-        public enum Source: String, Sendable, Decodable { case filename, heading }
+    public struct AdoptRule: Sendable, Codable {
+        public enum Source: String, Sendable, Codable { case filename, heading }
         public let glob: String
         public let id: Source?
         public let title: Source?
     }
 
-    package struct Rules: Decodable {
+    package struct Rules: Codable, Sendable {
         package let type: String
         package let code: String
         package let name: String?
@@ -58,10 +58,30 @@ public final class Template: @unchecked Sendable {
     public let attachments: AttachmentRule?
     public let approvals: [String]
     public let adopt: AdoptRule?
-    /// Front matter keys of the skeleton other than the rules, in order.
-    public let skeletonFields: [(key: String, value: Node)]
+    /// Front matter keys of the skeleton other than the rules, in order
+    /// (parsed from the skeleton's front matter when asked: only `new` needs them).
+    public var skeletonFields: [(key: String, value: Node)] {
+        let parsed = try? SafeYAML.frontMatter(compiled.frontMatter, firstLine: compiled.frontMatterFirstLine, resolver: .default)
+        return (parsed?.entries ?? []).filter { $0.key != "template" && !Template.reservedFields.contains($0.key) }
+            .map { ($0.key, $0.value) }
+    }
     /// The skeleton body (with `{{…}}` placeholders).
-    public let skeletonBody: String
+    public var skeletonBody: String { compiled.skeletonBody }
+
+    /// What the template was made from, without its YAML: enough to make it
+    /// again (with every check) from a cache, which skips YAML parsing.
+    package struct Compiled: Codable, Sendable {
+        package let path: String
+        package let rules: Rules
+        /// The line of the `template:` block (where rule problems are reported).
+        package let rulesLine: Int
+        /// The skeleton's front matter, as written.
+        package let frontMatter: String
+        package let frontMatterFirstLine: Int
+        package let skeletonBody: String
+    }
+
+    package let compiled: Compiled
 
     package let fieldCheckers: [String: ValueChecker]
     package let columnCheckers: [[ValueChecker]]
@@ -71,8 +91,7 @@ public final class Template: @unchecked Sendable {
 
     /// Parses and checks a template; every problem is a diagnostic on the
     /// template's own file, so an invalid template is reported, not obeyed.
-    public init(path: String, text: String) throws(DiagnosticList) {
-        self.path = path
+    public convenience init(path: String, text: String) throws(DiagnosticList) {
         func fail(_ message: String, line: Int = 1, rule: String = "template") -> DiagnosticList {
             DiagnosticList([Diagnostic(path: path, line: line, column: 1, severity: .error, message: message, rule: rule)])
         }
@@ -100,6 +119,19 @@ public final class Template: @unchecked Sendable {
         } catch {
             throw fail("invalid 'template:' block: \(error)", line: block.line)
         }
+        try self.init(compiled: Compiled(
+            path: path, rules: rules, rulesLine: block.line, frontMatter: split.yaml ?? "",
+            frontMatterFirstLine: split.yamlFirstLine, skeletonBody: split.body))
+    }
+
+    /// The template of parsed rules: every check of the rules themselves
+    /// runs here, so a template from a cache is judged as one parsed anew.
+    /// - Throws: `DiagnosticList` on the template's file when a rule is invalid.
+    package init(compiled: Compiled) throws(DiagnosticList) {
+        self.compiled = compiled
+        let path = compiled.path
+        let rules = compiled.rules
+        self.path = path
         var problems: [String] = []
         let fileType = (splitPath(path).name as NSString).deletingPathExtension
         if rules.type != fileType { problems.append("type '\(rules.type)' differs from the file name '\(fileType)'") }
@@ -157,7 +189,7 @@ public final class Template: @unchecked Sendable {
         if !problems.isEmpty {
             throw DiagnosticList(
                 problems.map {
-                    Diagnostic(path: path, line: block.line, column: 1, severity: .error, message: $0, rule: "template")
+                    Diagnostic(path: path, line: compiled.rulesLine, column: 1, severity: .error, message: $0, rule: "template")
                 })
         }
         type = rules.type
@@ -171,9 +203,6 @@ public final class Template: @unchecked Sendable {
         attachments = rules.attachments
         approvals = rules.approvals ?? []
         adopt = rules.adopt
-        skeletonFields = frontMatter.entries.filter { $0.key != "template" && !Template.reservedFields.contains($0.key) }
-            .map { ($0.key, $0.value) }
-        skeletonBody = split.body
         fieldCheckers = checkers
         self.columnCheckers = columnCheckers
     }

@@ -9,7 +9,7 @@ public enum ValueType: String, Codable, Sendable, CaseIterable {
 
 /// The rules for one field of the front matter or one column of a register
 /// table: the same keys apply to both.
-public struct ValueRule: Sendable, Decodable {
+public struct ValueRule: Sendable, Codable {
     public let name: String
     public let type: ValueType
     public let list: Bool
