@@ -74,6 +74,19 @@ public final class Tree {
         return result
     }
 
+    /// The entry named `name` directly in this tree (a binary search of the
+    /// sorted entries), or nil.
+    public func entry(named name: String) -> TreeEntry? {
+        guard let e = git_tree_entry_byname(pointer, name) else { return nil }  // owned by the tree
+        return TreeEntry(
+            name: String(cString: git_tree_entry_name(e)),
+            id: ObjectID(git_tree_entry_id(e).pointee),
+            kind: EntryKind(mode: git_tree_entry_filemode(e)))
+    }
+
+    /// The number of entries directly in this tree.
+    public var count: Int { git_tree_entrycount(pointer) }
+
     /// The entry at a slash-separated path below this tree, or nil.
     public func entry(at path: String) throws -> TreeEntry? {
         var out: OpaquePointer?

@@ -64,23 +64,52 @@ public final class TreeSource: ContentSource {
         self.label = label
     }
 
-    public func entry(_ path: String) throws -> TreeEntry? { try tree.entry(at: path) }
+    /// Folder trees already read, by path ("" is the root). A register reads
+    /// thousands of documents from a few large folders (a type's folder, the
+    /// records): each folder is read once, not once per document, so walking
+    /// every document is linear in the repository, not quadratic.
+    private var folders: [String: Tree?] = [:]
+    private let lock = NSLock()
+    /// Kept at most; when full, the small folders (attachment folders) go.
+    private static let folderCapacity = 512
 
-    public func exists(_ path: String) throws -> Bool { try tree.entry(at: path)?.kind.isFile ?? false }
+    /// The tree of `folder`, or nil when it is not a folder here.
+    private func folderTree(_ folder: String) throws -> Tree? {
+        if folder.isEmpty { return tree }
+        lock.lock()
+        let known = folders[folder]
+        lock.unlock()
+        if let known { return known }
+        let (parent, name) = splitPath(folder)
+        var result: Tree?
+        if let parentTree = try folderTree(parent), let entry = parentTree.entry(named: name), entry.kind == .tree {
+            result = try repository.tree(entry.id)
+        }
+        lock.lock()
+        if folders.count >= TreeSource.folderCapacity {
+            folders = folders.filter { ($0.value?.count ?? 0) >= 64 }
+            if folders.count >= TreeSource.folderCapacity { folders.removeAll() }
+        }
+        folders[folder] = result
+        lock.unlock()
+        return result
+    }
+
+    public func entry(_ path: String) throws -> TreeEntry? {
+        let (folder, name) = splitPath(path)
+        guard !name.isEmpty else { return nil }
+        return try folderTree(folder)?.entry(named: name)
+    }
+
+    public func exists(_ path: String) throws -> Bool { try entry(path)?.kind.isFile ?? false }
 
     public func read(_ path: String, limit: Int) throws -> [UInt8]? {
-        guard let entry = try tree.entry(at: path), entry.kind.isFile else { return nil }
+        guard let entry = try entry(path), entry.kind.isFile else { return nil }
         return try FolioError.limited { try repository.blobData(entry.id, limit: limit) }
     }
 
     public func list(_ folder: String) throws -> [SourceEntry] {
-        let subtree: Tree
-        if folder.isEmpty {
-            subtree = tree
-        } else {
-            guard let entry = try tree.entry(at: folder), entry.kind == .tree else { return [] }
-            subtree = try repository.tree(entry.id)
-        }
+        guard let subtree = try folderTree(folder) else { return [] }
         return subtree.entries.compactMap { e in
             switch e.kind {
             case .tree: SourceEntry(name: e.name, isFolder: true)
