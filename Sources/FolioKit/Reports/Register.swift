@@ -59,8 +59,14 @@ public enum Register {
             throw FolioError.usage("no state '\(state)'; states: \(LifecycleState.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var result: [RegisterEntry] = []
-        for location in try project.allDocuments() where filter.type == nil || location.type == filter.type {
-            let entry = try self.entry(project, location)
+        let locations = try project.allDocuments().filter { filter.type == nil || $0.type == filter.type }
+        // What libgit2 reads, on this thread, in one ordered pass over the
+        // folders (each folder tree read once: TreeSource); then the parsing,
+        // independent per document, on all cores; rows in the same order.
+        let inputs = try locations.map { try Input(project, $0) }
+        let signers = project.allowedSigners()
+        let entries = try Parallel.map(inputs) { try entry(project, $0, signers: signers) }
+        for entry in entries {
             if let state = filter.state, entry.state != state { continue }
             if let owner = filter.owner, entry.owner?.lowercased() != owner.lowercased() { continue }
             result.append(entry)
@@ -69,16 +75,43 @@ public enum Register {
     }
 
     public static func entry(_ project: Project, _ location: DocumentLocation) throws -> RegisterEntry {
-        let read = try project.read(location)
-        let record = try project.record(location.id)
-        let current = try project.currentFingerprint(location)
-        let status = try project.status(location, record: record, fingerprint: current)
+        try entry(project, Input(project, location), signers: project.allowedSigners())
+    }
+
+    /// What one row needs from the repository: read with libgit2, so on the
+    /// thread that owns the repository.
+    struct Input {
+        let location: DocumentLocation
+        let document: [UInt8]
+        let record: [UInt8]?
+        let fingerprint: String?
+        let attachments: [String]
+
+        init(_ project: Project, _ location: DocumentLocation) throws {
+            self.location = location
+            guard let bytes = try project.source.read(location.path, limit: Limits.documentBytes) else {
+                throw FolioError.usage("\(location.path): no such file in \(project.source.label)")
+            }
+            document = bytes
+            record = try project.source.read(Record.path(for: location.id), limit: Limits.recordBytes)
+            fingerprint = try project.currentFingerprint(location)
+            attachments = try project.attachments(of: location)
+        }
+    }
+
+    /// A row from what was read: parsing only (thread-safe).
+    static func entry(_ project: Project, _ input: Input, signers: String) throws -> RegisterEntry {
+        let location = input.location
+        let read = DocumentReader.read(
+            path: location.path, bytes: input.document, template: project.template(location.type), expectedID: location.id)
+        let record = try input.record.map { try Record.parse($0, path: Record.path(for: location.id)) } ?? .empty
+        let status = try project.status(location, record: record, fingerprint: input.fingerprint)
         return RegisterEntry(
             id: location.id, type: location.type, title: read.document?.title ?? "", path: location.path,
             state: status.state.rawValue, revision: status.revision, owner: read.document?.field("owner"),
             lastChange: status.lastEvent?.at, lastActor: status.lastEvent?.actor,
-            approvals: approvals(record, status: status, currentFingerprint: current, config: project.config, signers: project.allowedSigners),
-            attachments: try project.attachments(of: location))
+            approvals: approvals(record, status: status, currentFingerprint: input.fingerprint, config: project.config, signers: { signers }),
+            attachments: input.attachments)
     }
 
     /// The approvals of the revision in work (since its submission), or of

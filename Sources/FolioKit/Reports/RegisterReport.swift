@@ -19,8 +19,8 @@ public enum RegisterReport {
         var pendingCount = 0
         for source in sources {
             let project = source.project
-            for location in try project.allDocuments() {
-                let entry = try Register.entry(project, location)
+            for entry in try Register.entries(project) {
+                let location = DocumentLocation(type: entry.type, id: entry.id, path: entry.path)
                 let pending = try pendingRoles(project, location, state: entry.state)
                 if !pending.isEmpty { pendingCount += 1 }
                 byState[entry.state, default: 0] += 1
