@@ -29,15 +29,10 @@ public enum CheckDocuments {
     public static func all(_ project: Project, complete: Bool) throws -> [Diagnostic] {
         var out = project.templateDiagnostics
         let locations = try project.allDocuments()
-        var perDocument = [[Diagnostic]](repeating: [], count: locations.count)
-        if project.source is WorkTreeSource, locations.count > 64 {
-            let shared = SharedChecks(project: project, locations: locations, complete: complete)
-            DispatchQueue.concurrentPerform(iterations: shared.chunks) { shared.run(chunk: $0) }
-            perDocument = try shared.results()
-        } else {
-            for (i, location) in locations.enumerated() {
-                perDocument[i] = try project.check(location, complete: complete)
-            }
+        // Work-tree files are read without libgit2, so on all cores; a
+        // commit's are read through libgit2 objects, which stay on this thread.
+        let perDocument = try Parallel.map(locations, threshold: project.source is WorkTreeSource ? 64 : .max) {
+            try project.check($0, complete: complete)
         }
         var seen: [String: String] = [:]
         for (i, location) in locations.enumerated() {
@@ -87,48 +82,5 @@ public enum CheckDocuments {
             throw FolioError.usage("\(path) is not a controlled document, attachment or template")
         }
         return []
-    }
-}
-
-/// The state shared by the threads of a parallel check: each chunk writes
-/// only its own slots, under a lock.
-private final class SharedChecks: @unchecked Sendable {
-    let project: Project
-    let locations: [DocumentLocation]
-    let complete: Bool
-    let chunks: Int
-    private let lock = NSLock()
-    private var slots: [[Diagnostic]]
-    private var failure: Error?
-
-    init(project: Project, locations: [DocumentLocation], complete: Bool) {
-        self.project = project
-        self.locations = locations
-        self.complete = complete
-        chunks = min(locations.count, ProcessInfo.processInfo.activeProcessorCount * 4)
-        slots = Array(repeating: [], count: locations.count)
-    }
-
-    func run(chunk: Int) {
-        var i = chunk
-        var local: [(Int, [Diagnostic])] = []
-        do {
-            while i < locations.count {
-                local.append((i, try project.check(locations[i], complete: complete)))
-                i += chunks
-            }
-        } catch {
-            lock.lock()
-            failure = failure ?? error
-            lock.unlock()
-        }
-        lock.lock()
-        for (index, diagnostics) in local { slots[index] = diagnostics }
-        lock.unlock()
-    }
-
-    func results() throws -> [[Diagnostic]] {
-        if let failure { throw failure }
-        return slots
     }
 }
