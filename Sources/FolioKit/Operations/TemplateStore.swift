@@ -62,11 +62,6 @@ enum TemplateStore {
         guard let json = try? JSONEncoder().encode(compiled) else { return }
         var sum = Checksum()
         json.withUnsafeBytes { sum.add($0) }
-        let folder = (path as NSString).deletingLastPathComponent
-        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
-            FileManager.default.createFile(atPath: temporary, contents: Data("\(header) \(key) \(sum.hex)\n".utf8) + json)
-        else { return }
-        if rename(temporary, path) != 0 { unlink(temporary) }
+        CacheFile.replace(path, with: Array("\(header) \(key) \(sum.hex)\n".utf8) + Array(json))
     }
 }

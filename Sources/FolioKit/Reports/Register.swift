@@ -60,12 +60,28 @@ public enum Register {
         }
         var result: [RegisterEntry] = []
         let locations = try project.allDocuments().filter { filter.type == nil || $0.type == filter.type }
+        // Rows whose document, attachments, record and rules are unchanged
+        // come from the register cache (keyed by their object ids).
+        let cache = RegisterCache(project)
+        var keys: [RegisterCache.Key?] = []
+        var rows = [RegisterEntry?](repeating: nil, count: locations.count)
+        var misses: [Int] = []
+        for (i, location) in locations.enumerated() {
+            let key = cache == nil ? nil : try RegisterCache.key(project, location)
+            keys.append(key)
+            if let key, let hit = cache?[key] { rows[i] = hit } else { misses.append(i) }
+        }
         // What libgit2 reads, on this thread, in one ordered pass over the
         // folders (each folder tree read once: TreeSource); then the parsing,
         // independent per document, on all cores; rows in the same order.
-        let inputs = try locations.map { try Input(project, $0) }
+        let inputs = try misses.map { try Input(project, locations[$0]) }
         let signers = project.allowedSigners()
-        let entries = try Parallel.map(inputs) { try entry(project, $0, signers: signers) }
+        let parsed = try Parallel.map(inputs) { try entry(project, $0, signers: signers) }
+        for (k, i) in misses.enumerated() { rows[i] = parsed[k] }
+        let entries = rows.map { $0! }
+        if let cache, filter.type == nil, !misses.isEmpty || cache.count != entries.count {
+            cache.save(zip(keys, entries).compactMap { key, entry in key.map { ($0, entry) } })
+        }
         for entry in entries {
             if let state = filter.state, entry.state != state { continue }
             if let owner = filter.owner, entry.owner?.lowercased() != owner.lowercased() { continue }
