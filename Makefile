@@ -59,6 +59,7 @@ bench: deps
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-history.sh
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-report.sh
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-startup.sh
+	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-register.sh
 
 # Quick checks of the scripts themselves (no folio binary needed).
 scripts-check:
@@ -69,6 +70,7 @@ scripts-check:
 	bash -n scripts/bench-common.sh
 	bash -n scripts/screenshot.sh
 	bash -n scripts/bench-startup.sh
+	bash -n scripts/bench-register.sh
 	bash -n .ci/run
 	tmp="$$(mktemp -d)"; \
 	python3 scripts/generate-repo.py "$$tmp/repo" 200 --verify; \
