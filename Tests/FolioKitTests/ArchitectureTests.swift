@@ -1,4 +1,5 @@
 import Foundation
+import FolioKit
 import Testing
 
 /// The layers the compiler enforces (Package.swift) and the rules it cannot
@@ -133,5 +134,62 @@ struct ArchitectureTests {
         }
         let csv = expectSuccess(try repo.folio("ls", "--format", "csv"))
         #expect(csv.stdout.split(separator: "\r\n").count == 2, "CSV keeps the title in one quoted field:\n\(csv)")
+    }
+}
+
+/// The one JSON writer: `JSONFormat` (listings) writes through `JSONValue`
+/// (reports), and must mean what Foundation's `JSONEncoder` means.
+@Suite("One JSON writer", .wide)
+struct JSONWriterTests {
+    struct Inner: Codable, Equatable { let name: String; let tags: [String]; let big: UInt64; let small: Int8 }
+    struct Sample: Codable, Equatable {
+        let title: String
+        let count: Int
+        let ratio: Double
+        let single: Float
+        let wide: Int64
+        let flag: Bool
+        let missing: String?
+        let present: String?
+        let items: [Inner]
+        let nested: [[Int]]
+        let table: [String: Int]
+        let empty: [String]
+        let path: String
+    }
+
+    static let samples = [
+        Sample(title: "Line\nbreak \"quoted\" \\ tab\t \u{1B}[31m é 漢字 \u{2028}", count: -3, ratio: 0.25, single: 1.5,
+               wide: 9_007_199_254_740_993, flag: true, missing: nil, present: "here", items: [
+                   Inner(name: "a", tags: [], big: UInt64.max, small: -128), Inner(name: "", tags: ["x", "y"], big: 0, small: 127),
+               ], nested: [[1, 2], [], [3]], table: ["z": 1, "a": 2, "m": 3], empty: [], path: "docs/a/b.md"),
+        Sample(title: "", count: 0, ratio: 1e-9, single: 0, wide: -1, flag: false, missing: nil, present: nil, items: [],
+               nested: [], table: [:], empty: [], path: "/"),
+    ]
+
+    @Test("pretty and compact output parse to what JSONEncoder's does, keys sorted", arguments: samples.indices)
+    func sameMeaning(index: Int) throws {
+        let sample = Self.samples[index]
+        let foundation = try JSONEncoder().encode(sample)
+        let expected = try JSONSerialization.jsonObject(with: foundation) as? NSDictionary
+        for text in [try JSONFormat.pretty(sample), try JSONFormat.compact(sample)] {
+            if (try? JSONSerialization.jsonObject(with: Data(text.utf8))) == nil { Issue.record("not JSON: \(text)") }
+            let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSDictionary
+            #expect(parsed == expected, "\(text)")
+            // Decodes back to the same value.
+            #expect(try JSONDecoder().decode(Sample.self, from: Data(text.utf8)) == sample)
+        }
+        let pretty = try JSONFormat.pretty(sample)
+        let keys = pretty.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
+        #expect(keys == keys.sorted(), "top-level keys in order: \(keys)")
+        #expect(!pretty.contains("\"missing\""), "nil optionals are left out")
+        #expect(!pretty.contains("\u{1B}") && !pretty.contains("\u{2028}"), "control characters are escaped")
+        #expect(!(try JSONFormat.compact(sample)).contains("\n"))
+    }
+
+    @Test("a number JSON cannot hold is an error, not output")
+    func nonFinite() {
+        struct Bad: Encodable { let x = Double.nan }
+        #expect(throws: EncodingError.self) { try JSONFormat.pretty(Bad()) }
     }
 }

@@ -8,7 +8,6 @@ import Foundation
 public final class HistoryWriter {
     private let format: ReportFormat
     private let out: ReportStream
-    private let encoder: JSONEncoder
     private var rows = 0
     private var held: [HistoryRow] = []
     private var projects: [ReportProject] = []
@@ -18,8 +17,6 @@ public final class HistoryWriter {
         self.format = format
         self.out = out
         self.title = title
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     }
 
     static let columns = ["project", "date", "commit", "author", "email", "document", "revision", "action", "what", "subject"]
@@ -36,7 +33,7 @@ public final class HistoryWriter {
         case .csv:
             out.write(CSVFormat.record(HistoryWriter.columns))
         case .json:
-            let head = String(decoding: try encoder.encode(projects), as: UTF8.self)
+            let head = try JSONFormat.compact(projects)
             out.write("{\"report\":\"history\",\"projects\":\(head),\"rows\":[")
         case .html:
             break
@@ -57,7 +54,7 @@ public final class HistoryWriter {
             let cells = [row.project, row.date, row.commit, row.author, row.email, row.document, row.revision, row.action, row.what, row.subject]
             out.write(CSVFormat.record(cells))
         case .json:
-            out.write((rows == 0 ? "\n" : ",\n") + String(decoding: try encoder.encode(row), as: UTF8.self))
+            out.write(try (rows == 0 ? "\n" : ",\n") + JSONFormat.compact(row))
         case .html:
             held.append(row)
         }
@@ -86,7 +83,7 @@ public final class HistoryWriter {
         case .md, .csv:
             break
         case .json:
-            let read = String(decoding: try encoder.encode(sources), as: UTF8.self)
+            let read = try JSONFormat.compact(sources)
             out.write("\n],\"commits\":\(commits),\"rows_count\":\(rows),\"sources\":\(read)}\n")
         case .html:
             out.write(HistoryHTML.page(title: title, projects: projects, rows: held, commits: commits))

@@ -78,13 +78,18 @@ public enum TextTable {
 }
 
 /// Encodable values as JSON for listings (`folio ls --format json`, …):
-/// pretty-printed, keys sorted, slashes not escaped.
+/// keys sorted, written by the reports' own writer (`JSONValue`).
 public enum JSONFormat {
+    /// Pretty-printed with two spaces, no final newline.
     /// - Throws: `EncodingError` when a value cannot be encoded (a non-finite number).
     public static func pretty<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try JSONValueEncoder().encode(value).text()
+    }
+
+    /// On one line, no final newline (one record of a stream).
+    /// - Throws: `EncodingError` when a value cannot be encoded.
+    public static func compact<T: Encodable>(_ value: T) throws -> String {
+        try JSONValueEncoder().encode(value).compactText()
     }
 }
 
@@ -94,6 +99,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
+    /// An integer outside `Int` (a `UInt64` above `Int.max`), written exactly.
+    case bigInteger(UInt64)
     case number(Double)
     case string(String)
     case array([JSONValue])
@@ -108,6 +115,36 @@ public indirect enum JSONValue: Sendable, Equatable {
         return out
     }
 
+    /// The JSON text on one line: no spaces, no final newline.
+    public func compactText() -> String {
+        var out = ""
+        writeCompact(to: &out)
+        return out
+    }
+
+    func writeCompact(to out: inout String) {
+        switch self {
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.writeCompact(to: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (i, (key, value)) in members.enumerated() {
+                if i > 0 { out += "," }
+                JSONValue.quote(key, into: &out)
+                out += ":"
+                value.writeCompact(to: &out)
+            }
+            out += "}"
+        default:
+            write(to: &out, indent: 0)
+        }
+    }
+
     func write(to out: inout String, indent: Int) {
         let pad = String(repeating: "  ", count: indent + 1)
         let close = String(repeating: "  ", count: indent)
@@ -115,6 +152,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .int(let n): out += String(n)
+        case .bigInteger(let n): out += String(n)
         case .number(let d):
             if d.isFinite {
                 out += d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d)
