@@ -63,6 +63,12 @@ enum Output {
         ctx.print(try JSONFormat.pretty(value))
     }
 
+    /// A listing of rows, written as it is encoded (the same text).
+    static func json<T: Encodable>(_ ctx: FolioContext, _ rows: [T]) throws {
+        try JSONFormat.pretty(streaming: rows) { ctx.stdout.write($0) }
+        ctx.print()
+    }
+
     /// Columns aligned for a terminal, control characters escaped.
     static func table(_ ctx: FolioContext, _ header: [String], _ rows: [[String]]) {
         ctx.print(TextTable.render(header, rows), terminator: "")

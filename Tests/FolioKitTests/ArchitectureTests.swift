@@ -193,3 +193,15 @@ struct JSONWriterTests {
         #expect(throws: EncodingError.self) { try JSONFormat.pretty(Bad()) }
     }
 }
+
+extension JSONWriterTests {
+    @Test("a streamed listing is the same text as the listing written whole", arguments: [0, 1, 2, 3000])
+    func streamingIsTheSame(count: Int) throws {
+        let rows = (0..<count).map { i in Self.samples[i % Self.samples.count] }
+        var streamed = ""
+        var pieces = 0
+        try JSONFormat.pretty(streaming: rows) { streamed += $0; pieces += 1 }
+        #expect(streamed == (try JSONFormat.pretty(rows)))
+        if count == 3000 { #expect(pieces > 1, "a large listing is written in pieces") }
+    }
+}

@@ -74,10 +74,14 @@ public enum Register {
         // What libgit2 reads, on this thread, in one ordered pass over the
         // folders (each folder tree read once: TreeSource); then the parsing,
         // independent per document, on all cores; rows in the same order.
-        let inputs = try misses.map { try Input(project, locations[$0]) }
+        // In batches, so only one batch of documents is in memory at a time.
         let signers = project.allowedSigners()
-        let parsed = try Parallel.map(inputs) { try entry(project, $0, signers: signers) }
-        for (k, i) in misses.enumerated() { rows[i] = parsed[k] }
+        for start in stride(from: 0, to: misses.count, by: 4096) {
+            let batch = misses[start..<min(start + 4096, misses.count)]
+            let inputs = try batch.map { try Input(project, locations[$0]) }
+            let parsed = try Parallel.map(inputs) { try entry(project, $0, signers: signers) }
+            for (k, i) in batch.enumerated() { rows[i] = parsed[k] }
+        }
         let entries = rows.map { $0! }
         if let cache, filter.type == nil, !misses.isEmpty || cache.count != entries.count {
             cache.save(zip(keys, entries).compactMap { key, entry in key.map { ($0, entry) } })

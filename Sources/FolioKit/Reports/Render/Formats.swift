@@ -86,6 +86,24 @@ public enum JSONFormat {
         try JSONValueEncoder().encode(value).text()
     }
 
+    /// The same text as `pretty(elements)`, handed to `write` in pieces as
+    /// each element is encoded: a listing of 100,000 rows never holds the
+    /// whole document as one value.
+    /// - Throws: `EncodingError` when an element cannot be encoded.
+    public static func pretty<T: Encodable>(streaming elements: [T], write: (String) -> Void) throws {
+        guard !elements.isEmpty else { return write("[]") }
+        let encoder = JSONValueEncoder()
+        var chunk = "[\n"
+        for (i, element) in elements.enumerated() {
+            chunk += "  " + (try encoder.encode(element).text(indent: 1)) + (i == elements.count - 1 ? "\n" : ",\n")
+            if chunk.utf8.count >= 1 << 16 {
+                write(chunk)
+                chunk = ""
+            }
+        }
+        write(chunk + "]")
+    }
+
     /// On one line, no final newline (one record of a stream).
     /// - Throws: `EncodingError` when a value cannot be encoded.
     public static func compact<T: Encodable>(_ value: T) throws -> String {
