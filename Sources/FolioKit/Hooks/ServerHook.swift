@@ -45,42 +45,82 @@ public enum ServerHook {
         return nil
     }
 
+    /// Whether a commit's tree holds folio.yml (nil: no commit).
+    static func holdsConfig(_ repository: Repository, _ id: ObjectID?) -> Bool {
+        guard let id, let commit = try? repository.commit(id.description), let tree = try? commit.tree() else { return false }
+        return (try? tree.entry(at: ProjectConfig.path)) != nil
+    }
+
     public static func check(repository: Repository, updates: [Update], environment: [String: String]) throws -> [Refusal] {
         var refusals: [Refusal] = []
-        // What the server already has: its refs before this push.
-        let existing = try repository.references(prefix: "refs/").map(\.target)
         let defaultBranch = try? repository.headBranch()
         let envPusher = pusher(environment: environment)
+        // The protected branches: every branch whose tip holds folio.yml. Only
+        // commits reachable from them were checked, so only those are trusted
+        // (not what other refs, which anyone may push, point at).
+        var protectedBefore: [String: ObjectID] = [:]
+        for (name, target) in try repository.references(prefix: "refs/heads/") where holdsConfig(repository, target) {
+            protectedBefore[name] = target
+        }
+        let trusted = protectedBefore.keys.sorted().map { protectedBefore[$0]! }
+        // ... and as they will be if the push is accepted.
+        var protectedAfter = protectedBefore
+        for update in updates where update.ref.hasPrefix("refs/heads/") {
+            protectedAfter[update.ref] = holdsConfig(repository, update.new) ? update.new : nil
+        }
+        let managedServer = !protectedBefore.isEmpty || !protectedAfter.isEmpty
         for update in updates {
             func refuse(_ rule: String, _ message: String, commit: ObjectID? = nil, document: String = "") {
                 refusals.append(Refusal(ref: update.ref, finding: Finding(rule: rule, message: message, commit: commit?.description ?? "", document: document)))
             }
+            let isBranch = update.ref.hasPrefix("refs/heads/")
             if update.ref.hasPrefix("refs/tags/folio/") || update.ref.hasPrefix("refs/folio/") {
+                let parts = update.ref.hasPrefix("refs/tags/folio/") ? update.ref.dropFirst("refs/tags/folio/".count).split(separator: "/") : []
+                let document = parts.first.map(String.init) ?? update.ref
                 if update.new == nil {
-                    refuse("tag.deleted", "issue tags and folio refs may not be deleted")
+                    refuse("tag.deleted", "issue tags and folio refs may not be deleted", commit: update.old, document: document)
+                    continue
                 } else if update.old != nil {
-                    refuse("tag.moved", "issue tags and folio refs may not be moved")
+                    refuse("tag.moved", "issue tags and folio refs may not be moved", commit: update.new, document: document)
+                    continue
                 } else if let new = update.new, update.ref.hasPrefix("refs/tags/folio/") {
-                    let parts = update.ref.dropFirst("refs/tags/folio/".count).split(separator: "/")
-                    let commit = try repository.commit(new.description)
+                    guard let commit = try? repository.commit(new.description) else {
+                        refuse("tag.invalid", "an issue tag must point at a commit", commit: new, document: document)
+                        continue
+                    }
                     let ok = try parts.count == 2 && Verifier.issues(commit, id: String(parts[0]), revision: String(parts[1]), repository)
-                    if !ok { refuse("tag.invalid", "an issue tag must point at the commit that issued that revision (the one appending its 'issued' event)", commit: new) }
+                    if !ok {
+                        refuse("tag.invalid", "an issue tag must point at the commit that issued that revision (the one appending its 'issued' event)", commit: commit.id, document: document)
+                    }
+                    // Checked content only: the commit must be on a protected branch.
+                    let onProtected = protectedAfter.values.contains { repository.isDescendant($0, of: commit.id) }
+                    if !onProtected {
+                        refuse("tag.unprotected", "an issue tag must point at a commit on a branch holding folio.yml (pushed there before or with the tag), where it was checked", commit: commit.id, document: document)
+                    }
+                    continue
                 }
-                continue
+                // A new refs/folio/* ref: checked like any other ref below.
             }
-            guard update.ref.hasPrefix("refs/heads/") else { continue }  // other refs pass untouched
             guard let new = update.new else {
-                if update.ref == defaultBranch, let old = update.old, try repository.commit(old).tree().entry(at: ProjectConfig.path) != nil {
-                    refuse("branch.deleted", "the branch holding the controlled documents may not be deleted")
+                if isBranch, update.ref == defaultBranch, holdsConfig(repository, update.old) {
+                    refuse("branch.deleted", "the branch holding the controlled documents may not be deleted", commit: update.old, document: ProjectConfig.path)
                 }
+                continue  // other refs may be deleted: they are not trusted
+            }
+            // What the ref points at, as a commit (annotated tags peeled).
+            guard let newCommit = try? repository.commit(new.description) else {
+                if managedServer { refuse("ref.invalid", "refs of a managed repository must point at commits", commit: new, document: update.ref) }
                 continue
             }
-            let newTree = try repository.commit(new).tree()
-            let oldTree = try update.old.map { try repository.commit($0).tree() }
+            let newTree = try newCommit.tree()
+            let oldCommit = update.old.flatMap { try? repository.commit($0.description) }
+            let oldTree = try oldCommit?.tree()
             // The server's rules before the push: of this branch, else of the default branch.
-            var baseTree = oldTree
-            if baseTree == nil, let branch = defaultBranch, let tip = try repository.referenceTarget(branch) {
-                baseTree = try repository.commit(tip).tree()
+            var baseTree = isBranch ? oldTree : nil
+            if try baseTree?.entry(at: ProjectConfig.path) == nil, let branch = defaultBranch,
+                let tip = try repository.referenceTarget(branch), let tipCommit = try? repository.commit(tip)
+            {
+                baseTree = try tipCommit.tree()
             }
             let baseline = try baseTree.flatMap { tree in
                 try tree.entry(at: ProjectConfig.path) != nil
@@ -89,7 +129,9 @@ public enum ServerHook {
             }
             let managed = try newTree.entry(at: ProjectConfig.path) != nil || oldTree?.entry(at: ProjectConfig.path) != nil
             guard managed else { continue }
-            let commits = try repository.walk(from: [new], hiding: existing, reverse: true)
+            // Every commit not reachable from a protected branch is checked,
+            // whatever ref it arrives under.
+            let commits = try repository.walk(from: [newCommit.id], hiding: trusted, reverse: true)
             let verifier = Verifier(repository: repository)
             verifier.enforceTemplates = true
             verifier.baseline = baseline
@@ -101,17 +143,29 @@ public enum ServerHook {
             for finding in try verifier.check(commits: commits) {
                 refusals.append(Refusal(ref: update.ref, finding: finding))
             }
-            // A rewritten branch must keep every record line it had.
-            if let old = update.old, let oldTree, !repository.isDescendant(new, of: old) {
+            if isBranch, let old = update.old, let oldTree, !repository.isDescendant(newCommit.id, of: oldCommit?.id ?? old) {
+                // A protected branch is rewritten only by an admin (of its
+                // folio.yml at the server's tip) ...
+                if protectedBefore[update.ref] != nil {
+                    let config = try? Project(repository: repository, source: TreeSource(repository: repository, tree: oldTree, label: "server")).config
+                    let who = envPusher ?? (config?.signatures == .required ? signedCommitter(repository, newCommit) : newCommit.committer.email)
+                    let admin = who.flatMap { config?.person(pushedBy: $0)?.roles.contains("admin") } ?? false
+                    if !admin {
+                        refuse("branch.rewritten", "a non-fast-forward update of a protected branch by \(who ?? "an unsigned pusher"), who does not hold the admin role in the server's folio.yml", commit: newCommit.id, document: ProjectConfig.path)
+                    }
+                }
+                // ... and must keep every record line it had.
                 try checkRecordsKept(repository, from: oldTree, to: newTree) { id, message in
-                    refuse("record.rewritten", message, commit: new, document: id)
+                    refuse("record.rewritten", message, commit: newCommit.id, document: id)
                 }
             }
             // IDs already used on the server's main branch by another document.
-            if let branch = defaultBranch, branch != update.ref, let mainTip = try repository.referenceTarget(branch) {
-                let mainTree = try repository.commit(mainTip).tree()
+            if let branch = defaultBranch, branch != update.ref, let mainTip = try repository.referenceTarget(branch),
+                let mainCommit = try? repository.commit(mainTip)
+            {
+                let mainTree = try mainCommit.tree()
                 try checkRecordsKept(repository, from: mainTree, to: newTree, onlyShared: true) { id, _ in
-                    refuse("id.reused", "\(id) is already used on the server (\(branch)) by a different document: take a fresh ID with 'folio renumber \(id)'", commit: new, document: id)
+                    refuse("id.reused", "\(id) is already used on the server (\(branch)) by a different document: take a fresh ID with 'folio renumber \(id)'", commit: newCommit.id, document: id)
                 }
             }
         }
