@@ -285,4 +285,60 @@ struct VerifyTests {
         #expect(r.trimmed == recorded, "the documented recipe gives \(r.trimmed), the record says \(recorded):\n\(recipe)\n\(r)")
         try repo.expectFsck()
     }
+
+    // MARK: paths and unrecorded content
+
+    @Test("a deleted or renamed document, and a moved record, are found (document.deleted, record.deleted)")
+    func deletedDocumentsAndRecords() throws {
+        let repo = try LCRepo()
+        let deleted = try repo.issuedDecisionLog(title: "Deleted")
+        let renamed = try repo.newDecisionLog(title: "Renamed")
+        let moved = try repo.newDecisionLog(title: "Record moved")
+        try repo.expectVerifies()
+        try repo.git("rm", "-q", repo.docPath(deleted))
+        let first = try repo.commitNoVerify("Remove")
+        try repo.git("mv", repo.docPath(renamed), repo.docPath("ALPHA-DEC-0077"))
+        let second = try repo.commitNoVerify("Rename")
+        try repo.git("mv", repo.recordPath(moved), "notes.jsonl")
+        let third = try repo.commitNoVerify("Move a record")
+        try expectFinding(repo, rule: "document.deleted", document: deleted, commit: first)
+        try expectFinding(repo, rule: "document.deleted", document: renamed, commit: second)
+        try expectFinding(repo, rule: "record.deleted", document: moved, commit: third)
+        try repo.expectFsck()
+    }
+
+    @Test("a symbolic link, an executable or a folder where a document or record belongs is found (file.irregular)")
+    func irregularFiles() throws {
+        let repo = try LCRepo()
+        let id = try repo.issuedDecisionLog()
+        let other = try repo.newDecisionLog(title: "Other")
+        try repo.expectVerifies()
+        let full = repo.path + "/" + repo.docPath(other)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: full)
+        let executable = try repo.commitNoVerify("Executable")
+        try FileManager.default.createDirectory(atPath: repo.path + "/docs/decision-log/\(id)",
+                                                withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: repo.path + "/docs/decision-log/\(id)/key",
+                                                   withDestinationPath: "/etc/ssh/ssh_host_ed25519_key")
+        let link = try repo.commitNoVerify("Link")
+        try repo.write(repo.recordPath("ALPHA-DEC-0088") + "/x.jsonl", "{}\n")
+        let folder = try repo.commitNoVerify("Folder")
+        try expectFinding(repo, rule: "file.irregular", document: other, commit: executable)
+        try expectFinding(repo, rule: "file.irregular", document: id, commit: link)
+        try expectFinding(repo, rule: "file.irregular", document: "ALPHA-DEC-0088", commit: folder)
+        try repo.expectFsck()
+    }
+
+    @Test("a draft changed by a plain commit without a check-in is found (content.unrecorded)")
+    func unrecordedDraftChange() throws {
+        let repo = try LCRepo()
+        let id = try repo.newDecisionLog()
+        try repo.ok("submit", id)
+        try repo.expectVerifies()
+        try repo.edit(repo.docPath(id), replacing: "## Purpose\n", with: "## Purpose\n\nChanged in review.\n")
+        let commit = try repo.commitNoVerify("Edit in review")
+        let findings = try expectFinding(repo, rule: "content.unrecorded", document: id, commit: commit)
+        #expect(findings.count == 1, "\(findings)")
+        try repo.expectFsck()
+    }
 }

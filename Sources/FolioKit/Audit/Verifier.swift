@@ -171,15 +171,14 @@ public final class Verifier {
             add("file.irregular", "\(entry.path) is \(entry.description): documents, attachments, records and the rules must be regular files (mode 100644)", commit.id, owner(entry.path, here))
         }
         // A folder where a document or a record belongs.
-        var folders = Set<String>()
+        var folders = Set<String>()  // folders looked at
         for path in changes.filter({ $0.status != .deleted }).map(\.path) + special.map(\.path) {
             var components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
             while !components.isEmpty {
                 let folder = components.joined(separator: "/")
                 components = components.dropLast()
-                guard !folders.contains(folder) else { continue }
+                guard folders.insert(folder).inserted else { break }  // this folder and those above it were looked at
                 if RecordFile.documentID(atPath: folder) != nil || here.locate(folder) != nil || folder == ProjectConfig.path || folder == ".folio/allowed_signers" {
-                    folders.insert(folder)
                     add("file.irregular", "\(folder) is a folder, where a \(RecordFile.documentID(atPath: folder) != nil ? "record" : "file") belongs", commit.id, owner(folder, here))
                 }
             }
