@@ -316,5 +316,37 @@ extension ServerTests {
         try SVExpectRefused(lost, rule: "record.rewritten", server: server, mainBefore: published)
         #expect(lost.stderr.contains(id), "\(lost)")
         #expect(!lost.stderr.contains("[branch.rewritten]"), "alice is an admin:\n\(lost)")
+        // ... or that loses a controlled document.
+        try alice.git("reset", "-q", "--hard", "HEAD~2")
+        try alice.write("notes.txt", "alice's other notes\n")
+        try alice.commit("Other notes")
+        let dropped = try alice.push("--force", "origin", "main")
+        try SVExpectRefused(dropped, rule: "document.deleted", server: server, mainBefore: published)
+    }
+
+    @Test("a branch made from an old commit cannot bring back an old admin: the server's rules are the default branch's [config.admin]")
+    func oldAdminOnNewBranch() throws {
+        let server = try SVServer()
+        let daemon = try server.startDaemon()
+        defer { daemon.stop() }
+        let alice = try server.clone(daemon.url, "alice", as: .alice)
+        let bob = try server.clone(daemon.url, "bob", as: .bob)
+
+        // bob was an admin for a while.
+        try alice.edit("folio.yml", replacing: "roles: [sponsor]", with: "roles: [sponsor, admin]")
+        let adminBob = try alice.commit("bob helps with the configuration")
+        try alice.edit("folio.yml", replacing: "roles: [sponsor, admin]", with: "roles: [sponsor]")
+        try alice.commit("bob is done")
+        try alice.pushOK("origin", "main")
+        let before = try server.main()
+
+        // A branch at the old commit (already checked, so accepted), then a configuration change on it.
+        try bob.git("fetch", "-q")
+        try bob.git("checkout", "-q", "-b", "old", adminBob)
+        try bob.pushOK("origin", "old")
+        try bob.edit("folio.yml", replacing: "max_days: 5", with: "max_days: 50")
+        try bob.commit("Longer reviews")
+        let r = try bob.push("origin", "old")
+        try SVExpectRefused(r, rule: "config.admin", server: server, mainBefore: before, refs: ["refs/heads/old": adminBob])
     }
 }

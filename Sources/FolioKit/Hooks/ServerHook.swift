@@ -115,12 +115,14 @@ public enum ServerHook {
             let newTree = try newCommit.tree()
             let oldCommit = update.old.flatMap { try? repository.commit($0.description) }
             let oldTree = try oldCommit?.tree()
-            // The server's rules before the push: of this branch, else of the default branch.
-            var baseTree = isBranch ? oldTree : nil
-            if try baseTree?.entry(at: ProjectConfig.path) == nil, let branch = defaultBranch,
-                let tip = try repository.referenceTarget(branch), let tipCommit = try? repository.commit(tip)
-            {
-                baseTree = try tipCommit.tree()
+            // The server's rules before the push: of the default branch (so a
+            // branch made from an old commit cannot bring back old admins),
+            // else of this branch.
+            var baseTree: Tree?
+            if let branch = defaultBranch, let tip = protectedBefore[branch] {
+                baseTree = try repository.commit(tip).tree()
+            } else if isBranch {
+                baseTree = oldTree
             }
             let baseline = try baseTree.flatMap { tree in
                 try tree.entry(at: ProjectConfig.path) != nil
@@ -154,9 +156,12 @@ public enum ServerHook {
                         refuse("branch.rewritten", "a non-fast-forward update of a protected branch by \(who ?? "an unsigned pusher"), who does not hold the admin role in the server's folio.yml", commit: newCommit.id, document: ProjectConfig.path)
                     }
                 }
-                // ... and must keep every record line it had.
+                // ... and must keep every record line and controlled document it had.
                 try checkRecordsKept(repository, from: oldTree, to: newTree) { id, message in
                     refuse("record.rewritten", message, commit: newCommit.id, document: id)
+                }
+                try checkDocumentsKept(repository, from: oldTree, to: newTree) { id, path in
+                    refuse("document.deleted", "the push drops \(path), a controlled document the branch had", commit: newCommit.id, document: id)
                 }
             }
             // IDs already used on the server's main branch by another document.
@@ -195,6 +200,20 @@ public enum ServerHook {
             default:
                 break
             }
+        }
+    }
+
+    /// Calls `report` for each controlled document of `from` (one with a
+    /// record) that `to` no longer has at its path.
+    static func checkDocumentsKept(_ repository: Repository, from: Tree, to: Tree, report: (String, String) throws -> Void) throws {
+        guard try from.entry(at: ProjectConfig.path) != nil,
+            let rules = try? Project(repository: repository, source: TreeSource(repository: repository, tree: from, label: "server"))
+        else { return }
+        for change in try repository.changedFiles(from: from.id, to: to.id) where change.status == .deleted {
+            guard let location = rules.locate(change.path), location.path == change.path, DocumentID.problem(location.id) == nil,
+                try rules.source.exists(Record.path(for: location.id))
+            else { continue }
+            try report(location.id, change.path)
         }
     }
 
