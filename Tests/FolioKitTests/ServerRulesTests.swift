@@ -235,11 +235,13 @@ extension ServerTests {
         try SVExpectRefused(try bob.push("origin", "refs/tags/v1"), rule: "config.admin", server: server, mainBefore: before,
                             refs: ["refs/tags/v1": nil])
 
-        // Parked on a branch without folio.yml (unchecked, so untrusted), then main fast-forwarded to it.
+        // Under a branch or tag whose commit no longer holds folio.yml: its commits are checked all the same.
         try bob.git("rm", "-q", "folio.yml")
         try bob.commit("Not a folio branch any more")
-        try bob.pushOK("origin", "HEAD:refs/heads/parking")
-        #expect(try server.ref("refs/heads/parking") == bob.head())
+        for ref in ["refs/heads/parking", "refs/tags/parking"] {
+            try SVExpectRefused(try bob.push("origin", "HEAD:\(ref)"), rule: "config.admin", server: server, mainBefore: before,
+                                refs: [ref: nil])
+        }
         let r = try bob.push("origin", "\(bad):refs/heads/main")
         try SVExpectRefused(r, rule: "config.admin", server: server, mainBefore: before)
         #expect(r.stderr.contains("[record.deleted]"), "\(r)")

@@ -129,10 +129,12 @@ public enum ServerHook {
                     ? try? Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: "server"))
                     : nil
             }
+            // In a managed repository every commit not reachable from a
+            // protected branch is checked, whatever ref it arrives under and
+            // whether or not that ref's commit still holds folio.yml (commits
+            // without folio.yml are only checked for removing it).
             let managed = try newTree.entry(at: ProjectConfig.path) != nil || oldTree?.entry(at: ProjectConfig.path) != nil
-            guard managed else { continue }
-            // Every commit not reachable from a protected branch is checked,
-            // whatever ref it arrives under.
+            guard managed || managedServer else { continue }
             let commits = try repository.walk(from: [newCommit.id], hiding: trusted, reverse: true)
             let verifier = Verifier(repository: repository)
             verifier.enforceTemplates = true
