@@ -275,7 +275,7 @@ extension ServerTests {
 
     @Test("a non-fast-forward update of a protected branch is refused unless an admin pushes it [branch.rewritten]")
     func refusesNonFastForwardByNonAdmin() throws {
-        let server = try SVServer()
+        let server = try SVServer(keys: true)
         let daemon = try server.startDaemon()
         defer { daemon.stop() }
         let alice = try server.clone(daemon.url, "alice", as: .alice)
@@ -299,10 +299,17 @@ extension ServerTests {
         try SVExpectRefused(try bob.push("--force", server.central, "main", environment: ["GL_USERNAME": "dave"]),
                             rule: "branch.rewritten", server: server, mainBefore: before)
 
-        // carol (admin) may rewrite it, as long as no record line is lost.
+        // carol (admin) committing unsigned, with no pusher named by the git
+        // server: the committer field proves nothing, refused.
         try carol.git("fetch", "-q")
         try carol.write("notes.txt", "carol's notes\n")
         try carol.commit("Notes")
+        try SVExpectRefused(try carol.push("--force", "origin", "main"), rule: "branch.rewritten", server: server, mainBefore: before)
+        // Nor does a commit signed by bob claiming to be carol's.
+        try carol.git("-c", "gpg.format=ssh", "-c", "user.signingKey=\(server.key(.bob))", "commit", "-q", "--amend", "--no-verify", "-S", "--no-edit")
+        try SVExpectRefused(try carol.push("--force", "origin", "main"), rule: "branch.rewritten", server: server, mainBefore: before)
+        // carol may rewrite it: her signed commit, or pushed where the git server names her.
+        try carol.git("-c", "gpg.format=ssh", "-c", "user.signingKey=\(server.key(.carol))", "commit", "-q", "--amend", "--no-verify", "-S", "--no-edit")
         try carol.pushOK("--force", "origin", "main")
         #expect(try server.main() == carol.head())
 
@@ -314,7 +321,7 @@ extension ServerTests {
         try alice.git("reset", "-q", "--hard", "HEAD~1")
         try alice.write("notes.txt", "alice's notes\n")
         try alice.commit("Notes")
-        let lost = try alice.push("--force", "origin", "main")
+        let lost = try alice.push("--force", server.central, "main", environment: ["GL_USERNAME": "alice"])
         try SVExpectRefused(lost, rule: "record.rewritten", server: server, mainBefore: published)
         #expect(lost.stderr.contains(id), "\(lost)")
         #expect(!lost.stderr.contains("[branch.rewritten]"), "alice is an admin:\n\(lost)")
@@ -322,7 +329,7 @@ extension ServerTests {
         try alice.git("reset", "-q", "--hard", "HEAD~2")
         try alice.write("notes.txt", "alice's other notes\n")
         try alice.commit("Other notes")
-        let dropped = try alice.push("--force", "origin", "main")
+        let dropped = try alice.push("--force", server.central, "main", environment: ["GL_USERNAME": "alice"])
         try SVExpectRefused(dropped, rule: "document.deleted", server: server, mainBefore: published)
     }
 

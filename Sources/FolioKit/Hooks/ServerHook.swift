@@ -149,13 +149,17 @@ public enum ServerHook {
             }
             if isBranch, let old = update.old, let oldTree, !repository.isDescendant(newCommit.id, of: oldCommit?.id ?? old) {
                 // A protected branch is rewritten only by an admin (of its
-                // folio.yml at the server's tip) ...
+                // folio.yml at the server's tip), known for sure: the git
+                // server's pusher variable, else a good signature of the new
+                // tip by its committer under the server's allowed_signers (a
+                // committer field alone can be written by anyone) ...
                 if protectedBefore[update.ref] != nil {
                     let config = try? Project(repository: repository, source: TreeSource(repository: repository, tree: oldTree, label: "server")).config
-                    let who = envPusher ?? (config?.signatures == .required ? signedCommitter(repository, newCommit) : newCommit.committer.email)
+                    let who = envPusher ?? signedCommitter(repository, newCommit, signersFrom: oldTree)
                     let admin = who.flatMap { config?.person(pushedBy: $0)?.roles.contains("admin") } ?? false
                     if !admin {
-                        refuse("branch.rewritten", "a non-fast-forward update of a protected branch by \(who ?? "an unsigned pusher"), who does not hold the admin role in the server's folio.yml", commit: newCommit.id, document: ProjectConfig.path)
+                        let by = who ?? "\(newCommit.committer.email) (not signed by them with a key of the server's allowed_signers, and the git server names no pusher)"
+                        refuse("branch.rewritten", "a non-fast-forward update of a protected branch by \(by): only someone with the admin role in the server's folio.yml may rewrite it", commit: newCommit.id, document: ProjectConfig.path)
                     }
                 }
                 // ... and must keep every record line and controlled document it had.
@@ -221,9 +225,10 @@ public enum ServerHook {
 
     /// The committer's email when the commit carries a good SSH signature by
     /// them according to the commit's `allowed_signers`.
-    static func signedCommitter(_ repository: Repository, _ commit: Commit) -> String? {
+    /// `signersFrom`: read allowed_signers from this tree rather than the commit's.
+    static func signedCommitter(_ repository: Repository, _ commit: Commit, signersFrom tree: Tree? = nil) -> String? {
         guard let (signature, content) = try? repository.commitSignature(commit.id),
-            let entry = try? commit.tree().entry(at: ".folio/allowed_signers"),
+            let entry = try? (tree ?? commit.tree()).entry(at: ".folio/allowed_signers"),
             let signers = try? repository.blobData(entry.id, limit: Limits.configBytes)
         else { return nil }
         let email = commit.committer.email
