@@ -358,4 +358,43 @@ extension ServerTests {
         let r = try bob.push("origin", "old")
         try SVExpectRefused(r, rule: "config.admin", server: server, mainBefore: before, refs: ["refs/heads/old": adminBob])
     }
+
+    // MARK: - Merges
+
+    @Test("an honest merge of two clones (union merge of a record) is accepted; a merge that drops the other side's records or documents is refused")
+    func mergesKeepBothSides() throws {
+        let server = try SVServer()
+        let daemon = try server.startDaemon()
+        defer { daemon.stop() }
+        let alice = try server.clone(daemon.url, "alice", as: .alice)
+        let bob = try server.clone(daemon.url, "bob", as: .bob)
+        let id = try SVPublishInReview(alice, title: "Decisions")
+        try bob.git("pull", "-q", "--ff-only")
+
+        // alice checks in new content and adds a document; meanwhile dave rejects the reviewed content in bob's clone.
+        try alice.amendPurpose(id, "Second thoughts.")
+        try alice.ok("checkin", id, "-m", "Second thoughts")
+        let other = try alice.new(title: "More decisions")
+        try alice.pushOK("origin", "main")
+        try bob.ok("reject", id, "--comment", "Not yet", as: .dave)
+        let rejected = try bob.head()
+
+        // An honest merge: git's union merge keeps both sides' record lines.
+        try bob.git("-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main")
+        let merged = try bob.recordLines(id)
+        #expect(merged.count == 4, "created, submitted, then both sides' lines: \(merged)")
+        try bob.pushOK("origin", "main")
+        #expect(try server.main() == bob.head())
+        let fresh = try server.clone(daemon.url, "fresh", as: .carol)
+        let verify = try fresh.folio(["verify"])
+        #expect(verify.ok, "\(verify)")
+
+        // A merge that keeps only one side (-s ours) drops the other side's record lines and documents.
+        let before = try server.main()
+        try bob.git("checkout", "-q", "-b", "old", rejected)
+        try bob.git("merge", "-q", "--no-ff", "-s", "ours", "-m", "Merge, keeping mine", "origin/main")
+        let r = try bob.push("origin", "HEAD:main")
+        try SVExpectRefused(r, rule: "record.rewritten", server: server, mainBefore: before)
+        #expect(r.stderr.contains("[record.deleted]") && r.stderr.contains("[document.deleted]") && r.stderr.contains(other), "\(r)")
+    }
 }

@@ -341,4 +341,20 @@ struct VerifyTests {
         #expect(findings.count == 1, "\(findings)")
         try repo.expectFsck()
     }
+
+    @Test("a merge that keeps only its own side drops the other side's record lines and documents: found (record.rewritten, document.deleted)")
+    func mergeDroppingTheOtherSide() throws {
+        let repo = try LCRepo()
+        let id = try repo.newDecisionLog()
+        try repo.git("checkout", "-q", "-b", "side")
+        try repo.ok("submit", id)
+        let added = try repo.newDecisionLog(title: "Side log")
+        try repo.git("checkout", "-q", "main")
+        try repo.git("merge", "-q", "--no-ff", "-s", "ours", "-m", "Merge side, keeping main", "side")
+        let merge = try repo.head()
+        try expectFinding(repo, rule: "record.rewritten", document: id, commit: merge)
+        try expectFinding(repo, rule: "document.deleted", document: added, commit: merge)
+        try expectFinding(repo, rule: "record.deleted", document: added, commit: merge)
+        try repo.expectFsck()
+    }
 }

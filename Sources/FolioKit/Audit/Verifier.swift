@@ -129,6 +129,10 @@ public final class Verifier {
         for (change, id) in recordChanges {
             statuses[id] = try checkRecord(change, id: id, commit: commit, project: here, tree: tree)
         }
+        // A merge keeps what each of its other parents has too.
+        for parent in commit.parentIDs.dropFirst() {
+            try checkMergeParent(commit, parent: parent, tree: tree, here: here, touched: &touched)
+        }
         for location in touched.values.sorted(by: { $0.path < $1.path }) {
             try checkContentRecorded(location, commit: commit, here: here, status: statuses[location.id], recordChanged: recordChanges.contains { $0.1 == location.id })
         }
@@ -184,6 +188,12 @@ public final class Verifier {
             }
         }
         // Deleted, moved or renamed documents (a move is a deletion and an addition).
+        try checkDeletedDocuments(commit, changes: changes, parentTree: parentTree, here: here, merged: nil)
+    }
+
+    /// Controlled documents of a parent (those with a record there) that the
+    /// commit no longer has at their path.
+    private func checkDeletedDocuments(_ commit: Commit, changes: [FileChange], parentTree: ObjectID?, here: Project, merged parentID: ObjectID?) throws {
         let deleted = changes.filter { $0.status == .deleted && RecordFile.documentID(atPath: $0.path) == nil }
         guard !deleted.isEmpty, let parentTree else { return }
         let before = try repository.tree(parentTree)
@@ -194,8 +204,49 @@ public final class Verifier {
                 DocumentID.problem(location.id) == nil, try parent.source.exists(Record.path(for: location.id)),
                 try !here.source.exists(change.path)
             else { continue }
-            add("document.deleted", "\(change.path) (\(location.id)) was deleted, moved or renamed: a controlled document stays at its path (retire it with 'folio withdraw' or 'folio supersede')", commit.id, location.id)
+            if let parentID {
+                add("document.deleted", "the merge drops \(change.path) (\(location.id)), a controlled document its parent \(parentID.short) has", commit.id, location.id)
+            } else {
+                add("document.deleted", "\(change.path) (\(location.id)) was deleted, moved or renamed: a controlled document stays at its path (retire it with 'folio withdraw' or 'folio supersede')", commit.id, location.id)
+            }
         }
+    }
+
+    /// A merge against a parent other than its first: every record line and
+    /// controlled document that parent has stays (git's union merge of
+    /// records keeps the lines of both sides, each side's in its order), and
+    /// documents that differ from that parent are checked for unrecorded
+    /// content like the others.
+    private func checkMergeParent(_ commit: Commit, parent: ObjectID, tree: Tree, here: Project, touched: inout [String: DocumentLocation]) throws {
+        let parentTree = try repository.commit(parent).treeID
+        let changes = try repository.changedFiles(from: parentTree, to: tree.id)
+        for change in changes {
+            if let id = RecordFile.documentID(atPath: change.path) {
+                if change.status == .deleted {
+                    add("record.deleted", "the merge drops the record of \(id) that its parent \(parent.short) has (records are never removed)", commit.id, id)
+                } else if let oldID = change.oldID, let newID = change.newID {
+                    let old = try repository.blobData(oldID, limit: Limits.recordBytes)
+                    let new = try repository.blobData(newID, limit: Limits.recordBytes)
+                    if !Self.keepsLines(of: old, in: new) {
+                        add("record.rewritten", "the merge loses record lines of \(id) that its parent \(parent.short) has (records are append-only: merge them with git's union merge)", commit.id, id)
+                    }
+                }
+            } else if let location = here.locate(change.path) ?? here.attachmentOwner(change.path) {
+                touched[location.path] = location
+            }
+        }
+        try checkDeletedDocuments(commit, changes: changes, parentTree: parentTree, here: here, merged: parent)
+    }
+
+    /// Whether every line of `old` is in `new`, in the same order (other lines may come between).
+    static func keepsLines(of old: [UInt8], in new: [UInt8]) -> Bool {
+        let wanted = old.split(separator: 0x0A, omittingEmptySubsequences: true)
+        let have = new.split(separator: 0x0A, omittingEmptySubsequences: true)
+        var i = wanted.startIndex
+        for line in have where i < wanted.endIndex && line.elementsEqual(wanted[i]) {
+            i += 1
+        }
+        return i == wanted.endIndex
     }
 
     /// Whether a path holds controlled content: a document, an attachment, a
