@@ -397,4 +397,35 @@ extension ServerTests {
         try SVExpectRefused(r, rule: "record.rewritten", server: server, mainBefore: before)
         #expect(r.stderr.contains("[record.deleted]") && r.stderr.contains("[document.deleted]") && r.stderr.contains(other), "\(r)")
     }
+
+    @Test("a merge by a non-admin may take an admin's configuration change, not revert it [config.admin]")
+    func mergesAndConfiguration() throws {
+        let server = try SVServer()
+        let daemon = try server.startDaemon()
+        defer { daemon.stop() }
+        let alice = try server.clone(daemon.url, "alice", as: .alice)
+        let bob = try server.clone(daemon.url, "bob", as: .bob)
+
+        // alice (admin) changes folio.yml; bob works on a document meanwhile.
+        try alice.edit("folio.yml", replacing: "max_days: 5", with: "max_days: 8")
+        try alice.commit("Review policy")
+        try alice.pushOK("origin", "main")
+        _ = try bob.new(title: "Bob's decisions")
+        let mine = try bob.head()
+
+        // Reverting it in a merge that keeps only bob's side: refused.
+        try bob.git("fetch", "-q")
+        try bob.git("merge", "-q", "--no-ff", "-s", "ours", "-m", "Merge, keeping mine", "origin/main")
+        let before = try server.main()
+        let r = try bob.push("origin", "main")
+        try SVExpectRefused(r, rule: "config.admin", server: server, mainBefore: before)
+        #expect(r.stderr.contains("folio.yml"), "\(r)")
+
+        // An honest merge takes it as it is: accepted.
+        try bob.git("reset", "-q", "--hard", mine)
+        try bob.git("-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main")
+        #expect(try bob.read("folio.yml").contains("max_days: 8"))
+        try bob.pushOK("origin", "main")
+        #expect(try server.main() == bob.head())
+    }
 }

@@ -289,9 +289,7 @@ public final class Verifier {
     /// approve) may only be changed by an admin: of the server's
     /// configuration before the push, else of the parent commit's.
     private func checkAdmin(_ commit: Commit, changes: [FileChange], parentTree: ObjectID?) throws {
-        let guarded = changes.filter {
-            $0.path == ProjectConfig.path || $0.path == ".folio/allowed_signers" || $0.path.hasPrefix("templates/")
-        }
+        let guarded = try guardedChanges(commit, changes: changes)
         guard !guarded.isEmpty else { return }
         var rules = baseline
         if rules == nil, let parentTree {
@@ -302,9 +300,45 @@ public final class Verifier {
         let who = pusher?(commit) ?? commit.committer.email
         if !(config.person(pushedBy: who)?.roles.contains("admin") ?? false) {
             for change in guarded {
-                add("config.admin", "\(change.path) \(change.status == .deleted ? "deleted" : "changed") by \(who), who does not hold the admin role", commit.id, change.path)
+                add("config.admin", "\(change.path) \(change.deleted ? "deleted" : "changed") by \(who), who does not hold the admin role", commit.id, change.path)
             }
         }
+    }
+
+    static func isGuarded(_ path: String) -> Bool {
+        path == ProjectConfig.path || path == ".folio/allowed_signers" || path.hasPrefix("templates/")
+    }
+
+    /// The configuration files (folio.yml, allowed_signers, templates) a
+    /// commit changes. A merge changes a file when its version is none of
+    /// its parents' changes: taking one side's change as it is does not
+    /// count, reverting a side's change to the merge base's version does.
+    private func guardedChanges(_ commit: Commit, changes: [FileChange]) throws -> [(path: String, deleted: Bool)] {
+        let direct = changes.filter { Self.isGuarded($0.path) }
+        guard commit.parentIDs.count > 1 else { return direct.map { ($0.path, $0.status == .deleted) } }
+        let parents = try commit.parentIDs.map { try repository.commit($0).treeID }
+        var base: ObjectID? = commit.parentIDs[0]
+        for other in commit.parentIDs.dropFirst() {
+            base = try base.flatMap { try repository.mergeBase($0, other) }
+        }
+        let baseTree = try base.map { try repository.commit($0).treeID }
+        var paths = Set(direct.map(\.path))
+        for parent in parents.dropFirst() {
+            for change in try repository.changedFiles(from: parent, to: commit.treeID) where Self.isGuarded(change.path) {
+                paths.insert(change.path)
+            }
+        }
+        var lookup = PathLookup()
+        var result: [(path: String, deleted: Bool)] = []
+        for path in paths.sorted() {
+            let mine = try lookup.id(of: path, in: commit.treeID, repository)
+            let theirs = try parents.map { try lookup.id(of: path, in: $0, repository) }
+            let original = try baseTree.flatMap { try lookup.id(of: path, in: $0, repository) }
+            if theirs.contains(where: { $0 == mine && $0 != original }) { continue }  // one side's change, taken as it is
+            if mine == original && theirs.allSatisfy({ $0 == original }) { continue }
+            result.append((path, mine == nil))
+        }
+        return result
     }
 
     /// Checks the lines a commit appends to a record; returns the document's
