@@ -357,4 +357,17 @@ struct VerifyTests {
         try expectFinding(repo, rule: "record.deleted", document: added, commit: merge)
         try repo.expectFsck()
     }
+
+    @Test("an issue tag on a commit that no branch holds is found (tag.unprotected)")
+    func issueTagOffBranches() throws {
+        let repo = try LCRepo()
+        try repo.git("checkout", "-q", "-b", "side")
+        let id = try repo.issuedDecisionLog()
+        let tag = "refs/tags/folio/\(id)/1.0"
+        let tagged = try repo.git("rev-parse", tag + "^{commit}").trimmed
+        try repo.expectVerifies()
+        try repo.git("checkout", "-q", "main")
+        try repo.git("branch", "-q", "-D", "side")
+        try expectFinding(repo, rule: "tag.unprotected", document: id, commit: tagged)
+    }
 }

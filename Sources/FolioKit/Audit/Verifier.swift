@@ -453,14 +453,26 @@ public final class Verifier {
         }
     }
 
-    /// Issue tags must point at the commit that issued that revision.
+    /// Issue tags must point at the commit that issued that revision, on a
+    /// branch holding folio.yml (local or remote-tracking): elsewhere its
+    /// content was never checked.
     private func checkTags() throws {
+        var branches: [ObjectID] = []
+        for prefix in ["refs/heads/", "refs/remotes/"] {
+            for (_, target) in try repository.references(prefix: prefix) {
+                if let tip = try? repository.commit(target.description), (try? tip.tree().entry(at: ProjectConfig.path)) != nil {
+                    branches.append(tip.id)
+                }
+            }
+        }
         for (name, _) in try repository.references(prefix: "refs/tags/folio/") {
             let parts = name.dropFirst("refs/tags/folio/".count).split(separator: "/")
-            guard parts.count == 2 else { continue }
-            let commit = try repository.commit(name)  // peels annotated tags
+            guard parts.count == 2, let commit = try? repository.commit(name) else { continue }  // peels annotated tags
             if !(try Verifier.issues(commit, id: String(parts[0]), revision: String(parts[1]), repository)) {
                 add("tag.moved", "tag \(name) does not point at the commit that issued \(parts[0]) \(parts[1])", commit.id, String(parts[0]))
+            }
+            if !branches.contains(where: { repository.isDescendant($0, of: commit.id) }) {
+                add("tag.unprotected", "tag \(name) points at a commit on no branch holding folio.yml, where its content would have been checked", commit.id, String(parts[0]))
             }
         }
     }
