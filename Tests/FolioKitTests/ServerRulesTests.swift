@@ -333,6 +333,24 @@ extension ServerTests {
         try SVExpectRefused(dropped, rule: "document.deleted", server: server, mainBefore: published)
     }
 
+    @Test("an admin's rewrite that keeps every record line but leaves an issue tag off the branch is refused [branch.rewritten]")
+    func refusesRewriteOrphaningIssueTags() throws {
+        let server = try SVServer()
+        let daemon = try server.startDaemon()
+        defer { daemon.stop() }
+        let alice = try server.clone(daemon.url, "alice", as: .alice)
+        let id = try SVPublishIssued(alice, title: "Decisions")
+        let before = try server.main()
+
+        // The lifecycle squashed into one commit: the same tree, the issuing commit gone.
+        try alice.git("reset", "-q", "--soft", "HEAD~4")
+        try alice.git("commit", "-q", "--no-verify", "-m", "Decisions, squashed")
+        #expect(try alice.git("rev-parse", "HEAD^{tree}").trimmed == (try server.centralGit("rev-parse", "main^{tree}").trimmed))
+        let r = try alice.push("--force", server.central, "main", environment: ["GL_USERNAME": "alice"])
+        try SVExpectRefused(r, rule: "branch.rewritten", server: server, mainBefore: before)
+        #expect(r.stderr.contains("refs/tags/folio/\(id)/1.0"), "\(r)")
+    }
+
     @Test("a branch made from an old commit cannot bring back an old admin: the server's rules are the default branch's [config.admin]")
     func oldAdminOnNewBranch() throws {
         let server = try SVServer()

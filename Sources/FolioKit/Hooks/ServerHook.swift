@@ -169,6 +169,16 @@ public enum ServerHook {
                 try checkDocumentsKept(repository, from: oldTree, to: newTree) { id, path in
                     refuse("document.deleted", "the push drops \(path), a controlled document the branch had", commit: newCommit.id, document: id)
                 }
+                // ... and every issued revision it held stays on a protected branch.
+                if protectedBefore[update.ref] != nil, let oldCommit {
+                    for (tag, target) in try repository.references(prefix: "refs/tags/folio/") {
+                        guard let tagged = try? repository.commit(target.description), repository.isDescendant(oldCommit.id, of: tagged.id),
+                            !protectedAfter.values.contains(where: { repository.isDescendant($0, of: tagged.id) })
+                        else { continue }
+                        let id = tag.dropFirst("refs/tags/folio/".count).split(separator: "/").first.map(String.init) ?? tag
+                        refuse("branch.rewritten", "the rewrite leaves \(tag) on no protected branch (issued revisions stay in the history)", commit: tagged.id, document: id)
+                    }
+                }
             }
             // IDs already used on the server's main branch by another document.
             if let branch = defaultBranch, branch != update.ref, let mainTip = try repository.referenceTarget(branch),
