@@ -333,7 +333,7 @@ extension ServerTests {
         try SVExpectRefused(dropped, rule: "document.deleted", server: server, mainBefore: published)
     }
 
-    @Test("an admin's rewrite that keeps every record line but leaves an issue tag off the branch is refused [branch.rewritten]")
+    @Test("a rewrite or a deletion that leaves an issue tag on no protected branch is refused [branch.rewritten] [branch.deleted]")
     func refusesRewriteOrphaningIssueTags() throws {
         let server = try SVServer()
         let daemon = try server.startDaemon()
@@ -349,6 +349,23 @@ extension ServerTests {
         let r = try alice.push("--force", server.central, "main", environment: ["GL_USERNAME": "alice"])
         try SVExpectRefused(r, rule: "branch.rewritten", server: server, mainBefore: before)
         #expect(r.stderr.contains("refs/tags/folio/\(id)/1.0"), "\(r)")
+
+        // Nor may a branch be deleted while it alone holds an issued revision.
+        try alice.git("reset", "-q", "--hard", "origin/main")
+        try alice.git("checkout", "-q", "-b", "topic")
+        let topical = try alice.new(title: "Topic decisions")
+        try alice.ok("submit", topical)
+        try alice.ok("approve", topical, as: .dave)
+        try alice.ok("issue", topical)
+        let tag = "refs/tags/folio/\(topical)/1.0"
+        try alice.pushOK("origin", "topic", tag)
+        let topic = try server.ref("refs/heads/topic")
+        let deleted = try alice.push("origin", ":topic")
+        try SVExpectRefused(deleted, rule: "branch.deleted", server: server, mainBefore: before, refs: ["refs/heads/topic": topic])
+        #expect(deleted.stderr.contains(tag), "\(deleted)")
+        // Once main holds it, the topic branch may go.
+        try alice.pushOK("origin", "topic:main")
+        try alice.pushOK("origin", ":topic")
     }
 
     @Test("a branch made from an old commit cannot bring back an old admin: the server's rules are the default branch's [config.admin]")

@@ -69,6 +69,18 @@ public enum ServerHook {
             protectedAfter[update.ref] = holdsConfig(repository, update.new) ? update.new : nil
         }
         let managedServer = !protectedBefore.isEmpty || !protectedAfter.isEmpty
+        // Issue tags held by `tip` that no protected branch will hold after the push.
+        func orphanedTags(_ tip: ObjectID) throws -> [(String, ObjectID)] {
+            try repository.references(prefix: "refs/tags/folio/").compactMap { tag, target in
+                guard let tagged = try? repository.commit(target.description), repository.isDescendant(tip, of: tagged.id),
+                    !protectedAfter.values.contains(where: { repository.isDescendant($0, of: tagged.id) })
+                else { return nil }
+                return (tag, tagged.id)
+            }
+        }
+        func issueTagDocument(_ tag: String) -> String {
+            tag.dropFirst("refs/tags/folio/".count).split(separator: "/").first.map(String.init) ?? tag
+        }
         for update in updates {
             func refuse(_ rule: String, _ message: String, commit: ObjectID? = nil, document: String = "") {
                 refusals.append(Refusal(ref: update.ref, finding: Finding(rule: rule, message: message, commit: commit?.description ?? "", document: document)))
@@ -104,6 +116,10 @@ public enum ServerHook {
             guard let new = update.new else {
                 if isBranch, update.ref == defaultBranch, holdsConfig(repository, update.old) {
                     refuse("branch.deleted", "the branch holding the controlled documents may not be deleted", commit: update.old, document: ProjectConfig.path)
+                } else if isBranch, let old = protectedBefore[update.ref] {
+                    for (tag, tagged) in try orphanedTags(old) {
+                        refuse("branch.deleted", "deleting the branch leaves \(tag) on no protected branch (issued revisions stay in the history)", commit: tagged, document: issueTagDocument(tag))
+                    }
                 }
                 continue  // other refs may be deleted: they are not trusted
             }
@@ -171,12 +187,8 @@ public enum ServerHook {
                 }
                 // ... and every issued revision it held stays on a protected branch.
                 if protectedBefore[update.ref] != nil, let oldCommit {
-                    for (tag, target) in try repository.references(prefix: "refs/tags/folio/") {
-                        guard let tagged = try? repository.commit(target.description), repository.isDescendant(oldCommit.id, of: tagged.id),
-                            !protectedAfter.values.contains(where: { repository.isDescendant($0, of: tagged.id) })
-                        else { continue }
-                        let id = tag.dropFirst("refs/tags/folio/".count).split(separator: "/").first.map(String.init) ?? tag
-                        refuse("branch.rewritten", "the rewrite leaves \(tag) on no protected branch (issued revisions stay in the history)", commit: tagged.id, document: id)
+                    for (tag, tagged) in try orphanedTags(oldCommit.id) {
+                        refuse("branch.rewritten", "the rewrite leaves \(tag) on no protected branch (issued revisions stay in the history)", commit: tagged, document: issueTagDocument(tag))
                     }
                 }
             }
