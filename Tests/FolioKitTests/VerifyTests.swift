@@ -370,4 +370,24 @@ struct VerifyTests {
         try repo.git("branch", "-q", "-D", "side")
         try expectFinding(repo, rule: "tag.unprotected", document: id, commit: tagged)
     }
+
+    @Test("new content checked in by hand for a withdrawn document is found (retired.changed)")
+    func checkinAfterWithdrawal() throws {
+        let repo = try LCRepo()
+        let id = try repo.issuedDecisionLog()
+        try repo.ok("withdraw", id, "--reason", "Not needed")
+        try repo.expectVerifies()
+        try repo.edit(repo.docPath(id), replacing: "## Purpose\n", with: "## Purpose\n\nRevived.\n")
+        LCExpectRefused(try repo.folio("checkin", id), mentioning: ["withdrawn"])
+        try repo.git("add", "-A")
+        let staged = try repo.git("write-tree").trimmed
+        try repo.appendRecord(id, [compactJSON([
+            "actor": "alice@example.com", "at": Self.now(), "document": id, "event": "checked-in",
+            "fingerprint": try repo.fingerprint(id, type: "decision-log", at: staged), "name": "Alice Adams",
+            "revision": "1.1", "meaning": "authorship",
+        ])])
+        let commit = try repo.commitNoVerify("Revive")
+        let findings = try expectFinding(repo, rule: "retired.changed", document: id, commit: commit)
+        #expect(!findings.contains { $0["rule"] as? String == "content.unrecorded" }, "\(findings)")
+    }
 }

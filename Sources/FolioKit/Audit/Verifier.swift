@@ -426,6 +426,9 @@ public final class Verifier {
                     add("issue.unapproved", message, commit.id, id)
                 }
             }
+            if (event.event == .created || event.event == .checkedIn) && (status.state == .superseded || status.state == .withdrawn) {
+                add("retired.changed", "\(id) is \(status.state.rawValue): its content can no longer change, but a \(event.event.rawValue) event records new content", commit.id, id)
+            }
             status.apply(event, scheme: project.config.revisions)
         }
         // A record change with content changed under an issued revision.
