@@ -34,6 +34,8 @@ package final class RawTree {
         package let isTree: Bool
         package let isFile: Bool
         package let idStart: Int
+        /// The entry's mode (0o100644 for a regular file, 0o40000 for a folder).
+        package let mode: Int
     }
 
     /// The entry starting at `offset`, and the offset of the next one.
@@ -51,7 +53,7 @@ package final class RawTree {
         guard nameEnd + 21 <= bytes.count else { return nil }
         let isTree = mode == 0o40000
         let isFile = mode == 0o100644 || mode == 0o100755 || mode == 0o100664
-        return (Entry(start: offset, nameStart: nameStart, nameEnd: nameEnd, isTree: isTree, isFile: isFile, idStart: nameEnd + 1), nameEnd + 21)
+        return (Entry(start: offset, nameStart: nameStart, nameEnd: nameEnd, isTree: isTree, isFile: isFile, idStart: nameEnd + 1, mode: mode), nameEnd + 21)
     }
 
     /// The id of the entry called `name`, if there is one.
@@ -143,14 +145,28 @@ extension Repository {
     /// `reuse` keeps the trees of the previous call, which one side of the
     /// next commit in a history walk shares.
     public func changedFiles(from old: ObjectID?, to new: ObjectID?, reuse: inout TreeReuse) throws -> [FileChange] {
+        var special: [SpecialEntry] = []
+        return try changedFiles(from: old, to: new, reuse: &reuse, special: &special)
+    }
+
+    /// The same, and in `special` the entries of `new` on the changed paths
+    /// that are neither regular files (mode 100644) nor folders: executables,
+    /// symbolic links, submodules (which `FileChange`s leave out, but for
+    /// executables), and files whose mode alone changed.
+    public func changedFiles(
+        from old: ObjectID?, to new: ObjectID?, reuse: inout TreeReuse, special: inout [SpecialEntry]
+    ) throws -> [FileChange] {
         var result: [FileChange] = []
         reuse.next = [:]
-        try compareRaw(old, new, prefix: "", into: &result, reuse: &reuse)
+        try compareRaw(old, new, prefix: "", into: &result, special: &special, reuse: &reuse)
         reuse.previous = reuse.next
         return result
     }
 
-    private func compareRaw(_ old: ObjectID?, _ new: ObjectID?, prefix: String, into result: inout [FileChange], reuse: inout TreeReuse) throws {
+    private func compareRaw(
+        _ old: ObjectID?, _ new: ObjectID?, prefix: String, into result: inout [FileChange], special: inout [SpecialEntry],
+        reuse: inout TreeReuse
+    ) throws {
         if old == new { return }
         let a = try old.map { try reuse.previous[$0] ?? reuse.next[$0] ?? RawTree(self, $0) }
         let b = try new.map { try reuse.next[$0] ?? reuse.previous[$0] ?? RawTree(self, $0) }
@@ -158,11 +174,16 @@ extension Repository {
         // again as the next one's old side, a walk newest-first its old ones.
         if let b, let new { reuse.next[new] = b }
         if let a, let old { reuse.next[old] = a }
+        func noteSpecial(_ t: RawTree, _ e: RawTree.Entry) {
+            guard !e.isTree, e.mode != 0o100644 else { return }
+            special.append(SpecialEntry(path: prefix + t.name(e), mode: e.mode))
+        }
         func emit(_ t: RawTree, _ e: RawTree.Entry, old isOld: Bool) throws {
             let path = prefix + t.name(e)
             let id = t.id(e)
+            if !isOld { noteSpecial(t, e) }
             if e.isTree {
-                try compareRaw(isOld ? id : nil, isOld ? nil : id, prefix: path + "/", into: &result, reuse: &reuse)
+                try compareRaw(isOld ? id : nil, isOld ? nil : id, prefix: path + "/", into: &result, special: &special, reuse: &reuse)
             } else if e.isFile {
                 result.append(FileChange(status: isOld ? .deleted : .added, path: path, oldID: isOld ? id : nil, newID: isOld ? nil : id))
             }
@@ -203,16 +224,47 @@ extension Repository {
             } else {
                 ea = a!.entry(at: nx)
                 eb = b!.entry(at: ny)
-                if x.isTree == y.isTree && x.isFile == y.isFile && a!.sameID(x, b!, y) { continue }
+                if x.isTree == y.isTree && x.isFile == y.isFile && a!.sameID(x, b!, y) {
+                    if x.mode != y.mode { noteSpecial(b!, y) }
+                    continue
+                }
                 if x.isTree && y.isTree {
-                    try compareRaw(a!.id(x), b!.id(y), prefix: prefix + a!.name(x) + "/", into: &result, reuse: &reuse)
+                    try compareRaw(a!.id(x), b!.id(y), prefix: prefix + a!.name(x) + "/", into: &result, special: &special, reuse: &reuse)
                 } else if x.isFile && y.isFile {
+                    noteSpecial(b!, y)
                     result.append(FileChange(status: .modified, path: prefix + a!.name(x), oldID: a!.id(x), newID: b!.id(y)))
                 } else {
                     try emit(a!, x, old: true)
                     try emit(b!, y, old: false)
                 }
             }
+        }
+    }
+}
+
+/// A tree entry that is neither a regular file (mode 100644) nor a folder.
+public struct SpecialEntry: Sendable, Equatable {
+    public let path: String
+    /// The raw mode: 100755 an executable, 120000 a symbolic link, 160000 a submodule.
+    public let mode: Int
+
+    public var kind: EntryKind {
+        switch mode {
+        case 0o100755: .executable
+        case 0o120000: .symlink
+        case 0o160000: .submodule
+        case 0o40000: .tree
+        default: .blob
+        }
+    }
+
+    /// What the entry is, in words.
+    public var description: String {
+        switch kind {
+        case .executable: "an executable file (mode 100755)"
+        case .symlink: "a symbolic link"
+        case .submodule: "a submodule"
+        default: "a file of mode \(String(mode, radix: 8))"
         }
     }
 }

@@ -285,4 +285,109 @@ struct VerifyTests {
         #expect(r.trimmed == recorded, "the documented recipe gives \(r.trimmed), the record says \(recorded):\n\(recipe)\n\(r)")
         try repo.expectFsck()
     }
+
+    // MARK: paths and unrecorded content
+
+    @Test("a deleted or renamed document, and a moved record, are found (document.deleted, record.deleted)")
+    func deletedDocumentsAndRecords() throws {
+        let repo = try LCRepo()
+        let deleted = try repo.issuedDecisionLog(title: "Deleted")
+        let renamed = try repo.newDecisionLog(title: "Renamed")
+        let moved = try repo.newDecisionLog(title: "Record moved")
+        try repo.expectVerifies()
+        try repo.git("rm", "-q", repo.docPath(deleted))
+        let first = try repo.commitNoVerify("Remove")
+        try repo.git("mv", repo.docPath(renamed), repo.docPath("ALPHA-DEC-0077"))
+        let second = try repo.commitNoVerify("Rename")
+        try repo.git("mv", repo.recordPath(moved), "notes.jsonl")
+        let third = try repo.commitNoVerify("Move a record")
+        try expectFinding(repo, rule: "document.deleted", document: deleted, commit: first)
+        try expectFinding(repo, rule: "document.deleted", document: renamed, commit: second)
+        try expectFinding(repo, rule: "record.deleted", document: moved, commit: third)
+        try repo.expectFsck()
+    }
+
+    @Test("a symbolic link, an executable or a folder where a document or record belongs is found (file.irregular)")
+    func irregularFiles() throws {
+        let repo = try LCRepo()
+        let id = try repo.issuedDecisionLog()
+        let other = try repo.newDecisionLog(title: "Other")
+        try repo.expectVerifies()
+        let full = repo.path + "/" + repo.docPath(other)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: full)
+        let executable = try repo.commitNoVerify("Executable")
+        try FileManager.default.createDirectory(atPath: repo.path + "/docs/decision-log/\(id)",
+                                                withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: repo.path + "/docs/decision-log/\(id)/key",
+                                                   withDestinationPath: "/etc/ssh/ssh_host_ed25519_key")
+        let link = try repo.commitNoVerify("Link")
+        try repo.write(repo.recordPath("ALPHA-DEC-0088") + "/x.jsonl", "{}\n")
+        let folder = try repo.commitNoVerify("Folder")
+        try expectFinding(repo, rule: "file.irregular", document: other, commit: executable)
+        try expectFinding(repo, rule: "file.irregular", document: id, commit: link)
+        try expectFinding(repo, rule: "file.irregular", document: "ALPHA-DEC-0088", commit: folder)
+        try repo.expectFsck()
+    }
+
+    @Test("a draft changed by a plain commit without a check-in is found (content.unrecorded)")
+    func unrecordedDraftChange() throws {
+        let repo = try LCRepo()
+        let id = try repo.newDecisionLog()
+        try repo.ok("submit", id)
+        try repo.expectVerifies()
+        try repo.edit(repo.docPath(id), replacing: "## Purpose\n", with: "## Purpose\n\nChanged in review.\n")
+        let commit = try repo.commitNoVerify("Edit in review")
+        let findings = try expectFinding(repo, rule: "content.unrecorded", document: id, commit: commit)
+        #expect(findings.count == 1, "\(findings)")
+        try repo.expectFsck()
+    }
+
+    @Test("a merge that keeps only its own side drops the other side's record lines and documents: found (record.rewritten, document.deleted)")
+    func mergeDroppingTheOtherSide() throws {
+        let repo = try LCRepo()
+        let id = try repo.newDecisionLog()
+        try repo.git("checkout", "-q", "-b", "side")
+        try repo.ok("submit", id)
+        let added = try repo.newDecisionLog(title: "Side log")
+        try repo.git("checkout", "-q", "main")
+        try repo.git("merge", "-q", "--no-ff", "-s", "ours", "-m", "Merge side, keeping main", "side")
+        let merge = try repo.head()
+        try expectFinding(repo, rule: "record.rewritten", document: id, commit: merge)
+        try expectFinding(repo, rule: "document.deleted", document: added, commit: merge)
+        try expectFinding(repo, rule: "record.deleted", document: added, commit: merge)
+        try repo.expectFsck()
+    }
+
+    @Test("an issue tag on a commit that no branch holds is found (tag.unprotected)")
+    func issueTagOffBranches() throws {
+        let repo = try LCRepo()
+        try repo.git("checkout", "-q", "-b", "side")
+        let id = try repo.issuedDecisionLog()
+        let tag = "refs/tags/folio/\(id)/1.0"
+        let tagged = try repo.git("rev-parse", tag + "^{commit}").trimmed
+        try repo.expectVerifies()
+        try repo.git("checkout", "-q", "main")
+        try repo.git("branch", "-q", "-D", "side")
+        try expectFinding(repo, rule: "tag.unprotected", document: id, commit: tagged)
+    }
+
+    @Test("new content checked in by hand for a withdrawn document is found (retired.changed)")
+    func checkinAfterWithdrawal() throws {
+        let repo = try LCRepo()
+        let id = try repo.issuedDecisionLog()
+        try repo.ok("withdraw", id, "--reason", "Not needed")
+        try repo.expectVerifies()
+        try repo.edit(repo.docPath(id), replacing: "## Purpose\n", with: "## Purpose\n\nRevived.\n")
+        LCExpectRefused(try repo.folio("checkin", id), mentioning: ["withdrawn"])
+        try repo.git("add", "-A")
+        let staged = try repo.git("write-tree").trimmed
+        try repo.appendRecord(id, [compactJSON([
+            "actor": "alice@example.com", "at": Self.now(), "document": id, "event": "checked-in",
+            "fingerprint": try repo.fingerprint(id, type: "decision-log", at: staged), "name": "Alice Adams",
+            "revision": "1.1", "meaning": "authorship",
+        ])])
+        let commit = try repo.commitNoVerify("Revive")
+        let findings = try expectFinding(repo, rule: "retired.changed", document: id, commit: commit)
+        #expect(!findings.contains { $0["rule"] as? String == "content.unrecorded" }, "\(findings)")
+    }
 }

@@ -108,34 +108,160 @@ public final class Verifier {
             }
             return
         }
-        let changes = try repository.changedFiles(from: parentTree, to: tree.id, reuse: &trees)
+        var special: [SpecialEntry] = []
+        let changes = try repository.changedFiles(from: parentTree, to: tree.id, reuse: &trees, special: &special)
         // The cached rules, reading documents and records in this commit's tree.
         let here = Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: commit.id.short), reusing: rules)
         if enforceTemplates { try checkServerRules(commit, changes: changes, parentTree: parentTree, here: here) }
+        try checkPaths(commit, changes: changes, special: special, parentTree: parentTree, here: here)
         var recordChanges: [(FileChange, String)] = []
-        var touchedDocuments = Set<String>()
+        // The documents whose file or attachments changed, by path: another
+        // file claiming the same ID cannot stand in for the real one.
+        var touched: [String: DocumentLocation] = [:]
         for change in changes {
             if let id = RecordFile.documentID(atPath: change.path) {
                 recordChanges.append((change, id))
-            } else if let location = rules.locate(change.path) ?? rules.attachmentOwner(change.path) {
-                touchedDocuments.insert(location.id)
+            } else if let location = here.locate(change.path) ?? here.attachmentOwner(change.path) {
+                touched[location.path] = location
             }
         }
+        var statuses: [String: DocumentStatus] = [:]
         for (change, id) in recordChanges {
-            try checkRecord(change, id: id, commit: commit, project: here, tree: tree)
-            touchedDocuments.remove(id)
+            statuses[id] = try checkRecord(change, id: id, commit: commit, project: here, tree: tree)
         }
-        // Content changed with no event in the same commit: in place if issued.
-        for id in touchedDocuments {
-            guard let location = try here.find(id) else { continue }
-            let status = try here.status(location)
-            if status.state == .issued || status.state == .superseded || status.state == .withdrawn {
-                let fingerprint = try here.currentFingerprint(location)
-                if fingerprint != status.issuedFingerprint {
-                    add("issued.changed", "\(id) \(status.revision) is \(status.state.rawValue) but its content was changed in place (no check-in of a new revision)", commit.id, id)
+        // A merge keeps what each of its other parents has too.
+        for parent in commit.parentIDs.dropFirst() {
+            try checkMergeParent(commit, parent: parent, tree: tree, here: here, touched: &touched)
+        }
+        for location in touched.values.sorted(by: { $0.path < $1.path }) {
+            try checkContentRecorded(location, commit: commit, here: here, status: statuses[location.id], recordChanged: recordChanges.contains { $0.1 == location.id })
+        }
+    }
+
+    /// Content changes must be recorded: a controlled document (one with a
+    /// record) may only change together with a check-in of that content
+    /// (a `created` or `checked-in` event in the same commit); content issued,
+    /// superseded or withdrawn is never changed in place.
+    private func checkContentRecorded(_ location: DocumentLocation, commit: Commit, here: Project, status known: DocumentStatus?, recordChanged: Bool) throws {
+        let id = location.id
+        guard try here.source.exists(location.path), DocumentID.problem(id) == nil else { return }
+        if enforceTemplates, let canonical = try here.find(id), canonical.path != location.path {
+            add("id.duplicate", "\(location.path) claims the ID \(id) of \(canonical.path) (an ID names one document)", commit.id, id)
+            return
+        }
+        guard try here.source.exists(Record.path(for: id)) else { return }  // not controlled (yet)
+        if known == nil && recordChanged { return }  // the record itself was refused
+        guard let status = try? known ?? here.status(location), status.lastEvent != nil, let fingerprint = try here.currentFingerprint(location) else { return }
+        let retired: Set<LifecycleState> = [.issued, .superseded, .withdrawn]
+        if !recordChanged, retired.contains(status.state), fingerprint != status.issuedFingerprint {
+            add("issued.changed", "\(id) \(status.revision) is \(status.state.rawValue) but its content was changed in place (no check-in of a new revision)", commit.id, id)
+            return
+        }
+        guard fingerprint != status.contentFingerprint else { return }
+        let explained = findings.contains {
+            $0.commit == commit.id.description && $0.document == id && ["issued.changed", "event.fingerprint", "approval.copied", "record.invalid", "record.rewritten"].contains($0.rule)
+        }
+        if !explained {
+            add("content.unrecorded", "\(location.path) (\(id) \(status.revision), \(status.state.rawValue)) was changed without a check-in: no 'created' or 'checked-in' event for this content in the same commit", commit.id, id)
+        }
+    }
+
+    /// What may be where: controlled documents and records are never deleted,
+    /// moved or renamed, and documents, attachments, records and the rules
+    /// are regular files (mode 100644), never executables, symbolic links,
+    /// submodules, or folders where a file belongs.
+    private func checkPaths(_ commit: Commit, changes: [FileChange], special: [SpecialEntry], parentTree: ObjectID?, here: Project) throws {
+        for entry in special where controlled(entry.path, here) {
+            add("file.irregular", "\(entry.path) is \(entry.description): documents, attachments, records and the rules must be regular files (mode 100644)", commit.id, owner(entry.path, here))
+        }
+        // A folder where a document or a record belongs.
+        var folders = Set<String>()  // folders looked at
+        for path in changes.filter({ $0.status != .deleted }).map(\.path) + special.map(\.path) {
+            var components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+            while !components.isEmpty {
+                let folder = components.joined(separator: "/")
+                components = components.dropLast()
+                guard folders.insert(folder).inserted else { break }  // this folder and those above it were looked at
+                if RecordFile.documentID(atPath: folder) != nil || here.locate(folder) != nil || folder == ProjectConfig.path || folder == ".folio/allowed_signers" {
+                    add("file.irregular", "\(folder) is a folder, where a \(RecordFile.documentID(atPath: folder) != nil ? "record" : "file") belongs", commit.id, owner(folder, here))
                 }
             }
         }
+        // Deleted, moved or renamed documents (a move is a deletion and an addition).
+        try checkDeletedDocuments(commit, changes: changes, parentTree: parentTree, here: here, merged: nil)
+    }
+
+    /// Controlled documents of a parent (those with a record there) that the
+    /// commit no longer has at their path.
+    private func checkDeletedDocuments(_ commit: Commit, changes: [FileChange], parentTree: ObjectID?, here: Project, merged parentID: ObjectID?) throws {
+        let deleted = changes.filter { $0.status == .deleted && RecordFile.documentID(atPath: $0.path) == nil }
+        guard !deleted.isEmpty, let parentTree else { return }
+        let before = try repository.tree(parentTree)
+        guard let rules = try project(before) else { return }
+        let parent = Project(repository: repository, source: TreeSource(repository: repository, tree: before, label: "parent"), reusing: rules)
+        for change in deleted {
+            guard let location = parent.locate(change.path), location.path == change.path,
+                DocumentID.problem(location.id) == nil, try parent.source.exists(Record.path(for: location.id)),
+                try !here.source.exists(change.path)
+            else { continue }
+            if let parentID {
+                add("document.deleted", "the merge drops \(change.path) (\(location.id)), a controlled document its parent \(parentID.short) has", commit.id, location.id)
+            } else {
+                add("document.deleted", "\(change.path) (\(location.id)) was deleted, moved or renamed: a controlled document stays at its path (retire it with 'folio withdraw' or 'folio supersede')", commit.id, location.id)
+            }
+        }
+    }
+
+    /// A merge against a parent other than its first: every record line and
+    /// controlled document that parent has stays (git's union merge of
+    /// records keeps the lines of both sides, each side's in its order), and
+    /// documents that differ from that parent are checked for unrecorded
+    /// content like the others.
+    private func checkMergeParent(_ commit: Commit, parent: ObjectID, tree: Tree, here: Project, touched: inout [String: DocumentLocation]) throws {
+        let parentTree = try repository.commit(parent).treeID
+        let changes = try repository.changedFiles(from: parentTree, to: tree.id)
+        for change in changes {
+            if let id = RecordFile.documentID(atPath: change.path) {
+                if change.status == .deleted {
+                    add("record.deleted", "the merge drops the record of \(id) that its parent \(parent.short) has (records are never removed)", commit.id, id)
+                } else if let oldID = change.oldID, let newID = change.newID {
+                    let old = try repository.blobData(oldID, limit: Limits.recordBytes)
+                    let new = try repository.blobData(newID, limit: Limits.recordBytes)
+                    if !Self.keepsLines(of: old, in: new) {
+                        add("record.rewritten", "the merge loses record lines of \(id) that its parent \(parent.short) has (records are append-only: merge them with git's union merge)", commit.id, id)
+                    }
+                }
+            } else if let location = here.locate(change.path) ?? here.attachmentOwner(change.path) {
+                touched[location.path] = location
+            }
+        }
+        try checkDeletedDocuments(commit, changes: changes, parentTree: parentTree, here: here, merged: parent)
+    }
+
+    /// Whether every line of `old` is in `new`, in the same order (other lines may come between).
+    static func keepsLines(of old: [UInt8], in new: [UInt8]) -> Bool {
+        let wanted = old.split(separator: 0x0A, omittingEmptySubsequences: true)
+        let have = new.split(separator: 0x0A, omittingEmptySubsequences: true)
+        var i = wanted.startIndex
+        for line in have where i < wanted.endIndex && line.elementsEqual(wanted[i]) {
+            i += 1
+        }
+        return i == wanted.endIndex
+    }
+
+    /// Whether a path holds controlled content: a document, an attachment, a
+    /// record, folio.yml, allowed_signers, a template, or a folder above them.
+    private func controlled(_ path: String, _ here: Project) -> Bool {
+        if path == ProjectConfig.path || path == ".folio" || path.hasPrefix(".folio/") || path == "templates" || path.hasPrefix("templates/") {
+            return true
+        }
+        if here.locate(path) != nil || here.attachmentOwner(path) != nil { return true }
+        return here.templates.contains { $0.adopt == nil && ($0.folder == path || $0.folder.hasPrefix(path + "/")) }
+    }
+
+    /// The document a path belongs to, for a finding; else the path.
+    private func owner(_ path: String, _ here: Project) -> String {
+        RecordFile.documentID(atPath: path) ?? (here.locate(path) ?? here.attachmentOwner(path))?.id ?? path
     }
 
     /// The rules only a server can enforce: templates on every document a
@@ -150,7 +276,7 @@ public final class Verifier {
                 continue
             }
             guard let location = here.locate(change.path) ?? here.attachmentOwner(change.path),
-                checked.insert(location.id).inserted, try here.source.exists(location.path)
+                checked.insert(location.path).inserted, try here.source.exists(location.path)
             else { continue }
             for d in try here.check(location, complete: false) where d.severity == .error {
                 add("template", d.formatted, commit.id, location.id)
@@ -163,9 +289,7 @@ public final class Verifier {
     /// approve) may only be changed by an admin: of the server's
     /// configuration before the push, else of the parent commit's.
     private func checkAdmin(_ commit: Commit, changes: [FileChange], parentTree: ObjectID?) throws {
-        let guarded = changes.filter {
-            $0.path == ProjectConfig.path || $0.path == ".folio/allowed_signers" || $0.path.hasPrefix("templates/")
-        }
+        let guarded = try guardedChanges(commit, changes: changes)
         guard !guarded.isEmpty else { return }
         var rules = baseline
         if rules == nil, let parentTree {
@@ -176,25 +300,64 @@ public final class Verifier {
         let who = pusher?(commit) ?? commit.committer.email
         if !(config.person(pushedBy: who)?.roles.contains("admin") ?? false) {
             for change in guarded {
-                add("config.admin", "\(change.path) \(change.status == .deleted ? "deleted" : "changed") by \(who), who does not hold the admin role", commit.id, change.path)
+                add("config.admin", "\(change.path) \(change.deleted ? "deleted" : "changed") by \(who), who does not hold the admin role", commit.id, change.path)
             }
         }
     }
 
-    private func checkRecord(_ change: FileChange, id: String, commit: Commit, project: Project, tree: Tree) throws {
+    static func isGuarded(_ path: String) -> Bool {
+        path == ProjectConfig.path || path == ".folio/allowed_signers" || path.hasPrefix("templates/")
+    }
+
+    /// The configuration files (folio.yml, allowed_signers, templates) a
+    /// commit changes. A merge changes a file when its version is none of
+    /// its parents' changes: taking one side's change as it is does not
+    /// count, reverting a side's change to the merge base's version does.
+    private func guardedChanges(_ commit: Commit, changes: [FileChange]) throws -> [(path: String, deleted: Bool)] {
+        let direct = changes.filter { Self.isGuarded($0.path) }
+        guard commit.parentIDs.count > 1 else { return direct.map { ($0.path, $0.status == .deleted) } }
+        let parents = try commit.parentIDs.map { try repository.commit($0).treeID }
+        var base: ObjectID? = commit.parentIDs[0]
+        for other in commit.parentIDs.dropFirst() {
+            base = try base.flatMap { try repository.mergeBase($0, other) }
+        }
+        let baseTree = try base.map { try repository.commit($0).treeID }
+        var paths = Set(direct.map(\.path))
+        for parent in parents.dropFirst() {
+            for change in try repository.changedFiles(from: parent, to: commit.treeID) where Self.isGuarded(change.path) {
+                paths.insert(change.path)
+            }
+        }
+        var lookup = PathLookup()
+        var result: [(path: String, deleted: Bool)] = []
+        for path in paths.sorted() {
+            let mine = try lookup.id(of: path, in: commit.treeID, repository)
+            let theirs = try parents.map { try lookup.id(of: path, in: $0, repository) }
+            let original = try baseTree.flatMap { try lookup.id(of: path, in: $0, repository) }
+            if theirs.contains(where: { $0 == mine && $0 != original }) { continue }  // one side's change, taken as it is
+            if mine == original && theirs.allSatisfy({ $0 == original }) { continue }
+            result.append((path, mine == nil))
+        }
+        return result
+    }
+
+    /// Checks the lines a commit appends to a record; returns the document's
+    /// status after them (nil when the record is gone or unreadable).
+    @discardableResult
+    private func checkRecord(_ change: FileChange, id: String, commit: Commit, project: Project, tree: Tree) throws -> DocumentStatus? {
         if change.status == .deleted {
-            add("record.deleted", "the record of \(id) was deleted", commit.id, id)
-            return
+            add("record.deleted", "the record of \(id) was deleted, moved or renamed (records are never removed)", commit.id, id)
+            return nil
         }
         let cached = records[change.path]
         let old = try change.oldID.map { id in
             cached?.blob == id ? cached!.bytes : try repository.blobData(id, limit: Limits.recordBytes)
         } ?? []
-        guard let newID = change.newID else { return }
+        guard let newID = change.newID else { return nil }
         let new = try repository.blobData(newID, limit: Limits.recordBytes)
         guard RecordFile.appended(old: old, new: new) != nil else {
             add("record.rewritten", "record lines of \(id) were edited, removed or reordered (records are append-only)", commit.id, id)
-            return
+            return nil
         }
         let before: Record
         let after: Record
@@ -206,7 +369,7 @@ public final class Verifier {
             records[change.path] = (newID, new, after)
         } catch let e as FolioError {
             add("record.invalid", e.description, commit.id, id)
-            return
+            return nil
         }
         var status = DocumentStatus.derive(before, scheme: project.config.revisions)
         let location = try locate(id, project)
@@ -263,12 +426,16 @@ public final class Verifier {
                     add("issue.unapproved", message, commit.id, id)
                 }
             }
+            if (event.event == .created || event.event == .checkedIn) && (status.state == .superseded || status.state == .withdrawn) {
+                add("retired.changed", "\(id) is \(status.state.rawValue): its content can no longer change, but a \(event.event.rawValue) event records new content", commit.id, id)
+            }
             status.apply(event, scheme: project.config.revisions)
         }
         // A record change with content changed under an issued revision.
         if status.state == .issued, let fingerprint, let issued = status.issuedFingerprint, fingerprint != issued {
             add("issued.changed", "\(id) \(status.revision) is issued but its content was changed in place", commit.id, id)
         }
+        return status
     }
 
     private func locate(_ id: String, _ project: Project) throws -> DocumentLocation? {
@@ -289,14 +456,26 @@ public final class Verifier {
         }
     }
 
-    /// Issue tags must point at the commit that issued that revision.
+    /// Issue tags must point at the commit that issued that revision, on a
+    /// branch holding folio.yml (local or remote-tracking): elsewhere its
+    /// content was never checked.
     private func checkTags() throws {
+        var branches: [ObjectID] = []
+        for prefix in ["refs/heads/", "refs/remotes/"] {
+            for (_, target) in try repository.references(prefix: prefix) {
+                if let tip = try? repository.commit(target.description), (try? tip.tree().entry(at: ProjectConfig.path)) != nil {
+                    branches.append(tip.id)
+                }
+            }
+        }
         for (name, _) in try repository.references(prefix: "refs/tags/folio/") {
             let parts = name.dropFirst("refs/tags/folio/".count).split(separator: "/")
-            guard parts.count == 2 else { continue }
-            let commit = try repository.commit(name)  // peels annotated tags
+            guard parts.count == 2, let commit = try? repository.commit(name) else { continue }  // peels annotated tags
             if !(try Verifier.issues(commit, id: String(parts[0]), revision: String(parts[1]), repository)) {
                 add("tag.moved", "tag \(name) does not point at the commit that issued \(parts[0]) \(parts[1])", commit.id, String(parts[0]))
+            }
+            if !branches.contains(where: { repository.isDescendant($0, of: commit.id) }) {
+                add("tag.unprotected", "tag \(name) points at a commit on no branch holding folio.yml, where its content would have been checked", commit.id, String(parts[0]))
             }
         }
     }

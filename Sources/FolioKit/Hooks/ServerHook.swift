@@ -45,51 +45,113 @@ public enum ServerHook {
         return nil
     }
 
+    /// Whether a commit's tree holds folio.yml (nil: no commit).
+    static func holdsConfig(_ repository: Repository, _ id: ObjectID?) -> Bool {
+        guard let id, let commit = try? repository.commit(id.description), let tree = try? commit.tree() else { return false }
+        return (try? tree.entry(at: ProjectConfig.path)) != nil
+    }
+
     public static func check(repository: Repository, updates: [Update], environment: [String: String]) throws -> [Refusal] {
         var refusals: [Refusal] = []
-        // What the server already has: its refs before this push.
-        let existing = try repository.references(prefix: "refs/").map(\.target)
         let defaultBranch = try? repository.headBranch()
         let envPusher = pusher(environment: environment)
+        // The protected branches: every branch whose tip holds folio.yml. Only
+        // commits reachable from them were checked, so only those are trusted
+        // (not what other refs, which anyone may push, point at).
+        var protectedBefore: [String: ObjectID] = [:]
+        for (name, target) in try repository.references(prefix: "refs/heads/") where holdsConfig(repository, target) {
+            protectedBefore[name] = target
+        }
+        let trusted = protectedBefore.keys.sorted().map { protectedBefore[$0]! }
+        // ... and as they will be if the push is accepted.
+        var protectedAfter = protectedBefore
+        for update in updates where update.ref.hasPrefix("refs/heads/") {
+            protectedAfter[update.ref] = holdsConfig(repository, update.new) ? update.new : nil
+        }
+        let managedServer = !protectedBefore.isEmpty || !protectedAfter.isEmpty
+        // Issue tags held by `tip` that no protected branch will hold after the push.
+        func orphanedTags(_ tip: ObjectID) throws -> [(String, ObjectID)] {
+            try repository.references(prefix: "refs/tags/folio/").compactMap { tag, target in
+                guard let tagged = try? repository.commit(target.description), repository.isDescendant(tip, of: tagged.id),
+                    !protectedAfter.values.contains(where: { repository.isDescendant($0, of: tagged.id) })
+                else { return nil }
+                return (tag, tagged.id)
+            }
+        }
+        func issueTagDocument(_ tag: String) -> String {
+            tag.dropFirst("refs/tags/folio/".count).split(separator: "/").first.map(String.init) ?? tag
+        }
         for update in updates {
             func refuse(_ rule: String, _ message: String, commit: ObjectID? = nil, document: String = "") {
                 refusals.append(Refusal(ref: update.ref, finding: Finding(rule: rule, message: message, commit: commit?.description ?? "", document: document)))
             }
+            let isBranch = update.ref.hasPrefix("refs/heads/")
             if update.ref.hasPrefix("refs/tags/folio/") || update.ref.hasPrefix("refs/folio/") {
+                let parts = update.ref.hasPrefix("refs/tags/folio/") ? update.ref.dropFirst("refs/tags/folio/".count).split(separator: "/") : []
+                let document = parts.first.map(String.init) ?? update.ref
                 if update.new == nil {
-                    refuse("tag.deleted", "issue tags and folio refs may not be deleted")
+                    refuse("tag.deleted", "issue tags and folio refs may not be deleted", commit: update.old, document: document)
+                    continue
                 } else if update.old != nil {
-                    refuse("tag.moved", "issue tags and folio refs may not be moved")
+                    refuse("tag.moved", "issue tags and folio refs may not be moved", commit: update.new, document: document)
+                    continue
                 } else if let new = update.new, update.ref.hasPrefix("refs/tags/folio/") {
-                    let parts = update.ref.dropFirst("refs/tags/folio/".count).split(separator: "/")
-                    let commit = try repository.commit(new.description)
+                    guard let commit = try? repository.commit(new.description) else {
+                        refuse("tag.invalid", "an issue tag must point at a commit", commit: new, document: document)
+                        continue
+                    }
                     let ok = try parts.count == 2 && Verifier.issues(commit, id: String(parts[0]), revision: String(parts[1]), repository)
-                    if !ok { refuse("tag.invalid", "an issue tag must point at the commit that issued that revision (the one appending its 'issued' event)", commit: new) }
+                    if !ok {
+                        refuse("tag.invalid", "an issue tag must point at the commit that issued that revision (the one appending its 'issued' event)", commit: commit.id, document: document)
+                    }
+                    // Checked content only: the commit must be on a protected branch.
+                    let onProtected = protectedAfter.values.contains { repository.isDescendant($0, of: commit.id) }
+                    if !onProtected {
+                        refuse("tag.unprotected", "an issue tag must point at a commit on a branch holding folio.yml (pushed there before or with the tag), where it was checked", commit: commit.id, document: document)
+                    }
+                    continue
                 }
-                continue
+                // A new refs/folio/* ref: checked like any other ref below.
             }
-            guard update.ref.hasPrefix("refs/heads/") else { continue }  // other refs pass untouched
             guard let new = update.new else {
-                if update.ref == defaultBranch, let old = update.old, try repository.commit(old).tree().entry(at: ProjectConfig.path) != nil {
-                    refuse("branch.deleted", "the branch holding the controlled documents may not be deleted")
+                if isBranch, update.ref == defaultBranch, holdsConfig(repository, update.old) {
+                    refuse("branch.deleted", "the branch holding the controlled documents may not be deleted", commit: update.old, document: ProjectConfig.path)
+                } else if isBranch, let old = protectedBefore[update.ref] {
+                    for (tag, tagged) in try orphanedTags(old) {
+                        refuse("branch.deleted", "deleting the branch leaves \(tag) on no protected branch (issued revisions stay in the history)", commit: tagged, document: issueTagDocument(tag))
+                    }
                 }
+                continue  // other refs may be deleted: they are not trusted
+            }
+            // What the ref points at, as a commit (annotated tags peeled).
+            guard let newCommit = try? repository.commit(new.description) else {
+                if managedServer { refuse("ref.invalid", "refs of a managed repository must point at commits", commit: new, document: update.ref) }
                 continue
             }
-            let newTree = try repository.commit(new).tree()
-            let oldTree = try update.old.map { try repository.commit($0).tree() }
-            // The server's rules before the push: of this branch, else of the default branch.
-            var baseTree = oldTree
-            if baseTree == nil, let branch = defaultBranch, let tip = try repository.referenceTarget(branch) {
+            let newTree = try newCommit.tree()
+            let oldCommit = update.old.flatMap { try? repository.commit($0.description) }
+            let oldTree = try oldCommit?.tree()
+            // The server's rules before the push: of the default branch (so a
+            // branch made from an old commit cannot bring back old admins),
+            // else of this branch.
+            var baseTree: Tree?
+            if let branch = defaultBranch, let tip = protectedBefore[branch] {
                 baseTree = try repository.commit(tip).tree()
+            } else if isBranch {
+                baseTree = oldTree
             }
             let baseline = try baseTree.flatMap { tree in
                 try tree.entry(at: ProjectConfig.path) != nil
                     ? try? Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: "server"))
                     : nil
             }
+            // In a managed repository every commit not reachable from a
+            // protected branch is checked, whatever ref it arrives under and
+            // whether or not that ref's commit still holds folio.yml (commits
+            // without folio.yml are only checked for removing it).
             let managed = try newTree.entry(at: ProjectConfig.path) != nil || oldTree?.entry(at: ProjectConfig.path) != nil
-            guard managed else { continue }
-            let commits = try repository.walk(from: [new], hiding: existing, reverse: true)
+            guard managed || managedServer else { continue }
+            let commits = try repository.walk(from: [newCommit.id], hiding: trusted, reverse: true)
             let verifier = Verifier(repository: repository)
             verifier.enforceTemplates = true
             verifier.baseline = baseline
@@ -101,17 +163,42 @@ public enum ServerHook {
             for finding in try verifier.check(commits: commits) {
                 refusals.append(Refusal(ref: update.ref, finding: finding))
             }
-            // A rewritten branch must keep every record line it had.
-            if let old = update.old, let oldTree, !repository.isDescendant(new, of: old) {
+            if isBranch, let old = update.old, let oldTree, !repository.isDescendant(newCommit.id, of: oldCommit?.id ?? old) {
+                // A protected branch is rewritten only by an admin (of its
+                // folio.yml at the server's tip), known for sure: the git
+                // server's pusher variable, else a good signature of the new
+                // tip by its committer under the server's allowed_signers (a
+                // committer field alone can be written by anyone) ...
+                if protectedBefore[update.ref] != nil {
+                    let config = try? Project(repository: repository, source: TreeSource(repository: repository, tree: oldTree, label: "server")).config
+                    let who = envPusher ?? signedCommitter(repository, newCommit, signersFrom: oldTree)
+                    let admin = who.flatMap { config?.person(pushedBy: $0)?.roles.contains("admin") } ?? false
+                    if !admin {
+                        let by = who ?? "\(newCommit.committer.email) (not signed by them with a key of the server's allowed_signers, and the git server names no pusher)"
+                        refuse("branch.rewritten", "a non-fast-forward update of a protected branch by \(by): only someone with the admin role in the server's folio.yml may rewrite it", commit: newCommit.id, document: ProjectConfig.path)
+                    }
+                }
+                // ... and must keep every record line and controlled document it had.
                 try checkRecordsKept(repository, from: oldTree, to: newTree) { id, message in
-                    refuse("record.rewritten", message, commit: new, document: id)
+                    refuse("record.rewritten", message, commit: newCommit.id, document: id)
+                }
+                try checkDocumentsKept(repository, from: oldTree, to: newTree) { id, path in
+                    refuse("document.deleted", "the push drops \(path), a controlled document the branch had", commit: newCommit.id, document: id)
+                }
+                // ... and every issued revision it held stays on a protected branch.
+                if protectedBefore[update.ref] != nil, let oldCommit {
+                    for (tag, tagged) in try orphanedTags(oldCommit.id) {
+                        refuse("branch.rewritten", "the rewrite leaves \(tag) on no protected branch (issued revisions stay in the history)", commit: tagged, document: issueTagDocument(tag))
+                    }
                 }
             }
             // IDs already used on the server's main branch by another document.
-            if let branch = defaultBranch, branch != update.ref, let mainTip = try repository.referenceTarget(branch) {
-                let mainTree = try repository.commit(mainTip).tree()
+            if let branch = defaultBranch, branch != update.ref, let mainTip = try repository.referenceTarget(branch),
+                let mainCommit = try? repository.commit(mainTip)
+            {
+                let mainTree = try mainCommit.tree()
                 try checkRecordsKept(repository, from: mainTree, to: newTree, onlyShared: true) { id, _ in
-                    refuse("id.reused", "\(id) is already used on the server (\(branch)) by a different document: take a fresh ID with 'folio renumber \(id)'", commit: new, document: id)
+                    refuse("id.reused", "\(id) is already used on the server (\(branch)) by a different document: take a fresh ID with 'folio renumber \(id)'", commit: newCommit.id, document: id)
                 }
             }
         }
@@ -144,11 +231,26 @@ public enum ServerHook {
         }
     }
 
+    /// Calls `report` for each controlled document of `from` (one with a
+    /// record) that `to` no longer has at its path.
+    static func checkDocumentsKept(_ repository: Repository, from: Tree, to: Tree, report: (String, String) throws -> Void) throws {
+        guard try from.entry(at: ProjectConfig.path) != nil,
+            let rules = try? Project(repository: repository, source: TreeSource(repository: repository, tree: from, label: "server"))
+        else { return }
+        for change in try repository.changedFiles(from: from.id, to: to.id) where change.status == .deleted {
+            guard let location = rules.locate(change.path), location.path == change.path, DocumentID.problem(location.id) == nil,
+                try rules.source.exists(Record.path(for: location.id))
+            else { continue }
+            try report(location.id, change.path)
+        }
+    }
+
     /// The committer's email when the commit carries a good SSH signature by
     /// them according to the commit's `allowed_signers`.
-    static func signedCommitter(_ repository: Repository, _ commit: Commit) -> String? {
+    /// `signersFrom`: read allowed_signers from this tree rather than the commit's.
+    static func signedCommitter(_ repository: Repository, _ commit: Commit, signersFrom tree: Tree? = nil) -> String? {
         guard let (signature, content) = try? repository.commitSignature(commit.id),
-            let entry = try? commit.tree().entry(at: ".folio/allowed_signers"),
+            let entry = try? (tree ?? commit.tree()).entry(at: ".folio/allowed_signers"),
             let signers = try? repository.blobData(entry.id, limit: Limits.configBytes)
         else { return nil }
         let email = commit.committer.email
