@@ -17,10 +17,13 @@ extension Repository {
     public func stagedChanges(from tree: ObjectID?, index: Index) throws -> [FileChange] {
         let oldTree = try tree.map { try self.tree($0) }
         var diff: OpaquePointer?
-        try withDiffOptions(paths: []) { opts in
-            try gitCheck(
-                git_diff_tree_to_index(&diff, pointer, oldTree?.pointer, index.pointer, opts),
-                "compare index")
+        // The tree and index must outlive the C call that reads their pointers.
+        try withExtendedLifetime((oldTree, index)) {
+            try withDiffOptions(paths: []) { opts in
+                try gitCheck(
+                    git_diff_tree_to_index(&diff, pointer, oldTree?.pointer, index.pointer, opts),
+                    "compare index")
+            }
         }
         defer { git_diff_free(diff) }
         return fileChanges(diff!)

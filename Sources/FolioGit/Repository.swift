@@ -255,9 +255,11 @@ public final class Repository {
             updates.append(u)
         }
         var oid = git_oid()
-        try gitCheck(
-            git_tree_create_updated(&oid, pointer, baseTree.pointer, updates.count, &updates),
-            "build tree")
+        _ = try withExtendedLifetime(baseTree) {
+            try gitCheck(
+                git_tree_create_updated(&oid, pointer, baseTree.pointer, updates.count, &updates),
+                "build tree")
+        }
         return ObjectID(oid)
     }
 
@@ -269,6 +271,10 @@ public final class Repository {
         let parentCommits = try parents.map { try commit($0) }
         var parentPointers: [OpaquePointer?] = parentCommits.map { $0.pointer }
         var oid = git_oid()
+        // The tree and parent objects must outlive the call that reads their
+        // pointers: Swift may otherwise free them after their last use above
+        // (a commit with a garbage parent id was written in release builds).
+        try withExtendedLifetime((treeObj, parentCommits)) {
         _ = try author.withSignature { a in
             try committer.withSignature { c in
                 try gitCheck(
@@ -277,6 +283,7 @@ public final class Repository {
                         parentPointers.count, &parentPointers),
                     "write commit")
             }
+        }
         }
         return ObjectID(oid)
     }
@@ -290,6 +297,7 @@ public final class Repository {
         var parentPointers: [OpaquePointer?] = parentCommits.map { $0.pointer }
         var buf = git_buf()
         defer { git_buf_dispose(&buf) }
+        try withExtendedLifetime((treeObj, parentCommits)) {
         _ = try author.withSignature { a in
             try committer.withSignature { c in
                 try gitCheck(
@@ -298,6 +306,7 @@ public final class Repository {
                         parentPointers.count, &parentPointers),
                     "format commit")
             }
+        }
         }
         return String(cString: buf.ptr)
     }

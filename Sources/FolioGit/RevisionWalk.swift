@@ -64,6 +64,8 @@ extension Repository {
         var opts = git_checkout_options()
         git_checkout_options_init(&opts, UInt32(GIT_CHECKOUT_OPTIONS_VERSION))
         opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
-        try gitCheck(git_checkout_tree(pointer, target.pointer, &opts), "update the work tree to \(commit.short)")
+        _ = try withExtendedLifetime(target) {
+            try gitCheck(git_checkout_tree(pointer, target.pointer, &opts), "update the work tree to \(commit.short)")
+        }
     }
 }

@@ -46,9 +46,9 @@ enum TemplateStore {
     }
 
     private static func read(_ path: String, key: String, files: [(path: String, text: String)]) -> [Template]? {
-        guard let data = FileManager.default.contents(atPath: path), let newline = data.firstIndex(of: 0x0A) else { return nil }
-        let head = String(decoding: data[..<newline], as: UTF8.self).split(separator: " ").map(String.init)
-        let json = data[(newline + 1)...]
+        guard let bytes = CacheFile.read(path, limit: 64 << 20), let newline = bytes.firstIndex(of: 0x0A) else { return nil }
+        let head = String(decoding: bytes[..<newline], as: UTF8.self).split(separator: " ").map(String.init)
+        let json = Data(bytes[(newline + 1)...])
         guard head.count == 4, "\(head[0]) \(head[1])" == header, head[2] == key else { return nil }
         var sum = Checksum()
         json.withUnsafeBytes { sum.add($0) }
@@ -63,5 +63,20 @@ enum TemplateStore {
         var sum = Checksum()
         json.withUnsafeBytes { sum.add($0) }
         CacheFile.replace(path, with: Array("\(header) \(key) \(sum.hex)\n".utf8) + Array(json))
+        prune((path as NSString).deletingLastPathComponent, keeping: 16)
+    }
+
+    /// Keeps the `count` most recently written cache files of the folder:
+    /// each set of templates ever seen (a work-tree edit, a pushed version)
+    /// adds one file.
+    private static func prune(_ folder: String, keeping count: Int) {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: folder), names.count > count else { return }
+        let dated = names.compactMap { name -> (String, Date)? in
+            let path = folder + "/" + name
+            guard let date = (try? fm.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return nil }
+            return (path, date)
+        }
+        for (path, _) in dated.sorted(by: { $0.1 > $1.1 }).dropFirst(count) { unlink(path) }
     }
 }

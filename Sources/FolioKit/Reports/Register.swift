@@ -83,8 +83,15 @@ public enum Register {
             for (k, i) in batch.enumerated() { rows[i] = parsed[k] }
         }
         let entries = rows.map { $0! }
-        if let cache, filter.type == nil, !misses.isEmpty || cache.count != entries.count {
-            cache.save(zip(keys, entries).compactMap { key, entry in key.map { ($0, entry) } })
+        if let cache, filter.type == nil {
+            // Rows with a signature are not kept: whether it verifies depends
+            // on the time (a key's valid-before) and on ssh-keygen running,
+            // not only on the ids the row is keyed by.
+            let keep = zip(keys, entries).compactMap { key, entry in
+                entry.approvals.contains(where: \.signed) ? nil : key.map { ($0, entry) }
+            }
+            let missed = misses.contains { keys[$0] != nil && !entries[$0].approvals.contains(where: \.signed) }
+            if missed || keep.count != cache.count { cache.save(keep) }
         }
         for entry in entries {
             if let state = filter.state, entry.state != state { continue }

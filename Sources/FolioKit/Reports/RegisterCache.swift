@@ -28,10 +28,22 @@ import Foundation
 struct RegisterCache {
     static let header = "folio-register 1"
 
+    /// Compared and hashed by bytes: two paths that differ only in Unicode
+    /// normal form are two documents to git, so two rows here.
     struct Key: Hashable {
         let path: String
         let fingerprint: String
         let record: String
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.path.utf8.elementsEqual(b.path.utf8) && a.fingerprint == b.fingerprint && a.record == b.record
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(fingerprint)
+            hasher.combine(record)
+            for byte in path.utf8 { hasher.combine(byte) }
+        }
     }
 
     let path: String
@@ -84,8 +96,8 @@ struct RegisterCache {
     }
 
     private static func read(_ path: String, rules: String) -> [Key: RegisterEntry]? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let bytes = [UInt8](data)
+        // A row is some 250 bytes: 1 GiB is four million documents.
+        guard let bytes = CacheFile.read(path, limit: 1 << 30) else { return nil }
         // Header and end line first, then the checksum of everything above the end line.
         guard let first = bytes.firstIndex(of: 0x0A),
             String(decoding: bytes[..<first], as: UTF8.self) == "\(header) \(rules)",
@@ -197,6 +209,26 @@ enum CacheFields {
 /// A cache file replaced whole: written beside it, then renamed into place.
 /// Failures are ignored (a read-only repository just gets no cache).
 enum CacheFile {
+    /// The bytes of a regular file of at most `limit` bytes; nil for anything
+    /// else (missing, a folder, a FIFO, a device, too large, unreadable), so a
+    /// damaged cache costs a rebuild, never a hang or an allocation of its size.
+    static func read(_ path: String, limit: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size <= limit else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var done = 0
+        while done < bytes.count {
+            let n = bytes[done...].withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            done += n
+        }
+        return bytes
+    }
+
     static func replace(_ path: String, with bytes: [UInt8]) {
         let folder = (path as NSString).deletingLastPathComponent
         let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"

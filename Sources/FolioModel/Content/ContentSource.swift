@@ -68,7 +68,9 @@ public final class TreeSource: ContentSource {
     /// thousands of documents from a few large folders (a type's folder, the
     /// records): each folder is read once, not once per document, so walking
     /// every document is linear in the repository, not quadratic.
-    private var folders: [String: Tree?] = [:]
+    /// Keyed by the path's bytes: git names are bytes, and Swift's String
+    /// equality would take `Café` in NFC and NFD for one folder.
+    private var folders: [[UInt8]: Tree?] = [:]
     private let lock = NSLock()
     /// Kept at most; when full, the small folders (attachment folders) go.
     private static let folderCapacity = 512
@@ -76,8 +78,9 @@ public final class TreeSource: ContentSource {
     /// The tree of `folder`, or nil when it is not a folder here.
     private func folderTree(_ folder: String) throws -> Tree? {
         if folder.isEmpty { return tree }
+        let key = Array(folder.utf8)
         lock.lock()
-        let known = folders[folder]
+        let known = folders[key]
         lock.unlock()
         if let known { return known }
         let (parent, name) = splitPath(folder)
@@ -90,7 +93,7 @@ public final class TreeSource: ContentSource {
             folders = folders.filter { ($0.value?.count ?? 0) >= 64 }
             if folders.count >= TreeSource.folderCapacity { folders.removeAll() }
         }
-        folders[folder] = result
+        folders[key] = result
         lock.unlock()
         return result
     }

@@ -10,9 +10,10 @@ final class TemplateCache: @unchecked Sendable {
     // @unchecked: every access to `entries` holds `lock`.
     static let shared = TemplateCache()
 
+    /// By bytes: texts that differ only in Unicode normal form are different files.
     private struct Key: Hashable {
-        let path: String
-        let text: String
+        let path: [UInt8]
+        let text: [UInt8]
     }
 
     private let lock = NSLock()
@@ -23,7 +24,7 @@ final class TemplateCache: @unchecked Sendable {
     /// The template of `text` at `path`, parsed once.
     /// - Throws: the template's diagnostics, as `Template(path:text:)` does.
     func template(path: String, text: String) throws(DiagnosticList) -> Template {
-        let key = Key(path: path, text: text)
+        let key = Key(path: Array(path.utf8), text: Array(text.utf8))
         lock.lock()
         let hit = entries[key]
         lock.unlock()

@@ -146,11 +146,12 @@ final class HistoryIndexFile {
     private static let chunk = 1 << 16
 
     init?(_ repository: Repository) {
-        let fd = open(HistoryIndex.path(repository), O_RDONLY | O_CLOEXEC)
+        // Non-blocking: a FIFO in its place must not hang the report.
+        let fd = open(HistoryIndex.path(repository), O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         var info = stat()
         let header = HistoryIndex.header
-        guard fstat(fd, &info) == 0, Int(info.st_size) > header.count + 1 else {
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) > header.count + 1 else {
             close(fd)
             return nil
         }

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// Found by trying to break the layered build, the caches and the register:
+/// each a regression test.
+@Suite("Robustness: caches, Unicode paths, commits after long messages", .wide)
+struct RobustnessTests {
+    @Test("a write after a commit with a long message records the right parent (fsck clean)")
+    func longMessageParent() throws {
+        let repo = try TestRepo.managed()
+        try repo.git("commit", "-q", "--allow-empty", "--no-verify", "-m", String(repeating: "M", count: 5000))
+        for _ in 0..<3 {
+            let head = try repo.head()
+            let doc = try repo.newDocument("issue-log", title: "Issues")
+            let parent = try repo.git("rev-parse", "HEAD^").trimmed
+            #expect(parent == head, "the new commit's parent is \(parent), not \(head)")
+            try expectFsckClean(repo)
+            try repo.git("commit", "-q", "--allow-empty", "--no-verify", "-m", String(repeating: "N", count: 9000) + doc.id)
+        }
+        expectSuccess(try repo.folio("verify"))
+    }
+
+    @Test("two folders whose names differ only in Unicode normal form are two folders (register, check, attachments)")
+    func normalFormsAreDistinct() throws {
+        let repo = try TestRepo.managed()
+        let doc = try repo.newDocument("decision-log", title: "Decisions")
+        let folder = "docs/decision-log/\(doc.id)"
+        let nfd = "Cafe\u{301}", nfc = "Caf\u{E9}"
+        try repo.write("\(folder)/\(nfd)/plan.pdf", "ok\n")
+        try repo.write("\(folder)/\(nfc)/minutes.pdf", "also\n")
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "--no-verify", "-m", "Two Café folders")
+        let listed = try #require(expectSuccess(try repo.folio("ls", "--format", "json")).jsonArray)
+        let attachments = try #require(listed.first { $0["id"] as? String == doc.id }?["attachments"] as? [String])
+        // Compare bytes: Swift's == would call the two names equal.
+        let bytes = Set(attachments.map { Array($0.utf8) })
+        #expect(bytes == Set(["\(nfd)/plan.pdf", "\(nfc)/minutes.pdf"].map { Array($0.utf8) }), "\(attachments)")
+        // The same again from the register cache.
+        let again = try #require(expectSuccess(try repo.folio("ls", "--format", "json")).jsonArray)
+        let cached = try #require(again.first { $0["id"] as? String == doc.id }?["attachments"] as? [String])
+        #expect(Set(cached.map { Array($0.utf8) }) == bytes)
+    }
+
+    @Test("a cache file that is huge, a folder or a FIFO is ignored: same output, no hang, no allocation of its size")
+    func damagedCacheFiles() throws {
+        let repo = try TestRepo.managed()
+        _ = try repo.newDocument("risk-register", title: "Risks")
+        let expected = expectSuccess(try repo.folio("ls", "--format", "json")).stdout
+        let history = expectSuccess(try repo.folio("report", "history", "--format", "csv")).stdout
+        for name in ["register", "history-index"] {
+            let path = repo.file(".git/folio/\(name)")
+            // A sparse file of 3 GiB: reading it whole would take 3 GiB.
+            try? FileManager.default.removeItem(atPath: path)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.truncate(atOffset: 3 << 30)
+            try handle.close()
+            #expect(expectSuccess(try repo.folio("ls", "--format", "json")).stdout == expected, "\(name) huge")
+            #expect(expectSuccess(try repo.folio("report", "history", "--format", "csv")).stdout == history, "\(name) huge")
+            try FileManager.default.removeItem(atPath: path)
+            #expect(mkfifo(path, 0o644) == 0)
+            // A FIFO nobody writes to: opening it for reading must not block.
+            #expect(expectSuccess(try repo.folio("ls", "--format", "json")).stdout == expected, "\(name) FIFO")
+            #expect(expectSuccess(try repo.folio("report", "history", "--format", "csv")).stdout == history, "\(name) FIFO")
+            try FileManager.default.removeItem(atPath: path)
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+            #expect(expectSuccess(try repo.folio("ls", "--format", "json")).stdout == expected, "\(name) folder")
+            try FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    @Test("the template cache keeps a bounded number of files")
+    func templateCacheIsBounded() throws {
+        let repo = try TestRepo.managed()
+        let template = "templates/decision-log.md"
+        for i in 0..<24 {
+            try repo.write(template, try repo.read(template) + "\n<!-- edit \(i) -->\n")
+            expectSuccess(try repo.folio("check"))
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: repo.file(".git/folio/templates"))
+        #expect(files.count <= 16, "\(files.count) cache files")
+    }
+}
