@@ -41,18 +41,20 @@ struct StatusCommand: FolioCommand {
         if let id {
             let entry = try Register.entry(project, try project.require(id, from: ctx.workingDirectory))
             if format == .json { return try Output.json(ctx, entry) }
-            ctx.print("\(entry.id)  \(entry.title)")
+            // Values come from documents and records: shown, never obeyed by the terminal.
+            let shown = Diagnostic.escaped
+            ctx.print("\(shown(entry.id))  \(shown(entry.title))")
             ctx.print("type:      \(entry.type)")
-            ctx.print("path:      \(entry.path)")
+            ctx.print("path:      \(shown(entry.path))")
             ctx.print("state:     \(entry.state)")
-            ctx.print("revision:  \(entry.revision)")
-            if let owner = entry.owner { ctx.print("owner:     \(owner)") }
-            if let at = entry.lastChange { ctx.print("changed:   \(at) by \(entry.lastActor ?? "")") }
-            if !entry.attachments.isEmpty { ctx.print("attached:  \(entry.attachments.joined(separator: ", "))") }
+            ctx.print("revision:  \(shown(entry.revision))")
+            if let owner = entry.owner { ctx.print("owner:     \(shown(owner))") }
+            if let at = entry.lastChange { ctx.print("changed:   \(shown(at)) by \(shown(entry.lastActor ?? ""))") }
+            if !entry.attachments.isEmpty { ctx.print("attached:  \(shown(entry.attachments.joined(separator: ", ")))") }
             let roles = project.template(entry.type)?.approvals ?? []
             ctx.print("approvals: \(roles.isEmpty ? "none required" : "required from " + roles.joined(separator: ", "))")
             for a in entry.approvals {
-                ctx.print("  \(a.name) <\(a.person)>  \(a.role)  \(a.meaning)  \(a.at)\(a.current ? "" : "  (stale)")\(a.signed ? (a.verified ? "  signed, verified" : "  signed, NOT verified") : "")")
+                ctx.print("  \(shown(a.name)) <\(shown(a.person))>  \(shown(a.role))  \(shown(a.meaning))  \(shown(a.at))\(a.current ? "" : "  (stale)")\(a.signed ? (a.verified ? "  signed, verified" : "  signed, NOT verified") : "")")
             }
             return
         }
@@ -75,7 +77,7 @@ struct StatusCommand: FolioCommand {
         }
         if !pending.isEmpty {
             ctx.print("\nChanged in the work tree, not checked in (folio checkin ID):")
-            for c in pending { ctx.print("  \(c.id)  \(c.path)  \(c.change)") }
+            for c in pending { ctx.print("  \(Diagnostic.escaped(c.id))  \(Diagnostic.escaped(c.path))  \(c.change)") }
         }
     }
 }

@@ -44,11 +44,12 @@ struct TemplatesCommand: ParsableCommand {
                 throw FolioError.usage("no type '\(type)'; types: \(project.templates.map(\.type).joined(separator: ", "))")
             }
             if format == .json { return try Output.json(ctx, TemplateDescription(t)) }
-            ctx.print("\(t.type) (\(t.code)): \(t.name)")
-            if !t.summary.isEmpty { ctx.print(t.summary) }
-            ctx.print("folder: \(t.folder)")
-            if let adopt = t.adopt { ctx.print("adopts: \(adopt.glob)") }
-            ctx.print("approvals: \(t.approvals.isEmpty ? "none" : t.approvals.joined(separator: ", "))")
+            let shown = Diagnostic.escaped
+            ctx.print("\(t.type) (\(t.code)): \(shown(t.name))")
+            if !t.summary.isEmpty { ctx.print(shown(t.summary)) }
+            ctx.print("folder: \(shown(t.folder))")
+            if let adopt = t.adopt { ctx.print("adopts: \(shown(adopt.glob))") }
+            ctx.print("approvals: \(shown(t.approvals.isEmpty ? "none" : t.approvals.joined(separator: ", ")))")
             if let a = t.attachments {
                 ctx.print("attachments: kinds \(a.kinds?.joined(separator: ", ") ?? "any"), min \(a.min ?? 0), max \(a.max.map(String.init) ?? "any")")
             }

@@ -81,3 +81,23 @@ struct RobustnessTests {
         #expect(files.count <= 16, "\(files.count) cache files")
     }
 }
+
+extension RobustnessTests {
+    @Test("status ID and templates show print titles and names escaped: no ESC, NUL or bidi override reaches the terminal")
+    func humanOutputIsEscaped() throws {
+        let repo = try TestRepo.managed()
+        let doc = try repo.newDocument("decision-log", title: "Decisions")
+        try repo.edit(doc.path, replacing: "title: Decisions", with: "title: \"Deci\\u202Esions\\e[31m red\\u2028line\"")
+        try repo.git("commit", "-q", "--no-verify", "-am", "Hostile title")
+        let template = "templates/decision-log.md"
+        try repo.edit(template, replacing: "name: ", with: "name: \"\\e]0;owned\\a\" # ")
+        try repo.git("commit", "-q", "--no-verify", "-am", "Hostile template name")
+        for args in [["status", doc.id], ["templates", "show", "decision-log"], ["templates"], ["ls"], ["status"]] {
+            let r = try repo.folio(args)
+            expectNoCrash(r)
+            for bad in ["\u{1B}", "\u{202E}", "\u{2028}", "\u{07}"] {
+                #expect(!r.stdout.contains(bad), "\(args) printed U+\(String(bad.unicodeScalars.first!.value, radix: 16)):\n\(r)")
+            }
+        }
+    }
+}

@@ -26,7 +26,6 @@ public struct Diagnostic: Sendable, Equatable, Codable {
         "\(Diagnostic.escaped(path)):\(line):\(column): \(severity.rawValue): \(Diagnostic.escaped(message)) [\(rule)]"
     }
 
-    /// The text with control characters escaped (`\n`, `\u{1b}`): one line, no terminal codes.
     /// Whether `text` has a control character (Cc: U+0000–001F, U+007F–009F)
     /// or a line or paragraph separator, judged on its UTF-8 bytes: reports
     /// pass every field through here.
@@ -37,12 +36,18 @@ public struct Diagnostic: Sendable, Equatable, Codable {
             if b < 0x20 || b == 0x7F { return true }
             if previous == 0xC2 && b >= 0x80 && b <= 0x9F { return true }
             if beforePrevious == 0xE2 && previous == 0x80 && (b == 0xA8 || b == 0xA9) { return true }
+            // Bidirectional overrides and isolates (U+202A–202E, U+2066–2069)
+            // reorder what a terminal shows ("Trojan Source").
+            if beforePrevious == 0xE2 && previous == 0x80 && (0xAA...0xAE).contains(b) { return true }
+            if beforePrevious == 0xE2 && previous == 0x81 && (0xA6...0xA9).contains(b) { return true }
             beforePrevious = previous
             previous = b
         }
         return false
     }
 
+    /// The text with control characters, line separators and bidirectional
+    /// overrides escaped (`\n`, `\u{1b}`, `\u{202e}`): one line, shown as written.
     public static func escaped(_ text: String) -> String {
         guard mayNeedEscaping(text) else { return text }
         var out = ""
@@ -52,7 +57,9 @@ public struct Diagnostic: Sendable, Equatable, Codable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}"
+                    || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+                {
                     out += "\\u{\(String(scalar.value, radix: 16))}"
                 } else {
                     out.unicodeScalars.append(scalar)
