@@ -45,7 +45,8 @@ struct ServerTests {
         let server = try SVServer()
         let hook = try String(contentsOfFile: server.central + "/hooks/pre-receive", encoding: .utf8)
         #expect(hook.contains("hook pre-receive"), "\(hook)")
-        #expect(hook.contains("/debug/folio"), "the hook should call the folio binary by its absolute path:\n\(hook)")
+        let binary = URL(fileURLWithPath: try Tools.requireFolio()).resolvingSymlinksInPath().path
+        #expect(hook.contains("\"${FOLIO:-\(binary)}\""), "the hook should call the folio binary (\(binary)) by its absolute path:\n\(hook)")
         let daemon = try server.startDaemon()
         defer { daemon.stop() }
         let alice = try server.clone(daemon.url, "alice", as: .alice)
