@@ -1,4 +1,5 @@
 import Foundation
+@testable import FolioKit
 import Testing
 
 /// Found by trying to break the layered build, the caches and the register:
@@ -99,5 +100,31 @@ extension RobustnessTests {
                 #expect(!r.stdout.contains(bad), "\(args) printed U+\(String(bad.unicodeScalars.first!.value, radix: 16)):\n\(r)")
             }
         }
+    }
+}
+
+extension RobustnessTests {
+    @Test("a document saved with CRLF line endings: diff, log, show and the change history work; renumber keeps CRLF")
+    func crlfDocument() throws {
+        let repo = try TestRepo.managed()
+        let doc = try repo.newDocument("decision-log", title: "Decisions")
+        let lf = try repo.read(doc.path)
+        let crlf = lf.replacingOccurrences(of: "\n", with: "\r\n")
+        try repo.write(doc.path, crlf + "\r\n## Notes\r\n\r\nSaved on Windows.\r\n")
+        expectSuccess(try repo.folio("checkin", doc.id, "-m", "Saved on Windows"))
+        for args in [["diff", doc.id], ["diff", doc.id, "--format", "json"], ["log", doc.id], ["show", doc.id],
+                     ["report", "history", doc.id], ["report", "history", doc.id, "--format", "json"], ["check", doc.path]] {
+            let r = try repo.folio(args)
+            expectNoCrash(r)
+            #expect(r.status == 0, "\(args):\n\(r)")
+        }
+        let history = try repo.folio("report", "history", doc.id)
+        #expect(history.stdout.contains("Notes added"), "the section added in the CRLF file is seen:\n\(history)")
+        // renumber's rewrite of the id line keeps the file's line endings.
+        let renumbered = try Renumber.replacingID(Array(crlf.utf8), from: doc.id, to: "ALPHA-DEC-0042")
+        let text = String(decoding: renumbered, as: UTF8.self)
+        #expect(text.contains("id: ALPHA-DEC-0042\r\n"), "\(text.prefix(200))")
+        #expect(!text.contains(doc.id))
+        #expect(text.replacingOccurrences(of: "\r\n", with: "").contains("\n") == false, "every line still ends in CRLF")
     }
 }

@@ -93,15 +93,17 @@ public enum Renumber {
 
     /// The document text with its front matter `id:` set to the new ID.
     static func replacingID(_ bytes: [UInt8], from old: String, to new: String) throws -> [UInt8] {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard lines.first == "---", let end = lines.dropFirst().firstIndex(of: "---") else {
+        // Lines split on LF bytes keep a CR of a CRLF file, so the file keeps
+        // its line endings; comparisons ignore that CR.
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        func content(_ line: String) -> Substring { line.hasSuffix("\r") ? line.dropLast() : Substring(line) }
+        guard let first = lines.first, content(first) == "---", let end = lines.dropFirst().firstIndex(where: { content($0) == "---" }) else {
             throw FolioError.refused("\(old) has no front matter to renumber")
         }
         guard let i = lines[1..<end].firstIndex(where: { $0.hasPrefix("id:") }) else {
             throw FolioError.refused("\(old) has no id in its front matter")
         }
-        lines[i] = "id: \(new)"
+        lines[i] = "id: \(new)" + (lines[i].hasSuffix("\r") ? "\r" : "")
         for j in (end + 1)..<lines.count { lines[j] = lines[j].replacingOccurrences(of: old, with: new) }
         return Array(lines.joined(separator: "\n").utf8)
     }

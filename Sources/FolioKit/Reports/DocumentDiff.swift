@@ -91,17 +91,19 @@ public struct DocumentDiff: Codable, Sendable {
     /// Level-2 sections and their text (tables excluded: rows are compared by key).
     static func sections(_ d: Document?) -> [(String, String)] {
         guard let d else { return [] }
-        let lines = d.text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Any line break ends a line, as for cmark: "\r\n" is one Character in
+        // Swift, so splitting on "\n" would see a CRLF file as one line.
+        let lines = d.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         let level2 = d.outline.headings.filter { $0.level <= 2 }
         var result: [(String, String)] = []
         for (i, h) in level2.enumerated() where h.level == 2 {
             let start = h.line  // 1-based line of the heading; content starts after it
-            let end = i + 1 < level2.count ? level2[i + 1].line - 1 : lines.count
-            guard start < end else {
+            let end = min(i + 1 < level2.count ? level2[i + 1].line - 1 : lines.count, lines.count)
+            guard start >= 0, start < end else {
                 result.append((h.text, ""))
                 continue
             }
-            let body = lines[start..<min(end, lines.count)].filter { !$0.hasPrefix("|") }
+            let body = lines[start..<end].filter { !$0.hasPrefix("|") }
                 .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
             result.append((h.text, body))
         }
