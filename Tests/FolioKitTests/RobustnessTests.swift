@@ -128,3 +128,28 @@ extension RobustnessTests {
         #expect(text.replacingOccurrences(of: "\r\n", with: "").contains("\n") == false, "every line still ends in CRLF")
     }
 }
+
+extension RobustnessTests {
+    @Test("report -o to a device or a FIFO writes to it and never replaces it with a file")
+    func outputToSpecialFiles() throws {
+        let repo = try TestRepo.managed()
+        _ = try repo.newDocument("risk-register", title: "Risks")
+        for report in ["register", "approvals", "history"] {
+            expectSuccess(try repo.folio("report", report, "-o", "/dev/null"))
+            var st = stat()
+            #expect(stat("/dev/null", &st) == 0 && (st.st_mode & S_IFMT) == S_IFCHR, "/dev/null is still a device after report \(report)")
+        }
+        // A FIFO with a reader: the report arrives through it.
+        let fifo = repo.sandbox.path("report.fifo")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let reader = try repo.sandbox.start("/bin/cat", [fifo], in: repo.path)
+        expectSuccess(try repo.folio("report", "register", "--format", "csv", "-o", fifo))
+        let read = try reader.wait()
+        #expect(read.stdout.contains("Risks"), "\(read)")
+        var st = stat()
+        #expect(stat(fifo, &st) == 0 && (st.st_mode & S_IFMT) == S_IFIFO, "the FIFO is still a FIFO")
+        // A regular file still appears whole, by rename.
+        expectSuccess(try repo.folio("report", "register", "-o", "register.txt"))
+        #expect(try repo.read("register.txt").contains("Risks"))
+    }
+}

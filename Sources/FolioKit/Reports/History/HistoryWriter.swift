@@ -109,8 +109,22 @@ public final class ReportStream {
         buffer.reserveCapacity(1 << 16)
     }
 
-    /// A stream into `path`; throws when the folder cannot be written.
+    /// A stream into `path`; throws when the folder cannot be written. A
+    /// regular file (or a new one) appears whole, by rename; anything else
+    /// that exists there (`/dev/null`, a FIFO, a terminal) is written
+    /// directly, never replaced by a file.
     public init(path: String) throws {
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            guard (st.st_mode & S_IFMT) != S_IFDIR, let handle = FileHandle(forWritingAtPath: path) else {
+                throw FolioError.usage("cannot write \(path)")
+            }
+            self.handle = handle
+            sink = nil
+            file = nil
+            buffer.reserveCapacity(1 << 16)
+            return
+        }
         let temporary = path + ".tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: nil), let handle = FileHandle(forWritingAtPath: temporary) else {
             throw FolioError.usage("cannot write \(path)")
