@@ -153,3 +153,36 @@ extension RobustnessTests {
         #expect(try repo.read("register.txt").contains("Risks"))
     }
 }
+
+extension RobustnessTests {
+    @Test("an unresolved merge conflict in a document is an error on its line; a heading underline is not")
+    func conflictMarkers() throws {
+        let repo = try TestRepo.managed()
+        let doc = try repo.newDocument("decision-log", title: "Decisions")
+        let text = try repo.read(doc.path)
+        let conflicted = text + "\n<<<<<<< HEAD\nOur wording.\n=======\nTheir wording.\n>>>>>>> feature\n"
+        try repo.write(doc.path, conflicted)
+        let line = conflicted.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("<<<<<<<") }! + 1
+        let r = expectFailure(try repo.folio("check", doc.path), exit: [1], rule: "text.conflict")
+        #expect(diagnostics(in: r.stdout + r.stderr).contains { $0.rule == "text.conflict" && $0.line == line }, "\(r)")
+        expectFailure(try repo.folio("checkin", doc.id), exit: [1, 2], mentioning: ["conflict"])
+        // A setext heading underline alone is Markdown, not a conflict.
+        try repo.write(doc.path, text + "\nA heading\n=======\n\nText.\n")
+        let ok = try repo.folio("check", doc.path)
+        #expect(!ok.output.contains("text.conflict"), "\(ok)")
+    }
+
+    @Test("a front matter closing line with trailing blanks gets a precise diagnostic on that line")
+    func closingLineWithBlanks() throws {
+        let repo = try TestRepo.managed()
+        let doc = try repo.newDocument("decision-log", title: "Decisions")
+        var lines = try repo.read(doc.path).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let close = try #require(lines.dropFirst().firstIndex(of: "---"))
+        lines[close] = "--- \t"
+        try repo.write(doc.path, lines.joined(separator: "\n"))
+        let r = expectFailure(try repo.folio("check", doc.path), exit: [1])
+        let found = diagnostics(in: r.stdout + r.stderr)
+        #expect(found.contains { $0.line == close + 1 && $0.message.contains("blanks after '---'") }, "\(r)")
+        #expect(!r.output.contains("never closed"), "\(r)")
+    }
+}

@@ -52,6 +52,11 @@ public enum DocumentReader {
         } catch {
             return failure(error.line, 1, "file \(error.message)", error.rule)
         }
+        if let line = ConflictMarkers.firstLine(bytes) {
+            return failure(
+                line, 1, "unresolved merge conflict (git's '<<<<<<<', '=======', '>>>>>>>' lines): keep one side and remove the markers",
+                "text.conflict")
+        }
         let split: SplitDocument
         let frontMatter: FrontMatter
         do {
@@ -133,5 +138,31 @@ public enum DocumentReader {
         let document = Document(
             path: path, id: id, type: type, title: title, frontMatter: frontMatter, outline: outline, text: text)
         return Result(document: document, diagnostics: diagnostics)
+    }
+}
+
+/// git's conflict markers left in a file by a merge that was not resolved.
+enum ConflictMarkers {
+    /// The line of the first `<<<<<<<` that a later `>>>>>>>` closes, or nil.
+    /// A lone `=======` is a Markdown heading underline, so it is not judged alone.
+    static func firstLine(_ bytes: [UInt8]) -> Int? {
+        var open: Int?
+        var line = 1
+        var atLineStart = true
+        for (i, b) in bytes.enumerated() {
+            if atLineStart {
+                if open == nil, marker(bytes, i, UInt8(ascii: "<")) { open = line }
+                if let open, marker(bytes, i, UInt8(ascii: ">")) { return open }
+            }
+            atLineStart = b == 0x0A
+            if b == 0x0A { line += 1 }
+        }
+        return nil
+    }
+
+    /// Seven `c` at `i`, then a space or the end of the line.
+    private static func marker(_ bytes: [UInt8], _ i: Int, _ c: UInt8) -> Bool {
+        guard i + 7 <= bytes.count, bytes[i..<(i + 7)].allSatisfy({ $0 == c }) else { return false }
+        return i + 7 == bytes.count || [0x20, 0x0A, 0x0D].contains(bytes[i + 7])
     }
 }

@@ -78,6 +78,7 @@ public struct SplitDocument: Sendable {
         }
         var start = firstEnd + 1
         var close: (start: Int, end: Int, line: Int)?
+        var nearMiss: Int?  // a line of '---' and trailing blanks: a closing line an editor spoilt
         var lineNumber = 2
         var nextEnd = 1  // index into lineEnds of the end of the line at `start`
         while start <= bytes.count {
@@ -87,11 +88,21 @@ public struct SplitDocument: Sendable {
                 close = (start, end, lineNumber)
                 break
             }
+            if nearMiss == nil, bytes[start..<end].starts(with: Array("---".utf8)),
+                bytes[(start + 3)..<end].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+            {
+                nearMiss = lineNumber
+            }
             if end >= bytes.count { break }
             start = end + 1
             lineNumber += 1
         }
         guard let close else {
+            if let nearMiss {
+                throw YAMLProblem(
+                    line: nearMiss, column: 4,
+                    message: "the line closing the front matter has blanks after '---': it must be '---' alone")
+            }
             throw YAMLProblem(line: 1, column: 1, message: "front matter opened with '---' is never closed")
         }
         yaml = String(decoding: bytes[min(firstEnd + 1, close.start)..<close.start], as: UTF8.self)
