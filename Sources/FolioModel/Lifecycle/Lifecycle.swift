@@ -69,6 +69,8 @@ public struct DocumentStatus: Sendable {
     /// When the document was last submitted (for review waiting times).
     public var submittedAt: String?
     public var supersededBy: String?
+    /// When the last content version was recorded.
+    public var contentAt: String?
     /// Every signature the record has carried: a signature counts once.
     public var signaturesSeen: Set<String> = []
 
@@ -94,6 +96,7 @@ public struct DocumentStatus: Sendable {
             state = .draft
             approvals = []
             contentFingerprint = event.fingerprint
+            contentAt = event.at
             revision = RevisionLabel.draft(scheme: scheme, issued: issuedCount, draft: draftNumber)
         case .submitted:
             state = .inReview
@@ -234,6 +237,9 @@ public enum LifecyclePolicy {
                 refuse("lifecycle.state", "\(event.event.rawValue) while \(id) is \(state.rawValue): \(what)")
             }
         }
+        // Time order: an act is not dated before what it acts on (the
+        // content it submits, the submission it answers, the approvals an
+        // issue counts). Unrelated lines of concurrent clones may interleave.
         func afterSubmission() {
             if let submitted = status.submittedAt, before(event.at, submitted) {
                 refuse("lifecycle.time", "\(event.event.rawValue) by \(who) is dated \(event.at), before the submission it answers (\(submitted))")
@@ -244,6 +250,9 @@ public enum LifecyclePolicy {
             break  // id.reused and retired.changed are checked with the content
         case .submitted:
             inState([.draft], "only a draft can be submitted for review")
+            if let content = status.contentAt, before(event.at, content) {
+                refuse("lifecycle.time", "submitted by \(who) dated \(event.at), before the content it submits was recorded (\(content))")
+            }
         case .approved:
             inState([.inReview, .approved], "only a document in review can be approved")
             afterSubmission()
@@ -268,6 +277,9 @@ public enum LifecyclePolicy {
         case .issued:
             inState([.approved, .inReview], "only an approved document can be issued")
             afterSubmission()
+            for approval in status.approvals where before(event.at, approval.at) {
+                refuse("lifecycle.time", "issued by \(who) dated \(event.at), before the approval by \(approval.actor) it counts (\(approval.at))")
+            }
             if event.revision != status.nextIssuedRevision(scheme: scheme) {
                 refuse("lifecycle.state", "\(id) issued as \(event.revision), but the next issued revision is \(status.nextIssuedRevision(scheme: scheme))")
             }
