@@ -285,7 +285,8 @@ extension ServerTests {
         // alice (admin) changes the configuration.
         try alice.edit("folio.yml", replacing: "max_days: 5", with: "max_days: 9")
         try alice.commit("Review policy")
-        try alice.pushOK("origin", "main")
+        // (a configuration change needs an identity the git server supplies, or a signed commit)
+        try alice.pushOK(server.central, "main", environment: ["GL_USERNAME": "alice"])
         let before = try server.main()
 
         // bob reverts it by rewriting the branch (no record line is lost).
@@ -381,7 +382,7 @@ extension ServerTests {
         let adminBob = try alice.commit("bob helps with the configuration")
         try alice.edit("folio.yml", replacing: "roles: [sponsor, admin]", with: "roles: [sponsor]")
         try alice.commit("bob is done")
-        try alice.pushOK("origin", "main")
+        try alice.pushOK(server.central, "main", environment: ["GL_USERNAME": "alice"])
         let before = try server.main()
 
         // A branch at the old commit (already checked, so accepted), then a configuration change on it.
@@ -444,7 +445,7 @@ extension ServerTests {
         // alice (admin) changes folio.yml; bob works on a document meanwhile.
         try alice.edit("folio.yml", replacing: "max_days: 5", with: "max_days: 8")
         try alice.commit("Review policy")
-        try alice.pushOK("origin", "main")
+        try alice.pushOK(server.central, "main", environment: ["GL_USERNAME": "alice"])
         _ = try bob.new(title: "Bob's decisions")
         let mine = try bob.head()
 

@@ -600,7 +600,9 @@ struct ServerTests {
         try alice.edit("folio.yml", replacing: "max_days: 5", with: "max_days: 7")
         try alice.write(".folio/allowed_signers", try alice.read(".folio/allowed_signers") + "# reviewed\n")
         try alice.commit("Review policy")
-        try alice.pushOK("origin", "main")
+        // ... known as the pusher by the git server (the committer field alone proves nothing).
+        try SVExpectRefused(try alice.push("origin", "main"), rule: "config.admin", server: server, mainBefore: before)
+        try alice.pushOK(server.central, "main", environment: ["GL_USERNAME": "alice"])
         #expect(try server.main() == alice.head())
     }
 
@@ -709,8 +711,12 @@ struct ServerTests {
         let commit = try alice.commit("Review policy")
         let r = try alice.push(asBob.url, "main")
         try SVExpectRefused(r, rule: "config.admin", server: server, mainBefore: before)
-        // Through the daemon without a pusher variable, the committer (alice, admin) counts.
-        try alice.pushOK(plain.url, "main")
+        // Through the daemon without a pusher variable, the committer field
+        // (alice, admin) proves nothing: refused; named by the server, accepted.
+        try SVExpectRefused(try alice.push(plain.url, "main"), rule: "config.admin", server: server, mainBefore: before)
+        let asAlice = try server.startDaemon(environment: ["REMOTE_USER": "alice"])
+        defer { asAlice.stop() }
+        try alice.pushOK(asAlice.url, "main")
         #expect(try server.main() == commit)
     }
 

@@ -39,8 +39,12 @@ public final class Verifier {
     /// Server mode (pre-receive): also validate changed documents against
     /// their templates and check who may change folio.yml and allowed_signers.
     public var enforceTemplates = false
-    /// Who pushed a commit (for the admin rule); nil: use the committer.
-    public var pusher: ((Commit) -> String?)?
+    /// Who may have pushed a commit, as the server knows for sure (its
+    /// pusher variable, a good commit signature under the server's
+    /// allowed_signers); for the admin rule. nil: use the committer.
+    public var pushers: ((Commit) -> [String])?
+    /// The pusher the git server names, if any: unsigned events must be theirs.
+    public var serverPusher: String?
     /// The server's rules before the push: who is an admin, and which roles
     /// must approve each type, cannot be changed by the push being judged.
     public var baseline: Project?
@@ -297,8 +301,11 @@ public final class Verifier {
             if try before.entry(at: ProjectConfig.path) != nil { rules = try project(before) }
         }
         guard let config = rules?.config else { return }  // a new project: its first configuration
-        let who = pusher?(commit) ?? commit.committer.email
-        if !(config.person(pushedBy: who)?.roles.contains("admin") ?? false) {
+        let candidates = pushers?(commit) ?? [commit.committer.email]
+        if !candidates.contains(where: { config.person(pushedBy: $0)?.roles.contains("admin") ?? false }) {
+            let who = candidates.isEmpty
+                ? "\(commit.committer.email) (not signed by them with a key of the server's allowed_signers, and the git server names no pusher)"
+                : candidates.joined(separator: " / ")
             for change in guarded {
                 add("config.admin", "\(change.path) \(change.deleted ? "deleted" : "changed") by \(who), who does not hold the admin role", commit.id, change.path)
             }
@@ -382,9 +389,21 @@ public final class Verifier {
             add("issued.changed", "\(id) \(status.revision) is \(status.state.rawValue) but its content was changed in place (no check-in of a new revision)", commit.id, id)
         }
         let template = location.flatMap { project.template($0.type) }
+        // A merge brings lines its other parents have: those were judged there.
+        var inherited: [RecordEvent] = []
+        for parent in commit.parentIDs.dropFirst() {
+            if let entry = try repository.commit(parent).tree().entry(at: change.path),
+                let record = try? Record.empty.appending(parsing: repository.blobData(entry.id, limit: Limits.recordBytes)[...], path: change.path)
+            {
+                inherited += record.events
+            }
+        }
         for event in appended {
             eventCount += 1
             let who = event.actor.lowercased()
+            if !inherited.contains(event) {
+                try checkLifecycle(event, id: id, status: status, commit: commit, project: project, location: location, roles: template?.approvals ?? [])
+            }
             if event.document != id {
                 add("event.copied", "an event of \(event.document) was copied into the record of \(id)", commit.id, id)
             }
@@ -436,6 +455,43 @@ public final class Verifier {
             add("issued.changed", "\(id) \(status.revision) is issued but its content was changed in place", commit.id, id)
         }
         return status
+    }
+
+    /// One lifecycle policy for every appended event, whoever wrote it
+    /// (LifecyclePolicy: state table, people, roles, review round, signatures
+    /// used once, time order), plus what needs the commit: an unsigned event
+    /// is the act of the commit's author (and of the pusher the git server
+    /// names), and a submission or issue needs complete content.
+    private func checkLifecycle(
+        _ event: RecordEvent, id: String, status: DocumentStatus, commit: Commit, project: Project, location: DocumentLocation?, roles: [String]
+    ) throws {
+        let who = event.actor.lowercased()
+        if event.signature == nil {
+            let author = commit.author.email.lowercased()
+            if who != author {
+                add("event.actor", "\(id) \(event.revision): the unsigned \(event.event.rawValue) event names \(who), but the commit is authored by \(author) (an unsigned event is the commit author's own act; anyone else's must carry their signature)", commit.id, id)
+            } else if let pusher = serverPusher {
+                let person = (baseline?.config ?? project.config).person(pushedBy: pusher) ?? project.config.person(pushedBy: pusher)
+                if person?.email.lowercased() != who {
+                    add("event.actor", "\(id) \(event.revision): the unsigned \(event.event.rawValue) event names \(who), but the git server says \(pusher) pushed it (an unsigned event is the pusher's own act; anyone else's must carry their signature)", commit.id, id)
+                }
+            }
+        }
+        let violations = LifecyclePolicy.judge(
+            event, status: status, config: project.config, roles: roles, scheme: project.config.revisions,
+            replacement: { [self] other in
+                guard let found = try? self.locate(other, project) else { return nil }
+                return try? project.status(found)
+            })
+        for violation in violations {
+            add(violation.rule, "\(id) \(event.revision): \(violation.message)", commit.id, id)
+        }
+        if event.event == .submitted || event.event == .issued, let location, try project.source.exists(location.path) {
+            let errors = try project.check(location, complete: true).filter { $0.severity == .error }
+            if !errors.isEmpty {
+                add("lifecycle.complete", "\(id) \(event.revision) was \(event.event.rawValue) but is not complete and valid: \(errors.map(\.message).joined(separator: "; "))", commit.id, id)
+            }
+        }
     }
 
     private func locate(_ id: String, _ project: Project) throws -> DocumentLocation? {

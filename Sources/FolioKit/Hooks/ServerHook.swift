@@ -36,11 +36,21 @@ public enum ServerHook {
         }
     }
 
-    /// Who is pushing, from what common git servers set (GitLab, Gitea,
-    /// gitolite); nil when none is set (then each commit's committer counts).
-    public static func pusher(environment: [String: String]) -> String? {
-        for key in ["GITEA_PUSHER_EMAIL", "GL_USERNAME", "GL_USER"] {
-            if let value = environment[key], !value.isEmpty { return value }
+    /// The variables git servers set for the authenticated pusher, in order:
+    /// Gitea, GitLab, gitolite, smart HTTP behind a web server.
+    public static let pusherVariables = ["GITEA_PUSHER_EMAIL", "GITEA_PUSHER_NAME", "GL_USERNAME", "GL_USER", "REMOTE_USER"]
+
+    /// Who is pushing, from what the git server sets; nil when it names no
+    /// one (then only a commit's good signature under the server's
+    /// allowed_signers identifies anyone). A server user name may be mapped
+    /// to a person with `git config folio.user.<name> <email>` in the server
+    /// repository (or a `user:` key in folio.yml).
+    public static func pusher(environment: [String: String], repository: Repository? = nil) -> String? {
+        for key in pusherVariables {
+            if let value = environment[key]?.trimmingCharacters(in: .whitespaces), !value.isEmpty {
+                if let mapped = repository?.configString("folio.user.\(value)"), !mapped.isEmpty { return mapped }
+                return value
+            }
         }
         return nil
     }
@@ -54,7 +64,7 @@ public enum ServerHook {
     public static func check(repository: Repository, updates: [Update], environment: [String: String]) throws -> [Refusal] {
         var refusals: [Refusal] = []
         let defaultBranch = try? repository.headBranch()
-        let envPusher = pusher(environment: environment)
+        let envPusher = pusher(environment: environment, repository: repository)
         // The protected branches: every branch whose tip holds folio.yml. Only
         // commits reachable from them were checked, so only those are trusted
         // (not what other refs, which anyone may push, point at).
@@ -155,11 +165,14 @@ public enum ServerHook {
             let verifier = Verifier(repository: repository)
             verifier.enforceTemplates = true
             verifier.baseline = baseline
-            let signaturesRequired = (try? Project(repository: repository, source: TreeSource(repository: repository, tree: newTree, label: "push")))?.config.signatures == .required
-            verifier.pusher = { commit in
-                if signaturesRequired, let signer = signedCommitter(repository, commit) { return signer }
-                return envPusher
+            // Who pushed, known for sure: the git server's variable, and the
+            // committer of a commit with a good SSH signature by a key of the
+            // server's allowed_signers (of its tip before the push). The
+            // committer field alone proves nothing.
+            verifier.pushers = { commit in
+                [envPusher, signedCommitter(repository, commit, signersFrom: baseTree)].compactMap { $0 }
             }
+            verifier.serverPusher = envPusher
             for finding in try verifier.check(commits: commits) {
                 refusals.append(Refusal(ref: update.ref, finding: finding))
             }

@@ -165,6 +165,16 @@ public enum Lifecycle {
                 event.meaning = "withdrawal"
                 resultingState = .withdrawn
             }
+            // The same policy the server and `folio verify` judge every event with.
+            let violations = LifecyclePolicy.judge(
+                event, status: status, config: project.config, roles: roles, scheme: scheme,
+                replacement: { other in
+                    guard let found = try? project.find(other) else { return nil }
+                    return try? project.status(found)
+                })
+            if let violation = violations.first {
+                throw FolioError.refused("\(location.id): \(violation.message) [\(violation.rule)]")
+            }
             if options.sign || (project.config.signatures == .required && action == .approve) {
                 guard project.config.signatures != .off else {
                     throw FolioError.refused("signatures are off in folio.yml")

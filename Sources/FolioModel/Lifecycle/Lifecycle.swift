@@ -1,4 +1,5 @@
 import FolioGit
+import Foundation
 /// A document's lifecycle state, derived from its record (never written into
 /// the document itself).
 public enum LifecycleState: String, Codable, Sendable, CaseIterable {
@@ -68,6 +69,10 @@ public struct DocumentStatus: Sendable {
     /// When the document was last submitted (for review waiting times).
     public var submittedAt: String?
     public var supersededBy: String?
+    /// When the last content version was recorded.
+    public var contentAt: String?
+    /// Every signature the record has carried: a signature counts once.
+    public var signaturesSeen: Set<String> = []
 
     /// Folds a record's events in order.
     public static func derive(_ record: Record, scheme: ProjectConfig.RevisionScheme) -> DocumentStatus {
@@ -80,6 +85,7 @@ public struct DocumentStatus: Sendable {
     }
 
     public mutating func apply(_ event: RecordEvent, scheme: ProjectConfig.RevisionScheme) {
+        defer { if let signature = event.signature { signaturesSeen.insert(signature) } }
         lastEvent = event
         switch event.event {
         case .created, .checkedIn:
@@ -90,6 +96,7 @@ public struct DocumentStatus: Sendable {
             state = .draft
             approvals = []
             contentFingerprint = event.fingerprint
+            contentAt = event.at
             revision = RevisionLabel.draft(scheme: scheme, issued: issuedCount, draft: draftNumber)
         case .submitted:
             state = .inReview
@@ -97,8 +104,15 @@ public struct DocumentStatus: Sendable {
             submittedAt = event.at
             revision = RevisionLabel.shared(scheme: scheme, issued: issuedCount, draft: draftNumber)
         case .approved:
-            approvals.removeAll { $0.actor.lowercased() == event.actor.lowercased() }
-            approvals.append(event)
+            // An approval counts for the current round only: given while in
+            // review, not dated before the submission, and with a signature
+            // never seen before (a replayed approval counts for nothing).
+            let replayed = event.signature.map { signaturesSeen.contains($0) } ?? false
+            let early = submittedAt.map { LifecyclePolicy.before(event.at, $0) } ?? true
+            if (state == .inReview || state == .approved) && !replayed && !early {
+                approvals.removeAll { $0.actor.lowercased() == event.actor.lowercased() }
+                approvals.append(event)
+            }
             // Whether the approvals are complete depends on the template; see Project.status.
             state = .inReview
         case .rejected:
@@ -175,5 +189,117 @@ public struct ApprovalCheck: Sendable {
         self.invalid = invalid
         self.satisfied = satisfied
         missingRoles = required.filter { satisfied[$0] == nil }
+    }
+}
+
+/// The lifecycle rules every event must follow, whoever wrote it: the state
+/// table, who may act (people, roles, authorship), the review round an
+/// approval belongs to, signatures used once, and time order. `folio approve`
+/// and friends, the server's pre-receive hook and `folio verify` all judge
+/// events with it (completeness is checked by the callers, which read the
+/// document).
+public enum LifecyclePolicy {
+    public struct Violation: Sendable, Equatable {
+        public let rule: String
+        public let message: String
+    }
+
+    /// Whether timestamp `a` is earlier than `b` (ISO 8601; unparsable: false).
+    public static func before(_ a: String, _ b: String) -> Bool {
+        if a.count == b.count, a.hasSuffix("Z"), b.hasSuffix("Z") { return a < b }
+        guard let x = Timestamp.date(a), let y = Timestamp.date(b) else { return false }
+        return x < y
+    }
+
+    /// The problems of appending `event` to a record whose status is
+    /// `status`. `roles`: the roles that approve the document's type;
+    /// `replacement`: the status of another document (for `superseded`),
+    /// nil when there is no such document.
+    public static func judge(
+        _ event: RecordEvent, status: DocumentStatus, config: ProjectConfig, roles: [String],
+        scheme: ProjectConfig.RevisionScheme, replacement: (String) -> DocumentStatus?
+    ) -> [Violation] {
+        var problems: [Violation] = []
+        func refuse(_ rule: String, _ message: String) { problems.append(Violation(rule: rule, message: message)) }
+        let who = event.actor.lowercased()
+        let id = event.document
+        let state = status.state
+        let person = config.person(who)
+        if person == nil {
+            refuse("lifecycle.person", "\(event.event.rawValue) by \(who), who is not listed in the people of folio.yml")
+        }
+        if let signature = event.signature, status.signaturesSeen.contains(signature) {
+            refuse("signature.reused", "the \(event.event.rawValue) signature of \(who) was already used in the record of \(id) (a signature counts once)")
+        }
+        func inState(_ states: [LifecycleState], _ what: String) {
+            if !states.contains(state) {
+                refuse("lifecycle.state", "\(event.event.rawValue) while \(id) is \(state.rawValue): \(what)")
+            }
+        }
+        // Time order: an act is not dated before what it acts on (the
+        // content it submits, the submission it answers, the approvals an
+        // issue counts). Unrelated lines of concurrent clones may interleave.
+        func afterSubmission() {
+            if let submitted = status.submittedAt, before(event.at, submitted) {
+                refuse("lifecycle.time", "\(event.event.rawValue) by \(who) is dated \(event.at), before the submission it answers (\(submitted))")
+            }
+        }
+        switch event.event {
+        case .created, .checkedIn:
+            break  // id.reused and retired.changed are checked with the content
+        case .submitted:
+            inState([.draft], "only a draft can be submitted for review")
+            if let content = status.contentAt, before(event.at, content) {
+                refuse("lifecycle.time", "submitted by \(who) dated \(event.at), before the content it submits was recorded (\(content))")
+            }
+        case .approved:
+            inState([.inReview, .approved], "only a document in review can be approved")
+            afterSubmission()
+            let role = event.role ?? ""
+            if !roles.contains(role) {
+                refuse("approval.role", "\(id) \(event.revision): '\(role)' is not a role that approves this type (\(roles.joined(separator: ", ")))")
+            }
+            if state == .inReview || state == .approved {
+                if event.revision != status.revision || event.fingerprint != status.contentFingerprint {
+                    refuse("approval.round", "\(id): approval by \(who) of \(event.revision) \(event.fingerprint.prefix(10)) is not for the revision in review (\(status.revision) \(status.contentFingerprint?.prefix(10) ?? "none"))")
+                }
+                if status.approvals.contains(where: { $0.actor.lowercased() == who && $0.fingerprint == event.fingerprint }) {
+                    refuse("approval.twice", "\(id) \(event.revision): \(who) has already approved this content (a person counts once)")
+                }
+            }
+        case .rejected:
+            inState([.inReview, .approved], "only a document in review can be rejected")
+            afterSubmission()
+            if let person, !roles.contains(where: person.roles.contains) {
+                refuse("lifecycle.role", "\(id) \(event.revision): rejected by \(who), who holds none of the roles that review this type (\(roles.joined(separator: ", ")))")
+            }
+        case .issued:
+            inState([.approved, .inReview], "only an approved document can be issued")
+            afterSubmission()
+            for approval in status.approvals where before(event.at, approval.at) {
+                refuse("lifecycle.time", "issued by \(who) dated \(event.at), before the approval by \(approval.actor) it counts (\(approval.at))")
+            }
+            if event.revision != status.nextIssuedRevision(scheme: scheme) {
+                refuse("lifecycle.state", "\(id) issued as \(event.revision), but the next issued revision is \(status.nextIssuedRevision(scheme: scheme))")
+            }
+        case .superseded:
+            if status.issuedCount == 0 || state == .superseded || state == .withdrawn {
+                refuse("lifecycle.state", "superseded while \(id) is \(state.rawValue): only a document with an issued revision can be superseded")
+            }
+            if let by = event.by, by != id {
+                if let other = replacement(by) {
+                    if other.issuedCount == 0 || other.state == .superseded || other.state == .withdrawn {
+                        refuse("lifecycle.supersede", "\(id) superseded by \(by), which is \(other.state.rawValue): a document is superseded by one with an issued revision")
+                    }
+                } else {
+                    refuse("lifecycle.supersede", "\(id) superseded by \(by), which is no document of the project")
+                }
+            } else {
+                refuse("lifecycle.supersede", "\(id) superseded without another document to replace it")
+            }
+        case .withdrawn:
+            inState([.draft, .inReview, .approved, .issued], "it is already retired")
+        }
+        return problems
     }
 }

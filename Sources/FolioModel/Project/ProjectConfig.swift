@@ -15,7 +15,7 @@ public struct ProjectConfig: Sendable, Decodable {
         public let name: String
         public let roles: [String]
         /// The person's user name on the git server, if it is not their email
-        /// (matched against GL_USERNAME / GL_USER in the pre-receive hook).
+        /// (matched against GL_USERNAME, GL_USER, GITEA_PUSHER_NAME or REMOTE_USER in the pre-receive hook).
         public let user: String?
 
         package enum CodingKeys: String, CodingKey { case email, name, roles, user }
