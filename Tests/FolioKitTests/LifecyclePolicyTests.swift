@@ -106,7 +106,8 @@ struct LifecyclePolicyTests {
 
     @Test("config changes: the committer field proves nothing; REMOTE_USER, a folio.user mapping or an admin's signed commit do")
     func pusherIdentity() throws {
-        let server = try SVServer(keys: true)
+        // Signatures required: the committer field is never taken at its word.
+        let server = try SVServer(signatures: "required", keys: true)
         let daemon = try server.startDaemon()
         defer { daemon.stop() }
         let bob = try server.clone(daemon.url, "bob", as: .bob)

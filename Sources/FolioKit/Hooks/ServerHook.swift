@@ -168,9 +168,15 @@ public enum ServerHook {
             // Who pushed, known for sure: the git server's variable, and the
             // committer of a commit with a good SSH signature by a key of the
             // server's allowed_signers (of its tip before the push). The
-            // committer field alone proves nothing.
+            // committer field alone proves nothing: it counts only where the
+            // git server names nobody (plain git daemon, file://, ssh without
+            // gitolite) and the project has chosen `signatures: optional` or
+            // `off`, where identities are taken at their word, as git does
+            // (docs/server.md, "Who pushed").
+            let takeCommitterAtWord = envPusher == nil && (baseline?.config.signatures ?? .optional) != .required
             verifier.pushers = { commit in
-                [envPusher, signedCommitter(repository, commit, signersFrom: baseTree)].compactMap { $0 }
+                [envPusher, signedCommitter(repository, commit, signersFrom: baseTree),
+                 takeCommitterAtWord ? commit.committer.email : nil].compactMap { $0 }
             }
             verifier.serverPusher = envPusher
             for finding in try verifier.check(commits: commits) {
