@@ -140,8 +140,9 @@ def main():
                 else:
                     role = missing[0]
                     who = [e for e, _, r in PEOPLE if role in r and e not in d["authors"] and e not in d["approved_by"]]
-                    if not who:  # nobody may approve: back to draft with a new author
-                        step(d, "reject", "carol@example.com", commit, stamp)
+                    if not who:  # nobody may approve: a reviewer of the role sends it back to draft
+                        reviewer = [e for e, _, r in PEOPLE if role in r][0]
+                        step(d, "reject", reviewer, commit, stamp, role=role)
                     else:
                         step(d, "approve", who[0], commit, stamp, role=role)
             elif d["state"] == "issued":
@@ -188,6 +189,8 @@ def step(d, action, who, commit, stamp, role=None):
     elif action == "reject":
         d["state"] = "draft"
         event.update(event="rejected", comment="Needs another author", meaning="review", revision="%d.%d" % (d["issued"], d["draft"]))
+        if role:
+            event["role"] = role
     elif action == "issue":
         d["issued"] += 1
         d["draft"] = 0
