@@ -28,6 +28,10 @@ public final class Verifier {
     /// The last parsed version of each record (by path): a record's old blob
     /// is the new blob of an earlier commit, so only appended lines are parsed.
     private var records: [String: (blob: ObjectID, bytes: [UInt8], record: Record)] = [:]
+    /// Completeness errors already found for a content fingerprint under one
+    /// template and one set of people: a revision is submitted and issued
+    /// with the same content, and validating it is most of a lifecycle check.
+    private var completeness: [String: [Diagnostic]] = [:]
     private var trees = TreeReuse()
     /// Where each ID's document lives, per set of templates (IDs do not move).
     private var locations: [String: DocumentLocation?] = [:]
@@ -487,7 +491,15 @@ public final class Verifier {
             add(violation.rule, "\(id) \(event.revision): \(violation.message)", commit.id, id)
         }
         if event.event == .submitted || event.event == .issued, let location, try project.source.exists(location.path) {
-            let errors = try project.check(location, complete: true).filter { $0.severity == .error }
+            let template = project.template(location.type).map { "\(ObjectIdentifier($0))" } ?? "-"
+            let key = try project.currentFingerprint(location).map { "\($0) \(template) \(project.config.emails.sorted().joined(separator: ","))" }
+            let errors: [Diagnostic]
+            if let key, let known = completeness[key] {
+                errors = known
+            } else {
+                errors = try project.check(location, complete: true).filter { $0.severity == .error }
+                if let key { completeness[key] = errors }
+            }
             if !errors.isEmpty {
                 add("lifecycle.complete", "\(id) \(event.revision) was \(event.event.rawValue) but is not complete and valid: \(errors.map(\.message).joined(separator: "; "))", commit.id, id)
             }
