@@ -1,7 +1,8 @@
-# Shared by the history benchmarks (sourced): the folio binary, the folders,
-# and `history N [generator options]`, which prints the folder of a generated
-# lifecycle history of N commits, generating it (once per generator version)
-# with scripts/generate-history.py.
+# Shared by the benchmarks (sourced): the folio binary, the folders, a clean
+# git environment, and for the history benchmarks `history N [generator
+# options]`, which prints the folder of a generated lifecycle history of N
+# commits, generating it (once per generator version) with
+# scripts/generate-history.py.
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 FOLIO="${FOLIO:-$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/folio}"

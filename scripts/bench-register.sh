@@ -14,14 +14,7 @@
 # FOLIO_BEFORE, that binary's cold `ls` follows (its run is not repeated: it
 # can take minutes). Writes bench-out/bench-register.md.
 set -euo pipefail
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-FOLIO="${FOLIO:-$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/folio}"
-[[ -x "$FOLIO" ]] || { echo "bench: no folio binary at $FOLIO" >&2; exit 2; }
-BENCH_DIR="${BENCH_DIR:-/tmp/folio-bench}"
-OUT_DIR="${BENCH_OUT_DIR:-$REPO_ROOT/bench-out}"
-mkdir -p "$BENCH_DIR" "$OUT_DIR"
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 export GIT_AUTHOR_NAME="Alice Adams" GIT_AUTHOR_EMAIL="alice@example.com"
 export GIT_COMMITTER_NAME="Alice Adams" GIT_COMMITTER_EMAIL="alice@example.com"
 stamp="$(cat "$SCRIPT_DIR/generate-repo.py" "$REPO_ROOT"/templates/*.md | sha256sum | cut -c1-16)"

@@ -11,14 +11,8 @@
 # the same run. With FOLIO_BEFORE, the same measurements of that binary follow
 # (for before/after in one run). Writes bench-out/bench-startup.md.
 set -euo pipefail
-SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-FOLIO="${FOLIO:-$(cd "$REPO_ROOT" && swift build -c release --show-bin-path)/folio}"
-[[ -x "$FOLIO" ]] || { echo "bench: no folio binary at $FOLIO" >&2; exit 2; }
+source "$(dirname "${BASH_SOURCE[0]}")/bench-common.sh"
 RUNS="${BENCH_RUNS:-20}"
-OUT_DIR="${BENCH_OUT_DIR:-$REPO_ROOT/bench-out}"
-mkdir -p "$OUT_DIR"
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
 export GIT_AUTHOR_NAME="Alice Adams" GIT_AUTHOR_EMAIL="alice@example.com"
 export GIT_COMMITTER_NAME="Alice Adams" GIT_COMMITTER_EMAIL="alice@example.com"
 work="$(mktemp -d)"
