@@ -9,11 +9,7 @@ import Testing
 struct LifecyclePolicyTests {
     /// Appends a hand-written line to a record and commits it with plain git as `who`.
     func commitLine(_ clone: SVClone, _ id: String, _ object: [String: Any], as who: Person, action: String) throws {
-        var lines = try clone.recordLines(id)
-        lines.append(compactJSON(object))
-        try clone.writeRecord(id, lines)
-        try clone.git("add", "-A")
-        try clone.git("commit", "-q", "--no-verify", "-m", SVMessage(id, action, "0.1"), as: who)
+        try clone.commitRecordLine(id, compactJSON(object), action: action, revision: "0.1", as: who)
     }
 
     func event(_ kind: String, _ id: String, revision: String, fingerprint: String, by person: Person, at: String? = nil) -> [String: Any] {

@@ -413,11 +413,19 @@ final class SVClone: RecordTree, @unchecked Sendable {
     func commitHandMadeEvent(
         _ event: String, _ id: String, revision: String, action: String, by person: Person, role: String? = nil, meaning: String
     ) throws {
+        try commitRecordLine(
+            id, SVEvent(event, document: id, revision: revision, fingerprint: try fingerprint(id), by: person, role: role, meaning: meaning),
+            action: action, revision: revision)
+    }
+
+    /// Appends one hand-written line to a record and commits it with the
+    /// hooks bypassed, as the clone's person or `committer`.
+    func commitRecordLine(_ id: String, _ line: String, action: String, revision: String, as committer: Person? = nil) throws {
         var lines = try recordLines(id)
-        lines.append(SVEvent(event, document: id, revision: revision, fingerprint: try fingerprint(id), by: person, role: role, meaning: meaning))
+        lines.append(line)
         try writeRecord(id, lines)
         try git("add", "-A")
-        try git("commit", "-q", "--no-verify", "-m", SVMessage(id, action, revision))
+        try git("commit", "-q", "--no-verify", "-m", SVMessage(id, action, revision), as: committer)
     }
 }
 

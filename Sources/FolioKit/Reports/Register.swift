@@ -78,7 +78,8 @@ public enum Register {
         let signers = project.allowedSigners()
         for start in stride(from: 0, to: misses.count, by: 4096) {
             let batch = misses[start..<min(start + 4096, misses.count)]
-            let inputs = try batch.map { try Input(project, locations[$0]) }
+            // The key already holds the fingerprint: not computed twice.
+            let inputs = try batch.map { try Input(project, locations[$0], fingerprint: keys[$0]?.fingerprint) }
             let parsed = try Parallel.map(inputs) { try entry(project, $0, signers: signers) }
             for (k, i) in batch.enumerated() { rows[i] = parsed[k] }
         }
@@ -114,14 +115,14 @@ public enum Register {
         let fingerprint: String?
         let attachments: [String]
 
-        init(_ project: Project, _ location: DocumentLocation) throws {
+        init(_ project: Project, _ location: DocumentLocation, fingerprint known: String? = nil) throws {
             self.location = location
             guard let bytes = try project.source.read(location.path, limit: Limits.documentBytes) else {
                 throw FolioError.usage("\(location.path): no such file in \(project.source.label)")
             }
             document = bytes
             record = try project.source.read(Record.path(for: location.id), limit: Limits.recordBytes)
-            fingerprint = try project.currentFingerprint(location)
+            fingerprint = try known ?? project.currentFingerprint(location)
             attachments = try project.attachments(of: location)
         }
     }

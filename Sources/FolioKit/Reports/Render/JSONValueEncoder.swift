@@ -26,13 +26,14 @@ struct JSONValueEncoder {
 
         var value: JSONValue {
             if let members {
-                var sorted: [(String, JSONValue)] = []
-                sorted.reserveCapacity(members.count)
-                for (i, m) in members.enumerated().sorted(by: { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }) {
-                    if i + 1 < members.count, members[(i + 1)...].contains(where: { $0.key == m.key }) { continue }
-                    sorted.append((m.key, m.node.value))
+                // Sorted by key, stably; of a key encoded twice the last wins.
+                let sorted = members.enumerated().sorted { ($0.element.key, $0.offset) < ($1.element.key, $1.offset) }.map(\.element)
+                var result: [(String, JSONValue)] = []
+                result.reserveCapacity(sorted.count)
+                for (i, m) in sorted.enumerated() where i + 1 == sorted.count || sorted[i + 1].key != m.key {
+                    result.append((m.key, m.node.value))
                 }
-                return .object(sorted)
+                return .object(result)
             }
             if let items { return .array(items.map(\.value)) }
             return scalar ?? .object([])

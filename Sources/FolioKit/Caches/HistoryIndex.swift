@@ -28,26 +28,6 @@ enum HistoryIndex {
     }
 }
 
-/// FNV-1a, 64 bits: a checksum against truncation and stray edits (the cache
-/// is not a security boundary; the repository's owner can rewrite it anyway).
-struct Checksum {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ bytes: UnsafeRawBufferPointer) {
-        var h = value
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        value = h
-    }
-
-    var hex: String {
-        let s = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
-    }
-}
-
 // MARK: Writing
 
 /// Writes a new index to a temporary file beside the old one, then renames
@@ -293,22 +273,7 @@ final class HistoryIndexFile {
 
 enum HistoryIndexCoding {
     static func encode(_ c: HistoryCommit, into out: inout [UInt8]) {
-        func field(_ s: String) {
-            out.append(0x09)
-            let utf8 = s.utf8
-            if !utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A }) {
-                out.append(contentsOf: utf8)
-                return
-            }
-            for b in utf8 {
-                switch b {
-                case 0x5C: out += [0x5C, 0x5C]
-                case 0x09: out += [0x5C, 0x74]
-                case 0x0A: out += [0x5C, 0x6E]
-                default: out.append(b)
-                }
-            }
-        }
+        func field(_ s: String) { CacheFields.field(s, into: &out) }
         out.append(UInt8(ascii: "C"))
         field(c.id.description)
         field(String(c.parentCount))

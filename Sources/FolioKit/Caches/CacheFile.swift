@@ -1,0 +1,120 @@
+import FolioGit
+import FolioModel
+import Foundation
+
+// What the caches under the git directory (`.git/folio/`: the history index,
+// the parsed templates, the register) share: their checksum, their field
+// encoding and how a file is read and replaced.
+
+/// FNV-1a, 64 bits: a checksum against truncation and stray edits (the cache
+/// is not a security boundary; the repository's owner can rewrite it anyway).
+struct Checksum {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        var h = value
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        value = h
+    }
+
+    var hex: String {
+        let s = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}
+
+/// Tab-separated lines of the caches under the git directory (the register
+/// cache): a tag byte, then fields, each after a tab, with `\`, tab and
+/// newline escaped. Optional values are `?` (absent) or `=value`.
+enum CacheFields {
+    static func field(_ s: String, into out: inout [UInt8]) {
+        out.append(0x09)
+        let utf8 = s.utf8
+        if !utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A }) {
+            out.append(contentsOf: utf8)
+            return
+        }
+        for b in utf8 {
+            switch b {
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x09: out += [0x5C, 0x74]
+            case 0x0A: out += [0x5C, 0x6E]
+            default: out.append(b)
+            }
+        }
+    }
+
+    static func line(_ tag: Character, _ fields: [String], optional: [String?] = [], into out: inout [UInt8]) {
+        out.append(tag.asciiValue!)
+        for f in fields { field(f, into: &out) }
+        for f in optional { field(f.map { "=" + $0 } ?? "?", into: &out) }
+        out.append(0x0A)
+    }
+
+    /// The tag and the unescaped fields of one line (without its newline).
+    static func split(_ line: ArraySlice<UInt8>) -> (UInt8, [String])? {
+        guard let tag = line.first, line.count >= 2, line[line.startIndex + 1] == 0x09 else { return nil }
+        var fields: [String] = []
+        var current: [UInt8] = []
+        var i = line.startIndex + 2
+        while i < line.endIndex {
+            let b = line[i]
+            if b == 0x09 {
+                fields.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
+            } else if b == 0x5C, i + 1 < line.endIndex {
+                let n = line[i + 1]
+                current.append(n == 0x74 ? 0x09 : n == 0x6E ? 0x0A : n)
+                i += 1
+            } else {
+                current.append(b)
+            }
+            i += 1
+        }
+        fields.append(String(decoding: current, as: UTF8.self))
+        return (tag, fields)
+    }
+
+    /// `?` → absent, `=value` → value; nil (as the outer optional) when malformed.
+    static func optional(_ field: String) -> String?? {
+        if field == "?" { return .some(nil) }
+        guard field.hasPrefix("=") else { return nil }
+        return .some(String(field.dropFirst()))
+    }
+}
+
+/// A cache file replaced whole: written beside it, then renamed into place.
+/// Failures are ignored (a read-only repository just gets no cache).
+enum CacheFile {
+    /// The bytes of a regular file of at most `limit` bytes; nil for anything
+    /// else (missing, a folder, a FIFO, a device, too large, unreadable), so a
+    /// damaged cache costs a rebuild, never a hang or an allocation of its size.
+    static func read(_ path: String, limit: Int) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size <= limit else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var done = 0
+        while done < bytes.count {
+            let n = bytes[done...].withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            done += n
+        }
+        return bytes
+    }
+
+    static func replace(_ path: String, with bytes: [UInt8]) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
+            FileManager.default.createFile(atPath: temporary, contents: Data(bytes))
+        else { return }
+        if rename(temporary, path) != 0 { unlink(temporary) }
+    }
+}
