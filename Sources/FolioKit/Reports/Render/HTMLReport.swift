@@ -139,7 +139,10 @@ public enum HTMLReport {
         table { border-collapse: collapse; width: 100%; font-size: 13px; }
         th, td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top; }
         th { background: #eee; }
-        td { overflow-wrap: anywhere; }
+        /* Words stay whole: 'anywhere' let a title shrink to a few letters a
+           line beside columns that do not wrap (ids, emails, dates). Long
+           paths still break at '/' and '-'. */
+        td { overflow-wrap: break-word; }
         td.nw { white-space: nowrap; overflow-wrap: normal; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         tbody tr:nth-child(even) { background: #f7f7f7; }
@@ -152,6 +155,8 @@ public enum HTMLReport {
           th { background: #ddd !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
           svg .bar { fill: #777; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
           .table { overflow: visible; }
+          table { font-size: 8pt; }
+          th, td { padding: 2px 4px; }
         }
         """
 }
