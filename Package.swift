@@ -7,7 +7,7 @@ import PackageDescription
 let builtinTemplates = [
     "artifact", "change-request", "charter", "cost-register", "decision-log",
     "issue-log", "lessons-learned", "minutes", "resource-plan", "risk-register",
-    "stakeholder-register", "status-report",
+    "stakeholder-register", "status-report", "timesheet",
 ]
 
 let package = Package(
@@ -20,6 +20,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // RFC 4180 CSV reading for `folio import timesheets` (a parser we do not write ourselves).
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -35,7 +37,9 @@ let package = Package(
             name: "FolioModel",
             dependencies: ["FolioGit", "CCmarkGFM", "Yams"],
             resources: builtinTemplates.map { .embedInCode("BuiltinTemplates/\($0).md") }),
-        .target(name: "FolioKit", dependencies: ["FolioGit", "FolioModel", "Yams"]),
+        .target(
+            name: "FolioKit",
+            dependencies: ["FolioGit", "FolioModel", "Yams", .product(name: "CSV", package: "CSV.swift")]),
         .target(
             name: "FolioCLI",
             dependencies: [

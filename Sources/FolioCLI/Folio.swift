@@ -18,7 +18,7 @@ struct Folio: ParsableCommand {
             InitCommand.self, TemplatesCommand.self, NewCommand.self, CheckCommand.self, CheckinCommand.self,
             AttachCommand.self, SubmitCommand.self, ApproveCommand.self, RejectCommand.self, IssueCommand.self,
             SupersedeCommand.self, WithdrawCommand.self, LsCommand.self, StatusCommand.self, ShowCommand.self,
-            LogCommand.self, DiffCommand.self, ReportCommand.self, VerifyCommand.self, RenumberCommand.self, HooksCommand.self,
+            LogCommand.self, DiffCommand.self, ImportCommand.self, ReportCommand.self, VerifyCommand.self, RenumberCommand.self, HooksCommand.self,
             HookCommand.self,
         ])
 }
@@ -54,7 +54,7 @@ public enum FolioCLI {
             return code.rawValue
         } catch {
             // Help requested through a subcommand arrives here as the parser's error.
-            if !(error is FolioError || error is DiagnosticList || error is GitError || error is BlobTooLarge),
+            if !(error is FolioError || error is DiagnosticList || error is InputProblems || error is GitError || error is BlobTooLarge),
                 Folio.exitCode(for: error) == .success
             {
                 return help(error, ctx)
@@ -114,6 +114,9 @@ enum Failure {
             return e.exitCode
         case let list as DiagnosticList:
             for d in list.diagnostics { ctx.stderr.write(d.formatted + "\n") }
+            return 1
+        case let problems as InputProblems:
+            for line in problems.lines { ctx.stderr.write(Diagnostic.escaped(line) + "\n") }
             return 1
         case let e as GitError:
             printError(e.description)

@@ -23,7 +23,7 @@ struct ArchitectureTests {
         let allowed: [String: Set<String>] = [
             "FolioGit": ["CGit2"],
             "FolioModel": ["FolioGit", "CCmarkGFM", "Yams"],
-            "FolioKit": ["FolioGit", "FolioModel", "Yams"],
+            "FolioKit": ["FolioGit", "FolioModel", "Yams", "CSV"],
             "FolioCLI": ["FolioGit", "FolioModel", "FolioKit", "ArgumentParser"],
             "folio": ["FolioCLI"],
         ]

@@ -65,7 +65,9 @@ public enum CheckDocuments {
     /// Checks what one changed path means for the rules.
     static func checkPath(_ project: Project, _ path: String, explicit: Bool, checked: inout Set<String>, complete: Bool) throws -> [Diagnostic] {
         if path == ProjectConfig.path {
-            return []  // parsed when the project was opened
+            // Parsed when the project was opened; capacity and the
+            // allocation threshold live here, so the plans are checked again.
+            return try project.allocationDiagnosticsForAllPlans().filter { checked.insert("\($0.path):\($0.line):\($0.message)").inserted }
         }
         if path.hasPrefix("templates/") && path.hasSuffix(".md") {
             return project.templateDiagnostics.filter { $0.path == path }

@@ -287,7 +287,7 @@ public final class Project {
                 }
             }
         }
-        return result.diagnostics + linked + validator.validate(document, attachments: names)
+        return result.diagnostics + linked + validator.validate(document, attachments: names) + (try typeRules(document, location))
     }
 
     /// The document's lifecycle record.

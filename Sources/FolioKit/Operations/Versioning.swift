@@ -27,6 +27,7 @@ struct VersionWriter {
         if let document = result.document {
             let validator = Validator(template: template, context: project.valueContext, complete: false)
             diagnostics += validator.validate(document, attachments: content.attachments.keys.sorted())
+            diagnostics += try project.typeRules(document, location)
         }
         if diagnostics.contains(where: { $0.severity == .error }) { throw DiagnosticList(diagnostics) }
         return diagnostics

@@ -17,14 +17,32 @@ public struct ProjectConfig: Sendable, Decodable {
         /// The person's user name on the git server, if it is not their email
         /// (matched against GL_USERNAME, GL_USER, GITEA_PUSHER_NAME or REMOTE_USER in the pre-receive hook).
         public let user: String?
+        /// Their working week, part-time fraction and absences (docs/formats.md).
+        public let capacity: Capacity
+        /// Whether `folio.yml` gives any capacity key for them (a portfolio
+        /// takes a person's capacity from the first repository that does).
+        public let statesCapacity: Bool
+        public let skills: [String]
 
-        package enum CodingKeys: String, CodingKey { case email, name, roles, user }
+        package enum CodingKeys: String, CodingKey {
+            case email, name, roles, user, skills, absences
+            case hoursPerWeek = "hours_per_week", workingDays = "working_days", partTime = "part_time"
+        }
 
-        public init(email: String, name: String, roles: [String], user: String? = nil) {
+        struct Absence: Decodable {
+            let from: String
+            let to: String
+            let reason: String?
+        }
+
+        public init(email: String, name: String, roles: [String], user: String? = nil, capacity: Capacity = .standard, skills: [String] = []) {
             self.email = email
             self.name = name
             self.roles = roles
             self.user = user
+            self.capacity = capacity
+            self.statesCapacity = capacity != .standard
+            self.skills = skills
         }
 
         public init(from decoder: Decoder) throws {
@@ -33,6 +51,17 @@ public struct ProjectConfig: Sendable, Decodable {
             name = try c.decodeIfPresent(String.self, forKey: .name) ?? email
             roles = try c.decodeIfPresent([String].self, forKey: .roles) ?? []
             user = try c.decodeIfPresent(String.self, forKey: .user)
+            skills = try c.decodeIfPresent([String].self, forKey: .skills) ?? []
+            let hours = try c.decodeIfPresent(Double.self, forKey: .hoursPerWeek)
+            let days = try c.decodeIfPresent([String].self, forKey: .workingDays)
+            let fraction = try c.decodeIfPresent(Double.self, forKey: .partTime)
+            let absences = try c.decodeIfPresent([Absence].self, forKey: .absences) ?? []
+            statesCapacity = hours != nil || days != nil || fraction != nil || !absences.isEmpty
+            do {
+                capacity = try Capacity.parse(hoursPerWeek: hours, workingDays: days, partTime: fraction, absences: absences.map { ($0.from, $0.to) })
+            } catch {
+                throw DecodingError.dataCorruptedError(forKey: .email, in: c, debugDescription: "person \(email): \(error.message)")
+            }
         }
     }
 
@@ -50,9 +79,11 @@ public struct ProjectConfig: Sendable, Decodable {
     public let signatures: SignaturePolicy
     public let reviewPolicy: ReviewPolicy
     public let people: [Person]
+    /// The resource rules (`resources:`; defaults when absent).
+    public let resources: ResourcePolicy
 
     package enum CodingKeys: String, CodingKey {
-        case project, numbering, revisions, signatures, people
+        case project, numbering, revisions, signatures, people, resources
         case reviewPolicy = "review_policy"
     }
 
@@ -79,6 +110,13 @@ public struct ProjectConfig: Sendable, Decodable {
         signatures = s
         reviewPolicy = try c.decodeIfPresent(ReviewPolicy.self, forKey: .reviewPolicy) ?? ReviewPolicy(maxDays: 5)
         people = try c.decodeIfPresent([Person].self, forKey: .people) ?? []
+        resources = try c.decodeIfPresent(ResourcePolicy.self, forKey: .resources) ?? .standard
+    }
+
+    /// A project code: 2–16 characters `A-Z`, `0-9`, `-`, starting with a letter.
+    public static func isProjectCode(_ code: String) -> Bool {
+        (2...16).contains(code.count) && code.first!.isASCII && code.first!.isLetter
+            && code.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "-") })
     }
 
     public static let path = "folio.yml"
@@ -107,9 +145,7 @@ public struct ProjectConfig: Sendable, Decodable {
             throw FolioError.unreadable("\(path): \(Template.describe(error))")
         }
         let code = config.project.code
-        guard (2...16).contains(code.count), code.first!.isLetter,
-            code.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber || $0 == "-") })
-        else {
+        guard isProjectCode(code) else {
             throw FolioError.unreadable("\(path): project code '\(code)' must be 2-16 characters A-Z, 0-9, '-', starting with a letter")
         }
         var seen = Set<String>()

@@ -1,5 +1,5 @@
 import FolioGit
-/// The twelve built-in templates (the files of the top-level `templates/`
+/// The thirteen built-in templates (the files of the top-level `templates/`
 /// folder, embedded at build time), which `folio init` copies into a project.
 public enum BuiltinTemplates {
     public static let all: [(type: String, text: String)] = [
@@ -15,5 +15,6 @@ public enum BuiltinTemplates {
         ("risk-register", PackageResources.risk_register_md),
         ("stakeholder-register", PackageResources.stakeholder_register_md),
         ("status-report", PackageResources.status_report_md),
+        ("timesheet", PackageResources.timesheet_md),
     ].map { ($0.0, String(decoding: $0.1, as: UTF8.self)) }
 }

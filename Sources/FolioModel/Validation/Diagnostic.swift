@@ -77,3 +77,11 @@ public struct DiagnosticList: Error, Sendable, CustomStringConvertible {
     public var description: String { diagnostics.map(\.formatted).joined(separator: "\n") }
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 }
+
+/// Problems of an input file (an import), one `FILE:LINE: error: message`
+/// line each; nothing was written.
+public struct InputProblems: Error, Sendable, CustomStringConvertible {
+    public let lines: [String]
+    public init(_ lines: [String]) { self.lines = lines }
+    public var description: String { lines.joined(separator: "\n") }
+}

@@ -1,0 +1,86 @@
+import FolioGit
+import FolioModel
+import Foundation
+
+/// The rules of the resource types beyond their templates: a timesheet's
+/// week, days and hours; a resource plan's allocations against every other
+/// plan of the repository (docs/formats.md, "Allocation rule").
+extension Project {
+    /// Diagnostics of the type's own rules for a document as it would stand
+    /// (read from the source, staged, or about to be committed).
+    public func typeRules(_ document: Document, _ location: DocumentLocation) throws -> [Diagnostic] {
+        switch location.type {
+        case Timesheet.type: return Timesheet.check(document, config: config)
+        case ResourcePlan.type: return try allocationDiagnostics(document, location)
+        default: return []
+        }
+    }
+
+    /// Whether a document counts: not withdrawn or superseded.
+    func inForce(_ id: String) throws -> Bool {
+        let state = DocumentStatus.derive(try record(id), scheme: config.revisions).state
+        return state != .withdrawn && state != .superseded
+    }
+
+    /// Every resource plan in force in this snapshot, read (with
+    /// `replacing` standing in for the plan of the same ID).
+    public func resourcePlans(replacing replacement: Document? = nil) throws -> [Document] {
+        guard let template = template(ResourcePlan.type) else { return replacement.map { [$0] } ?? [] }
+        var plans: [Document] = []
+        for location in try documents(of: template) where location.id != replacement?.id {
+            guard try inForce(location.id), let document = try read(location).document else { continue }
+            plans.append(document)
+        }
+        if let replacement, try inForce(replacement.id) { plans.append(replacement) }
+        return plans
+    }
+
+    /// The assignments of every resource plan in force.
+    public func assignments(replacing replacement: Document? = nil) throws -> [Assignment] {
+        try resourcePlans(replacing: replacement).flatMap { ResourcePlan.assignments($0, project: config.project.code) }
+    }
+
+    /// The capacity of a person of this project (the standard week when not listed).
+    public func capacity(_ email: String) -> Capacity {
+        config.person(email)?.capacity ?? .standard
+    }
+
+    /// `allocation.over` on each of this plan's rows that takes part in an
+    /// over-allocation: a warning or an error as `resources.allocation` says.
+    func allocationDiagnostics(_ document: Document, _ location: DocumentLocation) throws -> [Diagnostic] {
+        let all = try assignments(replacing: document)
+        guard all.contains(where: { $0.document == document.id }) else { return [] }
+        let policy = config.resources
+        let people = Set(all.filter { $0.document == document.id }.map(\.person))
+        let runs = Allocation.overAllocations(all.filter { people.contains($0.person) }, capacity: capacity, threshold: policy.threshold)
+        var out: [Diagnostic] = []
+        for run in runs {
+            let message = Project.overAllocationMessage(run, threshold: policy.threshold)
+            for a in run.assignments where a.document == document.id {
+                out.append(Diagnostic(
+                    path: location.path, line: a.line, column: a.column, severity: policy.allocation == .refuse ? .error : .warning,
+                    message: message, rule: "allocation.over"))
+            }
+        }
+        return out
+    }
+
+    /// `carol@example.com is allocated 140% on 2026-12-07..2026-12-18 (threshold 100%): A line 14 (80%, …), B line 9 (60%, …)`.
+    static func overAllocationMessage(_ run: OverAllocation, threshold: Double) -> String {
+        let days = run.from == run.to ? "\(run.from)" : "\(run.from)..\(run.to)"
+        return "\(run.person) is allocated \(ResourcePlan.percent(run.load))% on \(days) (threshold \(ResourcePlan.percent(threshold))%): "
+            + run.assignments.map(\.label).joined(separator: ", ")
+    }
+
+    /// The allocation rule over every plan (when `folio.yml` changes: capacity
+    /// or the threshold may have moved).
+    public func allocationDiagnosticsForAllPlans() throws -> [Diagnostic] {
+        guard let template = template(ResourcePlan.type) else { return [] }
+        var out: [Diagnostic] = []
+        for location in try documents(of: template) {
+            guard try inForce(location.id), let document = try read(location).document else { continue }
+            out += try allocationDiagnostics(document, location)
+        }
+        return out
+    }
+}
