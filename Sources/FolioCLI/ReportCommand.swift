@@ -15,7 +15,7 @@ struct ReportCommand: ParsableCommand {
             self-contained page) to standard output or -o FILE. See docs/reports.md.
             """,
         subcommands: [
-            ReportRegisterCommand.self, ReportStatusCommand.self, ReportHistoryCommand.self, ReportApprovalsCommand.self,
+            ReportRegisterCommand.self, ReportStatusCommand.self, ReportHistoryCommand.self, ReportApprovalsCommand.self, ReportResourcesCommand.self,
         ])
 }
 
@@ -63,5 +63,49 @@ struct ReportApprovalsCommand: FolioCommand {
 
     func run(_ ctx: FolioContext) throws {
         try options.write(ctx, ApprovalsReport.build(options.sources(ctx), generated: ctx.now()))
+    }
+}
+
+extension ResourcesReport.Grouping: ExpressibleByArgument {}
+
+struct ReportResourcesCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resources",
+        abstract: "Capacity, planned load and actual hours per person and period; over-allocations; open requests; missing timesheets.",
+        discussion: """
+            Across every --repo given (project repositories, and a hub of people and timesheets). Default \
+            period: the Monday four weeks ago to the Sunday eight weeks ahead. See docs/reports.md.
+            """)
+
+    @OptionGroup var options: ReportOptions
+    @Option(name: .long, help: "First day (YYYY-MM-DD, included; default: the Monday four weeks before today).")
+    var from: String?
+    @Option(name: .long, help: "Last day (YYYY-MM-DD, included; default: the Sunday eight weeks after this week).")
+    var to: String?
+    @Option(name: .long, help: "week (ISO weeks) or month.")
+    var by: ResourcesReport.Grouping = .week
+    @Option(name: .long, help: ArgumentHelp(
+        "Only this section; for csv, the table to write (default: load).",
+        discussion: "people, over_allocations, resource_requests, timesheets, load"))
+    var section: String?
+
+    func run(_ ctx: FolioContext) throws {
+        let fromDay = try from.map { try day($0, "--from") }
+        let toDay = try to.map { try day($0, "--to") }
+        let sources = try options.sources(ctx)
+        // "Today" is the clock's day, or the day of the commit reported at.
+        let today = options.at != nil ? Day(sources[0].commitDate) : Day(ctx.now())
+        let standard = ResourcesReport.defaultRange(today: today)
+        let start = fromDay ?? (toDay.map { min(standard.lowerBound, $0) } ?? standard.lowerBound)
+        let end = toDay ?? max(standard.upperBound, start)
+        guard start <= end else { throw FolioError.usage("--from \(start) is after --to \(end)") }
+        guard end.number - start.number < 366 * 20 else { throw FolioError.usage("--from to --to spans more than 20 years") }
+        let report = try ResourcesReport.build(sources, range: start...end, by: by, today: today, generated: ctx.now())
+        try options.write(ctx, report, section: section)
+    }
+
+    func day(_ text: String, _ option: String) throws -> Day {
+        guard let d = Day(text) else { throw FolioError.usage("\(option): '\(text)' is not a date (YYYY-MM-DD)") }
+        return d
     }
 }

@@ -113,6 +113,46 @@ public enum HTMLReport {
         return out + "</svg>\n</figure>\n"
     }
 
+    /// A heat map as inline SVG: one row per label, one column per period,
+    /// the value written in every cell, shaded white to dark grey by value
+    /// (so it reads printed in greyscale), flagged cells framed in black
+    /// with the value in bold, and a `<title>` tooltip on each cell.
+    public static func heatMap(_ map: ReportHeatMap) -> String {
+        let labelWidth = 210.0
+        let cellWidth = 54.0
+        let cellHeight = 20.0
+        let headerHeight = 22.0
+        let width = labelWidth + cellWidth * Double(max(1, map.columns.count)) + 4
+        let height = headerHeight + cellHeight * Double(max(1, map.rows.count)) + 4
+        var out = "<figure class=\"chart heatmap\">\n<figcaption>\(escape(map.title))</figcaption>\n"
+        if map.rows.isEmpty || map.columns.isEmpty {
+            return out + "<p class=\"empty\">Nothing to chart.</p>\n</figure>\n"
+        }
+        out += "<svg role=\"img\" aria-label=\"\(escape(map.title))\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" style=\"max-width:100%;height:auto\">\n"
+        for (c, column) in map.columns.enumerated() {
+            let x = labelWidth + Double(c) * cellWidth + cellWidth / 2
+            out += "<text x=\"\(f(x))\" y=\"\(f(headerHeight - 7))\" text-anchor=\"middle\" class=\"label\" font-size=\"10\">\(escape(column))</text>\n"
+        }
+        for (r, row) in map.rows.enumerated() {
+            let y = headerHeight + Double(r) * cellHeight
+            out += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(y + 14))\" text-anchor=\"end\" class=\"label\" font-size=\"11\">\(escape(truncate(row, 34)))</text>\n"
+            for (c, column) in map.columns.enumerated() {
+                let x = labelWidth + Double(c) * cellWidth
+                let value = r < map.cells.count && c < map.cells[r].count ? map.cells[r][c] : nil
+                let flagged = r < map.flagged.count && c < map.flagged[r].count && map.flagged[r][c]
+                // Lightness falls from 100% (0) to 25% (150% and above): darker is more loaded.
+                let lightness = value.map { 100 - min(max($0, 0), 150) / 150 * 75 } ?? 100
+                let text = value.map { String(Int($0.rounded())) } ?? "–"
+                let ink = lightness < 55 ? "#fff" : "#000"
+                let tip = "\(row), \(column): " + (value.map { String(format: "%.1f%%", $0) } ?? "no capacity") + (flagged ? " (over-allocated)" : "")
+                out += "<g><title>\(escape(tip))</title>"
+                out += "<rect x=\"\(f(x + 1))\" y=\"\(f(y + 1))\" width=\"\(f(cellWidth - 2))\" height=\"\(f(cellHeight - 2))\" fill=\"hsl(0,0%,\(f(lightness))%)\" stroke=\"\(flagged ? "#000" : "#bbb")\" stroke-width=\"\(flagged ? 3 : 0.5)\"/>"
+                out += "<text x=\"\(f(x + cellWidth / 2))\" y=\"\(f(y + 14))\" text-anchor=\"middle\" font-size=\"11\" fill=\"\(ink)\"\(flagged ? " font-weight=\"bold\"" : "")>\(escape(text))</text></g>\n"
+            }
+        }
+        return out + "</svg>\n</figure>\n"
+    }
+
     static func truncate(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n - 1)) + "…" : s }
 
     static func f(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(format: "%.1f", d) }

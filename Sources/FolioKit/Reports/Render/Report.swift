@@ -19,13 +19,16 @@ public struct Report: Sendable {
     public let figures: [ReportFigure]
     /// Charts (drawn in HTML only; their numbers are also in the sections).
     public let charts: [ReportChart]
+    /// Heat maps (drawn in HTML only; their numbers are also in the sections).
+    public let heatMaps: [ReportHeatMap]
     public let sections: [ReportSection]
     /// The section CSV writes when none is chosen.
     public let mainSection: String
 
     public init(
         kind: String, title: String, generated: Date, projects: [ReportProject], period: ReportPeriod? = nil,
-        figures: [ReportFigure] = [], charts: [ReportChart] = [], sections: [ReportSection], mainSection: String
+        figures: [ReportFigure] = [], charts: [ReportChart] = [], heatMaps: [ReportHeatMap] = [], sections: [ReportSection],
+        mainSection: String
     ) {
         self.kind = kind
         self.title = title
@@ -34,6 +37,7 @@ public struct Report: Sendable {
         self.period = period
         self.figures = figures
         self.charts = charts
+        self.heatMaps = heatMaps
         self.sections = sections
         self.mainSection = mainSection
     }
@@ -201,5 +205,27 @@ public struct ReportChart: Sendable {
         self.title = title
         self.unit = unit
         self.bars = bars
+    }
+}
+
+/// A heat map: a value (a percentage) per row and column, some cells
+/// flagged. Drawn as inline SVG in HTML, the figure written in every cell.
+public struct ReportHeatMap: Sendable {
+    public let key: String
+    public let title: String
+    public let rows: [String]
+    public let columns: [String]
+    /// `cells[row][column]`: the value, or nil where there is none.
+    public let cells: [[Double?]]
+    /// `flagged[row][column]`: drawn bold and framed (e.g. over-allocated).
+    public let flagged: [[Bool]]
+
+    public init(key: String, title: String, rows: [String], columns: [String], cells: [[Double?]], flagged: [[Bool]]) {
+        self.key = key
+        self.title = title
+        self.rows = rows
+        self.columns = columns
+        self.cells = cells
+        self.flagged = flagged
     }
 }
