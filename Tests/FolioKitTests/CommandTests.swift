@@ -7,7 +7,7 @@ import Testing
 struct CommandTests {
     static let allTypes = [
         "artifact", "change-request", "charter", "cost-register", "decision-log", "issue-log", "lessons-learned",
-        "minutes", "resource-plan", "risk-register", "stakeholder-register", "status-report",
+        "minutes", "resource-plan", "risk-register", "stakeholder-register", "status-report", "timesheet",
     ]
 
     // MARK: init
@@ -70,7 +70,7 @@ struct CommandTests {
 
     // MARK: templates
 
-    @Test("templates lists the twelve built-in types; templates show prints the rules")
+    @Test("templates lists the thirteen built-in types; templates show prints the rules")
     func templatesListAndShow() throws {
         let repo = try TestRepo.managed()
         let text = expectSuccess(try repo.folio("templates"))
@@ -81,7 +81,8 @@ struct CommandTests {
         let approvals = Dictionary(uniqueKeysWithValues: list.map { ($0["type"] as? String ?? "", $0["approvals"] as? [String] ?? []) })
         #expect(Set(approvals["charter"] ?? []) == ["sponsor", "pmo"])
         #expect(Set(approvals["change-request"] ?? []) == ["sponsor", "pmo"])
-        for type in Self.allTypes where type != "charter" && type != "change-request" {
+        #expect(approvals["timesheet"] == ["manager"], "a timesheet is approved by the person's manager")
+        for type in Self.allTypes where !["charter", "change-request", "timesheet"].contains(type) {
             #expect(approvals[type] == ["pm"], "\(type)")
         }
 

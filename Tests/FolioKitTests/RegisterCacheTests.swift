@@ -8,7 +8,7 @@ import Testing
 /// rewrite.
 @Suite("Register: linear, cached, equal to an independent computation", .wide)
 struct RegisterCacheTests {
-    /// A repository of `count` generated documents of all twelve types.
+    /// A repository of `count` generated documents of all the built-in types.
     static func generated(_ count: Int) throws -> TestRepo {
         let sandbox = try Sandbox()
         let path = sandbox.path("repo")

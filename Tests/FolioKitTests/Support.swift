@@ -565,6 +565,8 @@ private let allowedErrorLines: [NSRegularExpression] = [
     "^[^\\s:][^:]*:[0-9]+:[0-9]+: (error|warning): .+ \\[[a-z0-9.\\-]+\\]$",
     "^[0-9]+ error\\(s\\), [0-9]+ warning\\(s\\)$",
     "^folio: commit refused: .+$",
+    // An import's bad input lines: FILE:LINE: error: message.
+    "^[^\\s:][^:]*:[0-9]+: error: .+$",
 ].map { try! NSRegularExpression(pattern: $0) }
 
 let diagnosticLine = try! NSRegularExpression(
@@ -617,7 +619,7 @@ func expectFailure(
 ) -> ProcessResult {
     expectNoCrash(r, sourceLocation: sourceLocation)
     #expect(exit.contains(r.status), "expected exit status \(exit.sorted()):\n\(r)", sourceLocation: sourceLocation)
-    let errorLines = r.stderrLines.filter { $0.hasPrefix("folio: error: ") }
+    let errorLines = r.stderrLines.filter { $0.hasPrefix("folio: error: ") || $0.range(of: "^[^\\s:][^:]*:[0-9]+: error: ", options: .regularExpression) != nil }
     let diags = diagnostics(in: r.stdout + "\n" + r.stderr).filter { $0.severity == "error" }
     #expect(!errorLines.isEmpty || !diags.isEmpty, "expected 'folio: error: …' or an error diagnostic:\n\(r)",
             sourceLocation: sourceLocation)

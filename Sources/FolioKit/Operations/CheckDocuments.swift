@@ -42,6 +42,30 @@ public enum CheckDocuments {
             }
             seen[location.id] = location.path
         }
+        return out + (try duplicateTimesheets(project))
+    }
+
+    /// `timesheet.duplicate`: one timesheet per person and ISO week (those
+    /// withdrawn or superseded do not count). Needs every timesheet, so it is
+    /// part of `check --all`, imports and the resources report, not the hooks.
+    static func duplicateTimesheets(_ project: Project) throws -> [Diagnostic] {
+        guard let template = project.template(Timesheet.type) else { return [] }
+        var first: [String: DocumentLocation] = [:]
+        var out: [Diagnostic] = []
+        for location in try project.documents(of: template).sorted(by: { $0.id < $1.id }) {
+            guard try project.inForce(location.id), let document = try project.read(location).document else { continue }
+            let sheet = Timesheet(document)
+            guard let week = sheet.week, !sheet.person.isEmpty else { continue }
+            let key = "\(sheet.person) \(week)"
+            if let other = first[key] {
+                let line = document.frontMatter["week"]?.line ?? 1
+                out.append(Diagnostic(
+                    path: location.path, line: line, column: 1, severity: .error,
+                    message: "\(sheet.person) already has a timesheet for \(week): \(other.id) (one per person and week; withdraw one)", rule: "timesheet.duplicate"))
+            } else {
+                first[key] = location
+            }
+        }
         return out
     }
 

@@ -33,8 +33,7 @@ public enum ImportTimesheets {
         repository: Repository, input: TimesheetInput, name: String, correction: String?, context: FolioContext
     ) throws -> Result {
         guard !repository.isBare else { throw FolioError.usage("'import' needs a work tree; this repository is bare") }
-        if !input.problems.isEmpty { throw InputProblems(input.problems) }
-        guard !input.rows.isEmpty else { throw FolioError.refused("\(name): no entries to import") }
+        guard !input.rows.isEmpty || !input.problems.isEmpty else { throw FolioError.refused("\(name): no entries to import") }
         let actor = try Actor.current(repository, context)
         var outcome: (created: [String], updated: [String], unchanged: Int, warnings: [Diagnostic], seq: Int, code: String)?
         var nothing = false
@@ -97,7 +96,8 @@ public enum ImportTimesheets {
         _ project: Project, _ template: Template, input: TimesheetInput, name: String, correction: String?, actor: Actor
     ) throws -> Plan {
         let config = project.config
-        var problems: [String] = []
+        // Every bad line is reported at once: the parser's, then these.
+        var problems: [String] = input.problems
         var groups: [String: [TimesheetInput.Row]] = [:]
         var order: [String] = []
         let known = Set([config.project.code] + config.resources.projects)
@@ -185,7 +185,7 @@ public enum ImportTimesheets {
                 nextSeq += 1
             }
         }
-        if !problems.isEmpty { throw InputProblems(problems) }
+        if !problems.isEmpty { throw InputProblems(byLine(problems, name: name)) }
         let ids = plan.created + plan.updated
         var subject = "import timesheets from \((name as NSString).lastPathComponent): \(plan.created.count) created, \(plan.updated.count) updated"
         if let correction, !correction.isEmpty { subject += " (correction)" }
@@ -195,6 +195,15 @@ public enum ImportTimesheets {
         plan.plan.body = body
         plan.plan.trailers = ids.map { ("Folio-Document", $0) } + [("Folio-Action", "import")]
         return plan
+    }
+
+    /// Problem lines in the order of the file's lines (others last, as found).
+    static func byLine(_ problems: [String], name: String) -> [String] {
+        func line(_ text: String) -> Int {
+            guard text.hasPrefix(name + ":") else { return Int.max }
+            return Int(text.dropFirst(name.count + 1).prefix { $0.isNumber }) ?? Int.max
+        }
+        return problems.enumerated().sorted { (line($0.element), $0.offset) < (line($1.element), $1.offset) }.map(\.element)
     }
 
     static func sorted(_ entries: [TimesheetEntry]) -> [TimesheetEntry] {

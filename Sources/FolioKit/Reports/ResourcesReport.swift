@@ -212,6 +212,7 @@ public enum ResourcesReport {
             }
             week = week.sunday.advanced(by: 1).isoWeek
         }
+        problemRows.sort { ($0[0].display, $0[2].display) < ($1[0].display, $1[2].display) }
 
         let title = sources.count == 1
             ? "Resources: \(sources[0].info.code) \(sources[0].info.name)" : "Resources: portfolio of \(sources.count) projects"

@@ -29,45 +29,47 @@ GONE = ("withdrawn", "superseded")
 # ---------------------------------------------------------------- reading
 
 class Repo:
-    """One repository at HEAD: one `git cat-file --batch` for every blob."""
+    """One repository at HEAD: every blob the report reads, in one `git cat-file --batch`."""
+
+    FOLDERS = ("docs/resource-plan/", "docs/timesheet/")
 
     def __init__(self, path):
         self.path = path
         out = subprocess.run(["git", "-C", path, "ls-tree", "-r", "-z", "--name-only", "HEAD"],
                              check=True, capture_output=True).stdout
-        self.files = [p.decode() for p in out.split(b"\0") if p]
-        self.batch = subprocess.Popen(["git", "-C", path, "cat-file", "--batch"],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        self.config = yaml.safe_load(self.show("folio.yml")) or {}
+        files = [p.decode() for p in out.split(b"\0") if p]
+        docs = [p for p in files if p.startswith(self.FOLDERS) and p.endswith(".md") and p.count("/") == 2]
+        ids = {p.rsplit("/", 1)[1][:-3] for p in docs}
+        records = [p for p in files if p.startswith(".folio/records/") and p[15:-6] in ids and p.endswith(".jsonl")]
+        wanted = ["folio.yml"] + docs + records
+        data = subprocess.run(["git", "-C", path, "cat-file", "--batch"], input="".join(f"HEAD:{p}\n" for p in wanted).encode(),
+                              check=True, capture_output=True).stdout
+        self.blobs, i = {}, 0
+        for p in wanted:
+            eol = data.index(b"\n", i)
+            header = data[i:eol].split()
+            assert len(header) == 3, f"{path}: {p}: {header}"
+            size = int(header[2])
+            self.blobs[p] = data[eol + 1:eol + 1 + size].decode()
+            i = eol + 2 + size
+        self.config = yaml.safe_load(self.blobs["folio.yml"]) or {}
         self.code = str((self.config.get("project") or {}).get("code", ""))
-
-    def show(self, path):
-        self.batch.stdin.write(f"HEAD:{path}\n".encode())
-        self.batch.stdin.flush()
-        header = self.batch.stdout.readline().split()
-        assert len(header) == 3, f"{self.path}: {path}: {header}"
-        data = self.batch.stdout.read(int(header[2]))
-        self.batch.stdout.read(1)
-        return data.decode()
 
     def documents(self, doc_type):
         """(id, front matter, lines, state) of each document of the type in docs/<type>/."""
         folder = f"docs/{doc_type}/"
-        records = set(self.files)
-        for path in self.files:
-            name = path[len(folder):]
-            if not path.startswith(folder) or "/" in name or not name.endswith(".md"):
+        for path, text in self.blobs.items():
+            if not path.startswith(folder):
                 continue
-            text = self.show(path)
             lines = text.split("\n")
             fm = front_matter(lines)
             if fm is None or fm.get("type") != doc_type:
                 continue
-            doc_id = name[:-3]
+            doc_id = path[len(folder):-3]
             state = "draft"
-            record = f".folio/records/{doc_id}.jsonl"
-            if record in records:
-                events = [json.loads(l) for l in self.show(record).splitlines() if l.strip()]
+            record = self.blobs.get(f".folio/records/{doc_id}.jsonl")
+            if record:
+                events = [json.loads(l) for l in record.splitlines() if l.strip()]
                 if events:
                     state = STATE[events[-1]["event"]]
             yield doc_id, fm, lines, state
