@@ -599,6 +599,86 @@ edit para "$REPORT_MD" "Decisions and support required" "Board to decide change 
 folio checkin "$REPORT_MD" -m "February status report"
 
 # --------------------------------------------------------------------------
+say "Carol (PMO) records capacity: Dave works 60%, Erin four days a week, with a week of leave in March"
+as carol "2026-03-06 10:00"
+python3 - <<'PY'
+text = open("folio.yml", encoding="utf-8").read()
+text = text.replace("roles: [pm] }", "roles: [pm, manager] }")
+text = text.replace(
+    "  - { email: dave@example.com,  name: Dave Diaz,   roles: [author] }",
+    "  - email: dave@example.com\n"
+    "    name: Dave Diaz\n"
+    "    roles: [author]\n"
+    "    part_time: 0.6\n"
+    "    skills: [surveying, drafting]\n"
+    "  - email: erin@example.com\n"
+    "    name: Erin Evans\n"
+    "    roles: [author]\n"
+    "    working_days: [mon, tue, wed, thu]\n"
+    "    hours_per_week: 32\n"
+    "    absences:\n"
+    "      - { from: 2026-03-16, to: 2026-03-20, reason: leave }")
+text += "resources: { allocation: warn, threshold: 100, max_week_hours: 50 }\n"
+open("folio.yml", "w", encoding="utf-8").write(text)
+PY
+git add folio.yml
+git commit -q -m "Capacity: Dave part-time, Erin's week and leave; Alice approves timesheets"
+
+say "Alice plans the team: two resource plans compete for Dave"
+as alice "2026-03-06 10:20"
+PLAN1="$(new_doc resource-plan --title "Design team, spring 2026" --set plan_start=2026-02-02 --set plan_end=2026-04-24 -m "Plan the design team")"
+PLAN2="$(new_doc resource-plan --title "Site survey crew" --set plan_start=2026-03-09 --set plan_end=2026-03-27 -m "Plan the survey")"
+python3 - "$(path_of "$PLAN1")" "$(path_of "$PLAN2")" <<'PY'
+import sys
+head = "| Person | Role | Allocation % | From | To |\n| --- | --- | --- | --- | --- |\n"
+rows = {
+    sys.argv[1]: ["| alice@example.com | Project manager | 50 | 2026-02-02 | 2026-04-24 |",
+                  "| dave@example.com | Designer | 70 | 2026-02-02 | 2026-04-24 |",
+                  "| erin@example.com | Drafter | 100 | 2026-02-16 | 2026-04-10 |"],
+    sys.argv[2]: ["| dave@example.com | Surveyor | 50 | 2026-03-09 | 2026-03-27 |",
+                  "| erin@example.com | Surveyor | 20 | 2026-03-23 | 2026-03-27 |"],
+}
+for path, lines in rows.items():
+    text = open(path, encoding="utf-8").read().replace(head, head + "".join(l + "\n" for l in lines), 1)
+    if path == sys.argv[2]:
+        req = "| --- | --- | --- | --- | --- | --- | --- |\n"
+        text = text.replace(req, req + "| RR-001 | Geotechnical engineer | soils | 40 | 2026-03-16 | 2026-04-10 | Requested |\n", 1)
+    open(path, "w", encoding="utf-8").write(text)
+PY
+folio checkin "$(path_of "$PLAN1")" -m "Design team assignments"
+folio checkin "$(path_of "$PLAN2")" -m "Survey crew assignments (Dave is also on the design team)"
+
+say "Carol imports the February timesheets; Alice approves two weeks, which locks them"
+as carol "2026-03-06 11:00"
+cat > "$WORK/timesheets-february.csv" <<'CSV'
+person,date,project,work_package,hours,activity,note
+dave@example.com,2026-02-02,ALPHA,WP-1.2,5,design,Drawing review
+dave@example.com,2026-02-03,ALPHA,WP-1.2,4.5,design,
+dave@example.com,2026-02-04,ALPHA,WP-1.4,1,meeting,Weekly progress meeting
+dave@example.com,2026-02-09,ALPHA,WP-1.2,6,design,Foundation layout
+dave@example.com,2026-02-11,ALPHA,WP-1.2,5.5,design,
+dave@example.com,2026-02-16,ALPHA,WP-2.1,7,documentation,Method statement
+dave@example.com,2026-02-23,ALPHA,WP-2.1,6,documentation,"Comments from Bob, round 1"
+erin@example.com,2026-02-16,ALPHA,WP-1.3,8,drafting,Sections A-A and B-B
+erin@example.com,2026-02-17,ALPHA,WP-1.3,8,drafting,
+erin@example.com,2026-02-18,ALPHA,WP-1.3,7.5,drafting,
+erin@example.com,2026-02-23,ALPHA,WP-1.3,8,drafting,
+alice@example.com,2026-02-02,ALPHA,WP-0.1,4,management,Charter and kick-off
+alice@example.com,2026-02-09,ALPHA,WP-0.1,3.5,management,
+CSV
+IMPORT_OUT="$(folio import timesheets "$WORK/timesheets-february.csv")"
+printf '%s\n' "$IMPORT_OUT"
+for ts in $(printf '%s\n' "$IMPORT_OUT" | awk '/^  created/ {print $2}' | head -n 3); do
+  as carol "2026-03-06 11:10"
+  folio submit "$ts"
+  case "$ts" in
+    *-0001|*-0002) as alice "2026-03-06 11:30"; folio approve "$ts" --role manager --comment "Checked against the plan"
+                   as carol "2026-03-06 11:40"; folio issue "$ts" ;;
+  esac
+done
+say "Importing the same file again changes nothing"
+folio import timesheets "$WORK/timesheets-february.csv"
+
 say "The history, as plain git sees it"
 git log --reverse --date=format:'%Y-%m-%d %H:%M' --format='%ad  %<(12)%an %s'
 
@@ -630,6 +710,9 @@ folio report register --format html -o "$REPORTS_DIR/register.html"
 folio report approvals --format html -o "$REPORTS_DIR/approvals.html"
 folio report history --format html -o "$REPORTS_DIR/history.html"
 folio report register --format csv -o "$REPORTS_DIR/register.csv"
+folio report resources --from 2026-02-02 --to 2026-04-26 --section over_allocations
+folio report resources --from 2026-02-02 --to 2026-04-26 --format html -o "$REPORTS_DIR/resources.html"
+folio report resources --from 2026-02-02 --to 2026-04-26 --by month --format csv -o "$REPORTS_DIR/resources.csv"
 ls -1 "$REPORTS_DIR"
 
 say "The demo project is in $DEMO_DIR"

@@ -233,7 +233,7 @@ public enum ResourcesReport {
             heatMaps: [
                 ReportHeatMap(
                     key: "planned_load", title: "Planned load, % of capacity (over-allocated: bold, framed)",
-                    rows: emails.map { people[$0]!.name == $0 ? $0 : "\(people[$0]!.name) <\($0)>" },
+                    rows: rowLabels(emails.map { (email: $0, name: people[$0]!.name) }),
                     columns: periods.map(\.label), cells: heatCells, flagged: heatFlags),
             ],
             sections: [
@@ -285,6 +285,13 @@ public enum ResourcesReport {
                     rows: loadRows, empty: "No planned or recorded hours."),
             ],
             mainSection: "load")
+    }
+
+    /// Heat map rows: the person's name, or their email where there is no
+    /// name or two people share one.
+    static func rowLabels(_ people: [(email: String, name: String)]) -> [String] {
+        let names = Dictionary(grouping: people, by: \.name).mapValues(\.count)
+        return people.map { $0.name.isEmpty || $0.name == $0.email || names[$0.name, default: 0] > 1 ? $0.email : $0.name }
     }
 
     static func makePeriods(_ range: ClosedRange<Day>, _ grouping: Grouping) -> [Period] {

@@ -129,6 +129,7 @@ public enum Allocation {
                     segment = segment.clamped(to: window)
                 }
                 let covering = own.filter { $0.from <= segment.lowerBound && $0.to >= segment.lowerBound }
+                    .sorted { ($0.project, $0.document, $0.line) < ($1.project, $1.document, $1.line) }
                 let load = covering.reduce(0) { $0 + $1.percent }
                 guard load > threshold, covering.count > 0 else { continue }
                 guard let first = segment.first(where: cap.isWorking),

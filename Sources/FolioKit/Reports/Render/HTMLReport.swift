@@ -118,10 +118,10 @@ public enum HTMLReport {
     /// (so it reads printed in greyscale), flagged cells framed in black
     /// with the value in bold, and a `<title>` tooltip on each cell.
     public static func heatMap(_ map: ReportHeatMap) -> String {
-        let labelWidth = 210.0
-        let cellWidth = 54.0
+        let labelWidth = 170.0
+        let cellWidth = 44.0
         let cellHeight = 20.0
-        let headerHeight = 22.0
+        let headerHeight = 30.0
         let width = labelWidth + cellWidth * Double(max(1, map.columns.count)) + 4
         let height = headerHeight + cellHeight * Double(max(1, map.rows.count)) + 4
         var out = "<figure class=\"chart heatmap\">\n<figcaption>\(escape(map.title))</figcaption>\n"
@@ -129,13 +129,23 @@ public enum HTMLReport {
             return out + "<p class=\"empty\">Nothing to chart.</p>\n</figure>\n"
         }
         out += "<svg role=\"img\" aria-label=\"\(escape(map.title))\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" style=\"max-width:100%;height:auto\">\n"
+        // Column labels in two lines: `2026` over `W49` (or `12`), the upper
+        // part only where it changes, so narrow columns stay legible.
+        var previous = ""
         for (c, column) in map.columns.enumerated() {
             let x = labelWidth + Double(c) * cellWidth + cellWidth / 2
-            out += "<text x=\"\(f(x))\" y=\"\(f(headerHeight - 7))\" text-anchor=\"middle\" class=\"label\" font-size=\"10\">\(escape(column))</text>\n"
+            let parts = column.split(separator: "-", maxSplits: 1).map(String.init)
+            let upper = parts.count == 2 ? parts[0] : ""
+            let lower = parts.count == 2 ? parts[1] : column
+            if upper != previous {
+                out += "<text x=\"\(f(x))\" y=\"11\" text-anchor=\"middle\" class=\"label\" font-size=\"10\">\(escape(upper))</text>"
+                previous = upper
+            }
+            out += "<text x=\"\(f(x))\" y=\"\(f(headerHeight - 6))\" text-anchor=\"middle\" class=\"label\" font-size=\"10\"><title>\(escape(column))</title>\(escape(lower))</text>\n"
         }
         for (r, row) in map.rows.enumerated() {
             let y = headerHeight + Double(r) * cellHeight
-            out += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(y + 14))\" text-anchor=\"end\" class=\"label\" font-size=\"11\">\(escape(truncate(row, 34)))</text>\n"
+            out += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(y + 14))\" text-anchor=\"end\" class=\"label\" font-size=\"11\">\(escape(truncate(row, 26)))</text>\n"
             for (c, column) in map.columns.enumerated() {
                 let x = labelWidth + Double(c) * cellWidth
                 let value = r < map.cells.count && c < map.cells[r].count ? map.cells[r][c] : nil
