@@ -68,6 +68,7 @@ bench: deps
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-report.sh
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-startup.sh
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-register.sh
+	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-resources.sh
 
 # Quick checks of the scripts themselves (no folio binary needed).
 scripts-check:
@@ -79,6 +80,8 @@ scripts-check:
 	bash -n scripts/screenshot.sh
 	bash -n scripts/bench-startup.sh
 	bash -n scripts/bench-register.sh
+	bash -n scripts/bench-resources.sh
+	python3 -m py_compile scripts/gen-portfolio.py Tests/FolioKitTests/Fixtures/scripts/resources.py
 	bash -n .ci/run
 	tmp="$$(mktemp -d)"; \
 	python3 scripts/generate-repo.py "$$tmp/repo" 200 --verify; \

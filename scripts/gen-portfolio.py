@@ -113,7 +113,7 @@ class Person:
         self.part = rng.choices([1, 0.8, 0.6], [17, 2, 1])[0]
         self.days = DAYS[:4] if rng.random() < 0.1 else DAYS[:5]
         self.absences = []
-        for year in range(start.year, end.year + 1):  # two weeks in summer, one in winter
+        for year in range((start + dt.timedelta(days=6)).year, end.year + 1):  # two weeks in summer, one in winter
             summer = dt.date(year, 6, 2) + dt.timedelta(days=7 * rng.randrange(12))
             winter = dt.date(year, 10, 6) + dt.timedelta(days=7 * rng.randrange(10))
             self.absences += [(summer, summer + dt.timedelta(days=11)), (winter, winter + dt.timedelta(days=4))]
@@ -221,9 +221,18 @@ def main():
                 continue
             seq += 1
             doc_id = f"HUB-TS-{seq:05d}"
+            # A day's hours: the working day to the quarter below; moved half an
+            # hour from one day to another now and then, and an hour of
+            # overtime in one week of ten (above capacity: a warning).
+            day_hours = [int(p.per_day * 4) / 4] * len(dates)
+            if len(dates) > 1 and rng.random() < 0.3:
+                i, j = rng.sample(range(len(dates)), 2)
+                day_hours[i] += 0.5
+                day_hours[j] -= 0.5
+            if rng.random() < 0.1:
+                day_hours[rng.randrange(len(dates))] += 1
             entries = []
-            for d in dates:
-                hours = max(0.5, round(p.per_day * 4) / 4 + rng.choice([-1, -0.5, 0, 0, 0, 0.5, 1]))
+            for d, hours in zip(dates, day_hours):
                 projects = sorted({c for f, t, c in booked.get(p.email, []) if f <= d <= t}) or ["HUB"]
                 projects = rng.sample(projects, 2 if len(projects) > 1 and rng.random() < 0.15 else 1)
                 share = [hours] if len(projects) == 1 else [round(hours * 2) / 4, hours - round(hours * 2) / 4]

@@ -72,14 +72,12 @@ public enum ResourcesReport {
             }
         }
         for d in data { for p in d.people { add(p.email, p.name, p.capacity, p.statesCapacity) } }
-        for d in data {
-            for a in d.assignments { add(a.person, a.person, .standard, false) }
-            for s in d.sheets where !s.person.isEmpty { add(s.person, s.person, .standard, false) }
-        }
+        // Only people some folio.yml lists count (validation keeps others
+        // out of plans and timesheets; a hand edit is not a person).
         let emails = people.keys.sorted()
-        let assignments = data.flatMap(\.assignments)
+        let assignments = data.flatMap(\.assignments).filter { people[$0.person] != nil }
         let byPerson = Dictionary(grouping: assignments, by: \.person)
-        let sheets = data.flatMap(\.sheets)
+        let sheets = data.flatMap(\.sheets).filter { people[$0.person] != nil }
 
         let periods = makePeriods(range, grouping)
         let dayCount = range.upperBound.number - range.lowerBound.number + 1
@@ -139,7 +137,7 @@ public enum ResourcesReport {
                 let draftByProject = draft[email]?[i] ?? [:]
                 let actualH = actualByProject.values.reduce(0, +)
                 let draftH = draftByProject.values.reduce(0, +)
-                let pct: Double? = capacity[i] > 0 ? plannedH / capacity[i] * 100 : nil
+                let pct: Double? = capacity[i] > 0 ? plannedH * 100 / capacity[i] : nil
                 let over = peak[i] > threshold
                 let projects = planned[i].filter { $0.value > 0 }.keys.sorted()
                 peopleRows.append([
@@ -197,14 +195,13 @@ public enum ResourcesReport {
         var week = range.lowerBound.isoWeek
         while week.monday <= range.upperBound {
             for email in emails {
-                let found = (byWeek["\(email) \(week)"] ?? []).sorted { ($0.project, $0.id) < ($1.project, $1.id) }
-                var problem: String?
-                if found.count > 1 {
-                    problem = "duplicate"
-                } else if week.sunday < today, (plannedByWeek[email]?[week] ?? 0) > 0, !found.contains(where: { $0.state == .issued }) {
-                    problem = found.first?.state.rawValue ?? "missing"
+                let found = (byWeek["\(email) \(week)"] ?? []).sorted { $0.id < $1.id }
+                var problems: [String] = []
+                if week.sunday < today, (plannedByWeek[email]?[week] ?? 0) > 0, !found.contains(where: { $0.state == .issued }) {
+                    problems.append(found.first?.state.rawValue ?? "missing")
                 }
-                if let problem {
+                if found.count > 1 { problems.append("duplicate") }
+                for problem in problems {
                     problemRows.append([
                         .text(email), .text(people[email]!.name), .text(week.description), .text(problem), .list(found.map(\.id)),
                     ])
@@ -212,7 +209,7 @@ public enum ResourcesReport {
             }
             week = week.sunday.advanced(by: 1).isoWeek
         }
-        problemRows.sort { ($0[0].display, $0[2].display) < ($1[0].display, $1[2].display) }
+        problemRows.sort { ($0[0].display, $0[2].display, $0[3].display) < ($1[0].display, $1[2].display, $1[3].display) }
 
         let title = sources.count == 1
             ? "Resources: \(sources[0].info.code) \(sources[0].info.name)" : "Resources: portfolio of \(sources.count) projects"

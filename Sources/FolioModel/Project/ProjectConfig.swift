@@ -29,11 +29,33 @@ public struct ProjectConfig: Sendable, Decodable {
             case hoursPerWeek = "hours_per_week", workingDays = "working_days", partTime = "part_time"
         }
 
-        struct Absence: Decodable {
-            let from: String
-            let to: String
-            let reason: String?
+        /// An absence as written: whole days, both included, and why.
+        public struct Absence: Sendable, Decodable, Equatable {
+            public let from: String
+            public let to: String
+            public let reason: String?
+            public init(from: String, to: String, reason: String?) {
+                self.from = from
+                self.to = to
+                self.reason = reason
+            }
         }
+
+        /// The capacity keys as written (nil: not given, the default applies),
+        /// so `folio people` writes back exactly what was stated.
+        public struct Stated: Sendable, Equatable {
+            public var hoursPerWeek: Double?
+            public var workingDays: [String]?
+            public var partTime: Double?
+            public var absences: [Absence]
+            public init(hoursPerWeek: Double? = nil, workingDays: [String]? = nil, partTime: Double? = nil, absences: [Absence] = []) {
+                self.hoursPerWeek = hoursPerWeek
+                self.workingDays = workingDays
+                self.partTime = partTime
+                self.absences = absences
+            }
+        }
+        public let stated: Stated
 
         public init(email: String, name: String, roles: [String], user: String? = nil, capacity: Capacity = .standard, skills: [String] = []) {
             self.email = email
@@ -43,6 +65,26 @@ public struct ProjectConfig: Sendable, Decodable {
             self.capacity = capacity
             self.statesCapacity = capacity != .standard
             self.skills = skills
+            self.stated = Stated()
+        }
+
+        /// A person as `folio people` edits them; the capacity is checked as
+        /// `folio.yml` would be. - Throws: `FolioError.usage` naming the problem.
+        public init(email: String, name: String, roles: [String], user: String?, skills: [String], stated: Stated) throws {
+            self.email = email
+            self.name = name
+            self.roles = roles
+            self.user = user
+            self.skills = skills
+            self.stated = stated
+            statesCapacity = stated != Stated()
+            do {
+                capacity = try Capacity.parse(
+                    hoursPerWeek: stated.hoursPerWeek, workingDays: stated.workingDays, partTime: stated.partTime,
+                    absences: stated.absences.map { ($0.from, $0.to) })
+            } catch {
+                throw FolioError.usage("person \(email): \(error.message)")
+            }
         }
 
         public init(from decoder: Decoder) throws {
@@ -57,6 +99,7 @@ public struct ProjectConfig: Sendable, Decodable {
             let fraction = try c.decodeIfPresent(Double.self, forKey: .partTime)
             let absences = try c.decodeIfPresent([Absence].self, forKey: .absences) ?? []
             statesCapacity = hours != nil || days != nil || fraction != nil || !absences.isEmpty
+            stated = Stated(hoursPerWeek: hours, workingDays: days, partTime: fraction, absences: absences)
             do {
                 capacity = try Capacity.parse(hoursPerWeek: hours, workingDays: days, partTime: fraction, absences: absences.map { ($0.from, $0.to) })
             } catch {

@@ -132,10 +132,14 @@ public enum ReportValue: Sendable, Equatable {
         }
     }
 
-    /// Half away from zero, so text and JSON show the same figure.
+    /// Half away from zero, so text and JSON show the same figure. A value
+    /// a binary double holds just below a half (113.175 is 113.17499…) is
+    /// rounded as the decimal it stands for.
     static func round(_ d: Double, _ decimals: Int) -> Double {
         let scale = pow(10, Double(decimals))
-        return (d * scale).rounded() / scale
+        let x = d * scale
+        let nudge = max(abs(x), 1) * 1e-12
+        return (x + (x >= 0 ? nudge : -nudge)).rounded() / scale
     }
 
     /// Numbers are right-aligned in text tables.

@@ -20,6 +20,8 @@ import argparse, datetime as dt, json, os, re, shutil, subprocess, sys, tempfile
 from fractions import Fraction
 import yaml
 
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 STATE = {"created": "draft", "checked-in": "draft", "rejected": "draft", "submitted": "in-review",
          "approved": "in-review", "issued": "issued", "superseded": "superseded", "withdrawn": "withdrawn"}
@@ -35,14 +37,17 @@ class Repo:
 
     def __init__(self, path):
         self.path = path
-        out = subprocess.run(["git", "-C", path, "ls-tree", "-r", "-z", "--name-only", "HEAD"],
-                             check=True, capture_output=True).stdout
-        files = [p.decode() for p in out.split(b"\0") if p]
-        docs = [p for p in files if p.startswith(self.FOLDERS) and p.endswith(".md") and p.count("/") == 2]
+        out = subprocess.run(["git", "-C", path, "ls-tree", "-r", "-z", "HEAD"], check=True, capture_output=True).stdout
+        blob = {}  # path -> object id (asked for by id: `HEAD:path` scans big trees once per file)
+        for entry in out.split(b"\0"):
+            if entry:
+                meta, _, name = entry.decode().partition("\t")
+                blob[name] = meta.split()[2]
+        docs = [p for p in blob if p.startswith(self.FOLDERS) and p.endswith(".md") and p.count("/") == 2]
         ids = {p.rsplit("/", 1)[1][:-3] for p in docs}
-        records = [p for p in files if p.startswith(".folio/records/") and p[15:-6] in ids and p.endswith(".jsonl")]
+        records = [p for p in blob if p.startswith(".folio/records/") and p.endswith(".jsonl") and p[15:-6] in ids]
         wanted = ["folio.yml"] + docs + records
-        data = subprocess.run(["git", "-C", path, "cat-file", "--batch"], input="".join(f"HEAD:{p}\n" for p in wanted).encode(),
+        data = subprocess.run(["git", "-C", path, "cat-file", "--batch"], input="".join(blob[p] + "\n" for p in wanted).encode(),
                               check=True, capture_output=True).stdout
         self.blobs, i = {}, 0
         for p in wanted:
@@ -52,7 +57,7 @@ class Repo:
             size = int(header[2])
             self.blobs[p] = data[eol + 1:eol + 1 + size].decode()
             i = eol + 2 + size
-        self.config = yaml.safe_load(self.blobs["folio.yml"]) or {}
+        self.config = yaml.load(self.blobs["folio.yml"], Loader=Loader) or {}
         self.code = str((self.config.get("project") or {}).get("code", ""))
 
     def documents(self, doc_type):
@@ -80,7 +85,7 @@ def front_matter(lines):
         return None
     for i in range(1, len(lines)):
         if lines[i].rstrip("\r") == "---":
-            return yaml.safe_load("\n".join(lines[1:i])) or {}
+            return yaml.load("\n".join(lines[1:i]), Loader=Loader) or {}
     return None
 
 
@@ -218,7 +223,7 @@ def report(repos, start, end, by, today):
                                         "line": line, "pct": pct, "from": a, "to": b})
             for line, row in table(lines, "Resource requests"):
                 a, b, pct = day(row.get("From")), day(row.get("To")), number(row.get("Allocation %"))
-                if row.get("Status") in ("Requested", "Approved") and a and b and a <= end and b >= start:
+                if (row.get("Status") or "").lower() in ("requested", "approved") and a and b and a <= end and b >= start:
                     requests.append({"project": repo.code, "document": doc_id, "request": row.get("ID", ""),
                                      "role": row.get("Role", ""), "allocation_pct": rnd(pct, 1) if pct is not None else None,
                                      "from": a.isoformat(), "to": b.isoformat(), "status": row["Status"]})
@@ -282,8 +287,8 @@ def report(repos, start, end, by, today):
         rows = sorted(r["rows"], key=lambda a: (a["project"], a["doc"], a["line"]))
         out_over.append({"person": r["person"], "from": r["from"].isoformat(), "to": r["to"].isoformat(),
                          "load_pct": rnd(r["load"], 1), "projects": sorted({a["project"] for a in rows}),
-                         "assignments": [f"{a['project']} {a['doc']} line {a['line']}: {fmt_pct(a['pct'])}% "
-                                         f"{a['from'].isoformat()}..{a['to'].isoformat()}" for a in rows]})
+                         "assignments": [f"{a['project']} {a['doc']} line {a['line']} ({fmt_pct(a['pct'])}%, "
+                                         f"{a['from'].isoformat()}..{a['to'].isoformat()})" for a in rows]})
 
     # Timesheets: closed weeks (Sunday before today) meeting the range.
     problems = set()
@@ -409,8 +414,8 @@ def self_test():
     expect("over-allocations", r["over_allocations"], [{
         "person": "carol@example.com", "from": "2026-12-07", "to": "2026-12-18", "load_pct": 140.0,
         "projects": ["ALPHA", "BETA"],
-        "assignments": ["ALPHA ALPHA-RES-0001 line 18: 80% 2026-12-01..2027-01-31",
-                        "BETA BETA-RES-0001 line 18: 60% 2026-12-07..2026-12-18"]}])
+        "assignments": ["ALPHA ALPHA-RES-0001 line 18 (80%, 2026-12-01..2027-01-31)",
+                        "BETA BETA-RES-0001 line 18 (60%, 2026-12-07..2026-12-18)"]}])
     load = {(x["person"], x["period"], x["project"]): x for x in r["load"]}
     expect("W53 BETA actual", load[("carol@example.com", "2026-W53", "BETA")]["actual_h"], 1.25)
     expect("W51 BETA planned", load[("carol@example.com", "2026-W51", "BETA")]["planned_h"], 14.4)
