@@ -15,7 +15,7 @@ struct Folio: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            InitCommand.self, TemplatesCommand.self, NewCommand.self, CheckCommand.self, CheckinCommand.self,
+            InitCommand.self, TemplatesCommand.self, PeopleCommand.self, NewCommand.self, CheckCommand.self, CheckinCommand.self,
             AttachCommand.self, SubmitCommand.self, ApproveCommand.self, RejectCommand.self, IssueCommand.self,
             SupersedeCommand.self, WithdrawCommand.self, LsCommand.self, StatusCommand.self, ShowCommand.self,
             LogCommand.self, DiffCommand.self, ImportCommand.self, ReportCommand.self, VerifyCommand.self, RenumberCommand.self, HooksCommand.self,

@@ -33,6 +33,9 @@ struct ImportTimesheetsCommand: FolioCommand {
 
     func run(_ ctx: FolioContext) throws {
         let repository = try global.repository(ctx)
+        for name in [file] + (map.map { [$0] } ?? []) where name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw FolioError.usage("the file name '\(Diagnostic.escaped(name))' holds control characters: rename the file")
+        }
         let kind = format ?? (file.lowercased().hasSuffix(".json") ? .timew : .csv)
         let bytes = try readInput(ctx, file)
         let tagMap = try map.map { try TimesheetInput.TagMap.parse(readInput(ctx, $0), name: $0) }

@@ -182,6 +182,9 @@ struct ResourcesTests {
         #expect(html.contains("<svg") && html.contains("Planned load"))
         // Carol in 2026-W50: 80% + 60% of her week, over the threshold: framed and bold.
         #expect(html.contains(">140</text>") && html.contains("font-weight=\"bold\">140<"), "the heat map shows Carol's 140%")
+        let people = expectSuccess(try hub.folio(args + ["--format", "csv", "--section", "people"])).stdout
+        #expect(people.contains("carol@example.com,Carol Chen,2026-W50,32.00,140.0,44.80,140.0,0.00,7.25,-37.55,yes,\"ALPHA, BETA\"\r\n"),
+                "negative numbers stay numbers in CSV:\n\(people)")
         let md = expectSuccess(try hub.folio(args + ["--format", "md"])).stdout
         #expect(md.contains("| carol@example.com | Carol Chen | 2026-W50 | 32.00 | 140.0 | 44.80 | 140.0 | 0.00 | 7.25 | -37.55 | yes | ALPHA, BETA |"), "\(md)")
     }
@@ -376,5 +379,100 @@ struct ResourcesTests {
         expectSuccess(try repo.folio(["import", "timesheets", "timew.json", "--map", "map.yml", "--person", "dave@example.com"], environment: Self.dated))
         try repo.write("running.json", "[\n{\"id\":1,\"start\":\"20261216T090000Z\",\"tags\":[\"alpha\"]}\n]\n")
         expectFailure(try repo.folio(["import", "timesheets", "running.json", "--person", "dave@example.com"]), exit: [1], mentioning: ["running.json:2: error: the interval is still running"])
+    }
+
+    @Test("folio people: add, set, absence and remove rewrite only the people block, by an admin, checked as folio.yml is")
+    func people() throws {
+        let repo = try TestRepo.managed()
+        let text = try repo.read("folio.yml") + "# a comment after the people\nresources: { allocation: warn }\n"
+        try repo.write("folio.yml", text)
+        try repo.git("commit", "--no-verify", "-qam", "resources")
+        expectSuccess(try repo.folio("people", "add", "erin@example.com", "--name", "Erin O'Brien", "--roles", "author,manager",
+                                     "--part-time", "0.5", "--working-days", "mon,tue,wed", "--skills", "surveying, CAD"))
+        #expect(try repo.message().hasPrefix("folio.yml: add Erin O'Brien <erin@example.com> (author, manager)"))
+        expectSuccess(try repo.folio("people", "absence", "erin@example.com", "--from", "2026-12-21", "--to", "2026-12-23", "--reason", "leave: training"))
+        expectSuccess(try repo.folio("people", "set", "dave@example.com", "--hours-per-week", "36", "--roles", "author,pm"))
+        let yml = try repo.read("folio.yml")
+        #expect(yml.hasPrefix(String(text.prefix(while: { $0 != "\n" }))) && yml.contains("# a comment after the people\nresources: { allocation: warn }\n"), "\(yml)")
+        #expect(yml.contains("    name: \"Erin O'Brien\"") && yml.contains("      - { from: 2026-12-21, to: 2026-12-23, reason: \"leave: training\" }"), "\(yml)")
+        let list = try repo.folio("people", "--format", "json").jsonArray ?? []
+        let erin = list.first { $0["email"] as? String == "erin@example.com" } ?? [:]
+        #expect(erin["part_time"] as? Double == 0.5 && erin["working_days"] as? [String] == ["mon", "tue", "wed"] && erin["skills"] as? [String] == ["surveying", "CAD"], "\(erin)")
+        let dave = list.first { $0["email"] as? String == "dave@example.com" } ?? [:]
+        #expect(dave["hours_per_week"] as? Double == 36 && dave["roles"] as? [String] == ["author", "pm"], "\(dave)")
+        // Refusals: not an admin (naming who is), an overlapping absence, a second add, the only admin... and nothing written.
+        let head = try repo.head()
+        expectFailure(try repo.folio(["people", "remove", "erin@example.com"], as: .bob), exit: [1], mentioning: ["needs the admin role: Alice Adams <alice@example.com>, Carol Chen <carol@example.com>"])
+        expectFailure(try repo.folio("people", "absence", "erin@example.com", "--from", "2026-12-22", "--to", "2026-12-30"), exit: [2], mentioning: ["overlap"])
+        expectFailure(try repo.folio("people", "add", "ERIN@example.com", "--name", "E"), exit: [1], mentioning: ["already listed"])
+        expectFailure(try repo.folio("people", "set", "zed@example.com", "--name", "Z"), exit: [1], mentioning: ["not listed"])
+        expectFailure(try repo.folio("people", "add", "x@example.com", "--name", "X", "--part-time", "2"), exit: [2], mentioning: ["part_time"])
+        #expect(try repo.head() == head)
+        // A local edit of folio.yml is never overwritten.
+        try repo.write("folio.yml", yml + "# mine\n")
+        expectFailure(try repo.folio("people", "remove", "erin@example.com"), exit: [1], mentioning: ["uncommitted changes"])
+        try repo.write("folio.yml", yml)
+        expectSuccess(try repo.folio("people", "remove", "erin@example.com"))
+        #expect(!(try repo.read("folio.yml")).contains("erin@example.com"))
+        expectSuccess(try repo.folio("verify"))
+        #expect(try repo.git("status", "--porcelain", "--untracked-files=no").trimmed.isEmpty)
+    }
+
+    @Test("import never overwrites an uncommitted edit of a timesheet")
+    func importKeepsLocalEdits() throws {
+        let sandbox = try Sandbox()
+        let repo = try Self.project(sandbox, "repo", code: "HUB", config: Self.config("HUB", people: Self.hubPeople))
+        try repo.write("a.csv", "person,date,project,hours\ncarol@example.com,2026-12-07,HUB,3\n")
+        expectSuccess(try repo.folio(["import", "timesheets", "a.csv"], environment: Self.dated))
+        let id = try repo.trailerValues("Folio-Document").first ?? "?"
+        let path = "docs/timesheet/\(id).md"
+        try repo.edit(path, replacing: "## Notes\n", with: "## Notes\n\nMy unsaved note.\n")
+        try repo.write("b.csv", "person,date,project,hours\ncarol@example.com,2026-12-08,HUB,4\n")
+        expectFailure(try repo.folio(["import", "timesheets", "b.csv"], environment: Self.dated), exit: [1], mentioning: ["uncommitted changes", path])
+        #expect(try repo.read(path).contains("My unsaved note."))
+    }
+
+    @Test("hostile input: absurd numbers, reversed dates, truncated exports, odd CSV, the last days of 9999, one project twice")
+    func hostileInput() throws {
+        let sandbox = try Sandbox()
+        let repo = try Self.project(sandbox, "repo", code: "HUB", config: Self.config("HUB", people: Self.hubPeople, resources: "resources: { allocation: refuse }"))
+        // A percentage too large for an Int, a row ending before it starts, a 0% row: errors, no crash.
+        let plan = try Self.plan(repo, "Odd", assignments: [
+            "| carol@example.com | A | 1e20 | 2026-12-01 | 2026-12-31 |", "| carol@example.com | B | 0x10 | 2026-12-01 | 2026-12-31 |",
+            "| carol@example.com | C | 10 | 2026-12-18 | 2026-12-07 |", "| carol@example.com | D | 0 | 2026-12-01 | 2026-12-31 |",
+            "| carol@example.com | E | 100 | 2026-12-01 | 2026-12-31 |",
+        ])
+        expectFailure(plan.result, exit: [1], rule: "table.dates")
+        #expect(plan.result.stderr.contains("From 2026-12-18 is after To 2026-12-07") && !plan.result.stderr.contains("allocation.over"),
+                "0% and unparsable rows never compete:\n\(plan.result)")
+        expectFailure(try repo.folio("check", "--all"), exit: [1], rule: "table.type")
+        // Timewarrior: a truncated export or a bare object is not an export.
+        for (name, text) in [("cut.json", "[\n{\"start\":\"20261214T080000Z\",\"end\":\"20261214T090000Z\",\"tags\":[]},\n"),
+                             ("object.json", "{\"start\":\"20261214T080000Z\",\"end\":\"20261214T090000Z\"}\n"), ("text.json", "hello\n")] {
+            try repo.write(name, text)
+            expectFailure(try repo.folio(["import", "timesheets", name, "--person", "carol@example.com"]), exit: [1], mentioning: ["\(name):1: error: not a Timewarrior export"])
+        }
+        // CSV: a column named twice, a row with more fields than the header, a quote never closed.
+        try repo.write("twice.csv", "person,date,hours,hours\ncarol@example.com,2026-12-07,1,9\n")
+        expectFailure(try repo.folio(["import", "timesheets", "twice.csv"]), exit: [1], mentioning: ["twice.csv:1: error: the header names 'hours' more than once"])
+        try repo.write("wide.csv", "person,date,hours\ncarol@example.com,2026-12-07,1,9\ncarol@example.com,2026-12-08,\"2\n")
+        let wide = try repo.folio(["import", "timesheets", "wide.csv"])
+        #expect(wide.stderrLines == ["wide.csv:2: error: 4 fields, but the header has 3", "wide.csv:3: error: a field runs over a line break (a quote not closed?)"], "\(wide)")
+        // A folder where a new timesheet would go: refused before anything is committed.
+        let head = try repo.head()
+        try FileManager.default.createDirectory(atPath: repo.file("docs/timesheet/HUB-TS-0001.md"), withIntermediateDirectories: true)
+        try repo.write("ok.csv", "person,date,hours\ncarol@example.com,2026-12-07,1\n")
+        expectFailure(try repo.folio(["import", "timesheets", "ok.csv"]), exit: [1], mentioning: ["is a folder in the work tree"])
+        #expect(try repo.head() == head)
+        try FileManager.default.removeItem(atPath: repo.file("docs/timesheet/HUB-TS-0001.md"))
+        // The report at the end of the calendar, and one project given twice.
+        for by in ["week", "month"] {
+            expectSuccess(try repo.folio("report", "resources", "--from", "9999-12-01", "--to", "9999-12-31", "--by", by))
+        }
+        expectFailure(try repo.folio("report", "resources", "--repo", repo.path, "--repo", repo.path), exit: [2], mentioning: ["project HUB is given twice"])
+        // CSV output never hands a spreadsheet a formula; negative numbers stay numbers.
+        expectSuccess(try repo.folio("people", "set", "carol@example.com", "--name", "=HYPERLINK(\"http://x\")"))
+        let names = try repo.folio("report", "resources", "--from", "2026-12-01", "--to", "2026-12-31", "--section", "people", "--format", "csv").stdout
+        #expect(names.contains(",\"'=HYPERLINK(\"\"http://x\"\")\",") && !names.contains(",=HYPERLINK"), "\(names.prefix(600))")
     }
 }

@@ -75,6 +75,8 @@ public enum ImportTimesheets {
         var unchanged = 0
         var warnings: [Diagnostic] = []
         var highestSeq = 0
+        /// Whether a locked (issued) week was changed.
+        var corrected = false
     }
 
     /// The timesheets of a project by person (lower case) and week, in force.
@@ -149,6 +151,10 @@ public enum ImportTimesheets {
                 let text = try replaceEntries(in: sheet.document, with: merged)
                 let writer = VersionWriter(project: project, actor: actor, template: template, location: sheet.location)
                 let committed = try VersionWriter.committedContent(project, sheet.location, template)
+                if let committed {
+                    // Someone's unsaved edit of this timesheet would be lost: refuse.
+                    try WorkTreeGuard.requireUnchanged(project.repository, [sheet.location.path: committed.document])
+                }
                 let content = DocumentContent(document: Array(text.utf8), attachments: committed?.attachments ?? [:])
                 do {
                     plan.warnings += try writer.validate(content)
@@ -157,6 +163,7 @@ public enum ImportTimesheets {
                     continue
                 }
                 let comment = sheet.state == .issued ? "correction: \(correction!) (import of \(name))" : "import of \(name)"
+                if sheet.state == .issued { plan.corrected = true }
                 let part = try writer.plan(content, previous: committed, event: .checkedIn, action: "import", subject: "", comment: comment)
                 plan.plan.changes += part.changes
                 plan.updated.append(sheet.location.id)
@@ -188,10 +195,10 @@ public enum ImportTimesheets {
         if !problems.isEmpty { throw InputProblems(byLine(problems, name: name)) }
         let ids = plan.created + plan.updated
         var subject = "import timesheets from \((name as NSString).lastPathComponent): \(plan.created.count) created, \(plan.updated.count) updated"
-        if let correction, !correction.isEmpty { subject += " (correction)" }
+        if correction != nil, plan.corrected { subject += " (correction)" }
         plan.plan.subject = subject
         var body = "Imported \(input.rows.count) entries from \(name)."
-        if let correction { body += "\nCorrection of locked weeks: \(correction)" }
+        if let correction, plan.corrected { body += "\nCorrection of locked weeks: \(correction)" }
         plan.plan.body = body
         plan.plan.trailers = ids.map { ("Folio-Document", $0) } + [("Folio-Action", "import")]
         return plan

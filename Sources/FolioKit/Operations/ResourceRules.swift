@@ -11,7 +11,7 @@ extension Project {
     public func typeRules(_ document: Document, _ location: DocumentLocation) throws -> [Diagnostic] {
         switch location.type {
         case Timesheet.type: return Timesheet.check(document, config: config)
-        case ResourcePlan.type: return try allocationDiagnostics(document, location)
+        case ResourcePlan.type: return ResourcePlan.dateOrder(document) + (try allocationDiagnostics(document, location))
         default: return []
         }
     }

@@ -93,7 +93,7 @@ public struct TimesheetInput {
         }
         guard !person.isEmpty else { return .failure(RowProblem("no person (give a person column or --person)")) }
         guard let day = Day(date) else { return .failure(RowProblem("'\(date)' is not a date (YYYY-MM-DD)")) }
-        guard let h = Double(hours), h.isFinite, h >= 0, h <= 24 else {
+        guard let h = DecimalText.parse(hours), h >= 0, h <= 24 else {
             return .failure(RowProblem("hours '\(hours)' must be a number from 0 to 24"))
         }
         guard ProjectConfig.isProjectCode(project) else { return .failure(RowProblem("project '\(project)' is not a project code")) }
@@ -124,6 +124,9 @@ public struct TimesheetInput {
         if !missing.isEmpty {
             return TimesheetInput(rows: [], problems: ["\(name):1: error: the header has no \(missing.joined(separator: ", ")) column (columns: person,date,project,work_package,hours,activity,note)"])
         }
+        for key in Set(header) where !key.isEmpty && header.filter({ $0 == key }).count > 1 {
+            return TimesheetInput(rows: [], problems: ["\(name):1: error: the header names '\(key)' more than once"])
+        }
         func index(_ key: String) -> Int? { header.firstIndex(of: key) }
         var rows: [Row] = []
         var problems: [String] = []
@@ -132,6 +135,14 @@ public struct TimesheetInput {
             let here = line
             line += 1 + fields.reduce(0) { $0 + $1.filter { $0 == "\n" || $0 == "\r\n" }.count }
             if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            if fields.count > header.count {
+                problems.append("\(name):\(here): error: \(fields.count) fields, but the header has \(header.count)")
+                continue
+            }
+            if fields.contains(where: { $0.contains("\n") || $0.contains("\r") }) {
+                problems.append("\(name):\(here): error: a field runs over a line break (a quote not closed?)")
+                continue
+            }
             func value(_ key: String) -> String {
                 guard let i = index(key), i < fields.count else { return "" }
                 return fields[i].trimmingCharacters(in: .whitespaces)
@@ -153,6 +164,11 @@ public struct TimesheetInput {
     /// one interval a line (so problems name the line), or any JSON layout.
     static func timew(_ text: String, name: String, person: String?, defaultProject: String, map: TagMap) -> TimesheetInput {
         guard let person, !person.isEmpty else { return TimesheetInput(rows: [], problems: ["\(name):1: error: no person: give --person"]) }
+        // The whole file must be one JSON array: a truncated export would
+        // otherwise replace a day's entries with part of them.
+        guard let array = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [Any] else {
+            return TimesheetInput(rows: [], problems: ["\(name):1: error: not a Timewarrior export (a whole JSON array of intervals, as 'timew export' writes)"])
+        }
         var objects: [(line: Int, object: Any?)] = []
         var lineMode = true
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -168,31 +184,31 @@ public struct TimesheetInput {
             }
             objects.append((i + 1, try? JSONSerialization.jsonObject(with: Data(s.utf8))))
         }
-        if !lineMode {
-            guard let array = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [Any] else {
-                return TimesheetInput(rows: [], problems: ["\(name):1: error: not a Timewarrior export (a JSON array of intervals)"])
-            }
+        if !lineMode || objects.count != array.count {
+            lineMode = false
             objects = array.map { (1, $0) }
         }
         var sums: [String: (row: Row, annotations: [String])] = [:]
         var order: [String] = []
         var problems: [String] = []
         for (n, (line, object)) in objects.enumerated() {
-            let at = lineMode ? "\(name):\(line)" : "\(name):1: interval \(n + 1)"
+            // Problems name the line (one interval a line) or the interval's number.
+            let at = lineMode ? "\(name):\(line)" : "\(name):1"
+            let which = lineMode ? "" : "interval \(n + 1): "
             guard let interval = object as? [String: Any] else {
-                problems.append("\(at): error: not a JSON object")
+                problems.append("\(at): error: \(which)not a JSON object")
                 continue
             }
             guard let startText = interval["start"] as? String, let start = timewTime(startText) else {
-                problems.append("\(at): error: no valid start (YYYYMMDDTHHMMSSZ)")
+                problems.append("\(at): error: \(which)no valid start (YYYYMMDDTHHMMSSZ)")
                 continue
             }
             guard let endText = interval["end"] as? String else {
-                problems.append("\(at): error: the interval is still running (no end): stop it with 'timew stop' and export again")
+                problems.append("\(at): error: \(which)the interval is still running (no end): stop it with 'timew stop' and export again")
                 continue
             }
-            guard let end = timewTime(endText), end >= start else {
-                problems.append("\(at): error: end '\(endText)' is not a time after the start")
+            guard let end = timewTime(endText), end > start else {
+                problems.append("\(at): error: \(which)end '\(endText)' is not a time after the start")
                 continue
             }
             let tags = (interval["tags"] as? [Any])?.compactMap { $0 as? String } ?? []
@@ -208,14 +224,14 @@ public struct TimesheetInput {
             let hours = String(format: "%.2f", end.timeIntervalSince(start) / 3600)
             let day = Day(start).description
             switch row(person: person, date: day, project: project ?? defaultProject, workPackage: workPackage, hours: hours, activity: activity, note: "", line: line) {
-            case .failure(let p): problems.append("\(at): error: \(p.message)")
+            case .failure(let p): problems.append("\(at): error: \(which)\(p.message)")
             case .success(let r):
                 let key = "\(day)\u{0}\(r.entry.project)\u{0}\(workPackage)\u{0}\(activity)"
                 let annotation = (interval["annotation"] as? String)?.trimmingCharacters(in: .whitespaces) ?? ""
                 if let (prev, notes) = sums[key] {
                     let total = prev.entry.hours + r.entry.hours
                     guard total <= 24 else {
-                        problems.append("\(at): error: more than 24 hours on \(day)")
+                        problems.append("\(at): error: \(which)more than 24 hours on \(day)")
                         continue
                     }
                     sums[key] = (Row(person: person, entry: TimesheetEntry(date: prev.entry.date, project: prev.entry.project, workPackage: workPackage, hours: (total * 100).rounded() / 100, activity: activity, note: ""), line: prev.line), notes + [annotation])

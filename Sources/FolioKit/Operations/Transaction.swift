@@ -71,7 +71,14 @@ public struct Transaction {
             if let root = repository.workdir {
                 // Never write through a link in the work tree (it could lead out of it).
                 let work = WorkTreeSource(root: root)
-                for (path, _) in write.changes { try work.requireNoLinks(path) }
+                for (path, content) in write.changes {
+                    try work.requireNoLinks(path)
+                    // A folder where a file is to be written would fail after the commit is made.
+                    var folder: ObjCBool = false
+                    if case .remove = content {} else if FileManager.default.fileExists(atPath: root + path, isDirectory: &folder), folder.boolValue {
+                        throw FolioError.refused("\(path) is a folder in the work tree, where \(write.subject.isEmpty ? "this change" : "'\(write.subject)'") writes a file: move it away first")
+                    }
+                }
             }
             let id = try writeCommit(write, onto: tip, signer: signer)
             do {

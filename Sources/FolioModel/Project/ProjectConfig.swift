@@ -185,7 +185,7 @@ public struct ProjectConfig: Sendable, Decodable {
         do {
             config = try YAMLDecoder().decode(ProjectConfig.self, from: node)
         } catch let error as DecodingError {
-            throw FolioError.unreadable("\(path): \(Template.describe(error))")
+            throw FolioError.unreadable("\(path): \(namingPeople(Template.describe(error), node))")
         }
         let code = config.project.code
         guard isProjectCode(code) else {
@@ -196,6 +196,17 @@ public struct ProjectConfig: Sendable, Decodable {
             throw FolioError.unreadable("\(path): person \(person.email) is listed twice")
         }
         return config
+    }
+
+    /// A decoding message about `people.[N]…` names that person by email
+    /// (people are found by email, not by their place in the list).
+    static func namingPeople(_ message: String, _ node: Node) -> String {
+        guard message.hasPrefix("people.["), let close = message.firstIndex(of: "]"),
+            let index = Int(message[message.index(message.startIndex, offsetBy: 8)..<close])
+        else { return message }
+        let rest = message[message.index(after: close)...].drop { $0 == "." }
+        let email = node["people"]?[index]?["email"]?.string
+        return "person \(email ?? "number \(index + 1)")" + (rest.isEmpty ? "" : ": " + rest)
     }
 
     /// The person with this email (case-insensitive), if listed.

@@ -49,7 +49,7 @@ public struct Capacity: Sendable, Equatable {
         return total
     }
 
-    static let dayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    public static let dayNames = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
     /// Builds and checks a capacity from `folio.yml` values; throws a
     /// message naming what is wrong (the caller adds the person).

@@ -14,14 +14,19 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Stri
     /// no such day (2026-02-30) or the year is outside 1–9999.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day) else { return nil }
+        self.number = Day.number(year: year, month: month, day: day)
+        guard self.components == (year, month, day) else { return nil }
+    }
+
+    /// Days since 1970-01-01 of a civil date, unchecked: also for the days
+    /// just past 9999-12-31 that week and month arithmetic reaches.
+    static func number(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
         let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let n = era * 146097 + doe - 719468
-        self.number = n
-        guard self.components == (year, month, day) else { return nil }
+        return era * 146097 + doe - 719468
     }
 
     /// Parses `YYYY-MM-DD` exactly (ASCII digits, a real day), or nil.
@@ -65,8 +70,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Stri
     public var isoWeek: ISOWeek {
         let thursday = Day(number: number - (weekday - 1) + 3)
         let year = thursday.components.year
-        let first = Day(year: year, month: 1, day: 1)!
-        return ISOWeek(year: year, week: (thursday.number - first.number) / 7 + 1)
+        return ISOWeek(year: year, week: (thursday.number - Day.number(year: year, month: 1, day: 1)) / 7 + 1)
     }
 
     /// `YYYY-MM-DD`.
@@ -82,12 +86,12 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Stri
     }
 
     /// The first day of the month holding this day.
-    public var monthStart: Day { let c = components; return Day(year: c.year, month: c.month, day: 1)! }
+    public var monthStart: Day { let c = components; return Day(number: Day.number(year: c.year, month: c.month, day: 1)) }
 
     /// The first day of the next month.
     public var nextMonthStart: Day {
         let c = components
-        return c.month == 12 ? Day(year: c.year + 1, month: 1, day: 1)! : Day(year: c.year, month: c.month + 1, day: 1)!
+        return Day(number: c.month == 12 ? Day.number(year: c.year + 1, month: 1, day: 1) : Day.number(year: c.year, month: c.month + 1, day: 1))
     }
 
     public static func < (a: Day, b: Day) -> Bool { a.number < b.number }
@@ -112,7 +116,7 @@ public struct ISOWeek: Sendable, Hashable, Comparable, CustomStringConvertible {
         guard u.count == 8, u[4] == UInt8(ascii: "-"), u[5] == UInt8(ascii: "W"),
             u.enumerated().allSatisfy({ [4, 5].contains($0.offset) || (48...57).contains($0.element) }),
             let y = Int(String(decoding: u[0..<4], as: UTF8.self)), let w = Int(String(decoding: u[6..<8], as: UTF8.self)),
-            (1...9998).contains(y), w >= 1
+            (1...9999).contains(y), w >= 1
         else { return nil }
         self.init(year: y, week: w)
         guard monday.isoWeek == self else { return nil }
@@ -120,7 +124,7 @@ public struct ISOWeek: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The week's Monday.
     public var monday: Day {
-        let jan4 = Day(year: year, month: 1, day: 4)!
+        let jan4 = Day(number: Day.number(year: year, month: 1, day: 4))
         return Day(number: jan4.number - (jan4.weekday - 1) + 7 * (week - 1))
     }
 

@@ -70,7 +70,7 @@ public enum ResourcePlan {
     public static func assignments(_ document: Document, project: String) -> [Assignment] {
         TableRow.rows(document, under: assignmentsHeading).compactMap { row in
             let person = row["Person"].lowercased()
-            guard !person.isEmpty, let pct = Double(row["Allocation %"]), pct.isFinite, pct >= 0,
+            guard !person.isEmpty, let pct = DecimalText.parse(row["Allocation %"]), pct >= 0, pct <= 1000,
                 let from = Day(row["From"]), let to = Day(row["To"]), from <= to
             else { return nil }
             return Assignment(
@@ -82,16 +82,29 @@ public enum ResourcePlan {
     /// The resource requests of a plan (rows with valid dates and percentage).
     public static func requests(_ document: Document, project: String) -> [ResourceRequest] {
         TableRow.rows(document, under: requestsHeading).compactMap { row in
-            guard let pct = Double(row["Allocation %"]), let from = Day(row["From"]), let to = Day(row["To"]) else { return nil }
+            guard let pct = DecimalText.parse(row["Allocation %"]), pct >= 0, pct <= 1000, let from = Day(row["From"]), let to = Day(row["To"]) else { return nil }
             return ResourceRequest(
                 id: row["ID"], role: row["Role"], skills: row["Skills"], percent: pct, from: from, to: to,
                 status: row["Status"], document: document.id, project: project)
         }
     }
 
+    /// `date.order`: rows whose `From` is after their `To` (they book nothing,
+    /// so they would silently drop out of every load).
+    public static func dateOrder(_ document: Document) -> [Diagnostic] {
+        [assignmentsHeading, requestsHeading].flatMap { heading in
+            TableRow.rows(document, under: heading).compactMap { row -> Diagnostic? in
+                guard let from = Day(row["From"]), let to = Day(row["To"]), from > to else { return nil }
+                return Diagnostic(
+                    path: document.path, line: row.line, column: row.column, severity: .error,
+                    message: "table '\(heading)': From \(from) is after To \(to)", rule: "table.dates")
+            }
+        }
+    }
+
     /// `80`, `62.5`: a percentage as people write it.
     public static func percent(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+        DecimalText.string(value, decimals: 1)
     }
 }
 
@@ -128,7 +141,8 @@ public enum Allocation {
                     guard segment.overlaps(window) else { continue }
                     segment = segment.clamped(to: window)
                 }
-                let covering = own.filter { $0.from <= segment.lowerBound && $0.to >= segment.lowerBound }
+                // A 0% row books nobody: it never competes.
+                let covering = own.filter { $0.percent > 0 && $0.from <= segment.lowerBound && $0.to >= segment.lowerBound }
                     .sorted { ($0.project, $0.document, $0.line) < ($1.project, $1.document, $1.line) }
                 let load = covering.reduce(0) { $0 + $1.percent }
                 guard load > threshold, covering.count > 0 else { continue }

@@ -49,7 +49,7 @@ public struct Timesheet: Sendable {
         person = (document.field("person") ?? "").lowercased()
         week = document.field("week").flatMap(ISOWeek.init)
         entries = TableRow.rows(document, under: Timesheet.entriesHeading).compactMap { row in
-            guard let date = Day(row["Date"]), let hours = Double(row["Hours"]), hours.isFinite else { return nil }
+            guard let date = Day(row["Date"]), let hours = DecimalText.parse(row["Hours"]), hours >= 0, hours <= 24 else { return nil }
             return TimesheetEntry(
                 date: date, project: row["Project"], workPackage: row["Work package"], hours: hours,
                 activity: row["Activity"], note: row["Note"], line: row.line)
@@ -105,7 +105,6 @@ public struct Timesheet: Sendable {
 
     /// Hours as people write them: `6.5`, `40`, `7.25`.
     public static func format(_ hours: Double) -> String {
-        let r = (hours * 100).rounded() / 100
-        return r == r.rounded() ? String(Int(r)) : String(format: "%g", r)
+        DecimalText.string(hours, decimals: 2)
     }
 }

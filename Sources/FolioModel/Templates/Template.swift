@@ -232,7 +232,21 @@ public final class Template: @unchecked Sendable {
         case .keyNotFound(let key, let ctx):
             let at = path(ctx.codingPath)
             return "missing '\(key.stringValue)'" + (at.isEmpty ? "" : " in \(at)")
-        case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
+        case .typeMismatch(let type, let ctx):
+            // Yams says "Expected to decode Double but found Scalar": say what is needed.
+            let wanted: String
+            switch type {
+            case is Double.Type: wanted = "must be a number"
+            case is Int.Type: wanted = "must be a whole number"
+            case is Bool.Type: wanted = "must be true or false"
+            case is String.Type: wanted = "must be text"
+            default:
+                let said = "\(type) \(ctx.debugDescription)"
+                wanted = said.hasPrefix("Array") || said.contains("decode Sequence") ? "must be a list ([a, b])"
+                    : said.hasPrefix("Dictionary") || said.contains("decode Mapping") ? "must be a mapping (key: value)" : ctx.debugDescription
+            }
+            return "\(path(ctx.codingPath)): \(wanted)"
+        case .valueNotFound(_, let ctx):
             return "\(path(ctx.codingPath)): \(ctx.debugDescription)"
         case .dataCorrupted(let ctx):
             return ctx.debugDescription

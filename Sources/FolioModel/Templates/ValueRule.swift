@@ -306,3 +306,22 @@ package enum Currency {
         VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA YER ZAR ZMW ZWG ZWL
         """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
 }
+
+/// Numbers as people write them: `40`, `0.8`, `62.5`, never `40.0` or an
+/// exponent, and safe for any finite value (no conversion to Int).
+public enum DecimalText {
+    /// `value` with at most `decimals` decimals, trailing zeros dropped.
+    public static func string(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
+        var s = String(format: "%.\(decimals)f", value)
+        if s.contains(".") {
+            while s.hasSuffix("0") { s.removeLast() }
+            if s.hasSuffix(".") { s.removeLast() }
+        }
+        return s == "-0" ? "0" : s
+    }
+
+    /// A decimal number as written in a table cell or CSV field: digits, an
+    /// optional sign, point and exponent (no hex, no `nan`, no `inf`).
+    public static func parse(_ text: String) -> Double? { ValueChecker.number(text) }
+}

@@ -6,8 +6,16 @@ import Foundation
 /// doubled); records end with CRLF. The one implementation every listing and
 /// report uses.
 public enum CSVFormat {
+    /// One field, quoted where RFC 4180 needs it. A text starting with `=`,
+    /// `+`, `-`, `@`, a tab or a carriage return (that is not a number) is
+    /// written with a leading `'`, so a spreadsheet shows it as text instead
+    /// of running it as a formula (OWASP, "CSV injection").
     public static func field(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+        var s = s
+        if let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), DecimalText.parse(s) == nil {
+            s = "'" + s
+        }
+        return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 

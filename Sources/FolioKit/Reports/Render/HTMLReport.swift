@@ -103,7 +103,7 @@ public enum HTMLReport {
         for (i, bar) in chart.bars.enumerated() {
             let y = 4 + Double(i) * rowHeight
             let length = maximum > 0 ? max(bar.value > 0 ? 1 : 0, bar.value / maximum * (barArea - 10)) : 0
-            let value = bar.value == bar.value.rounded() ? String(Int(bar.value)) : String(format: "%.1f", bar.value)
+            let value = DecimalText.string(bar.value, decimals: 1)
             let tip = bar.detail ?? "\(bar.label): \(value) \(chart.unit)"
             out += "<g><title>\(escape(tip))</title>"
             out += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(y + 15))\" text-anchor=\"end\" class=\"label\">\(escape(truncate(bar.label, 28)))</text>"
@@ -152,7 +152,7 @@ public enum HTMLReport {
                 let flagged = r < map.flagged.count && c < map.flagged[r].count && map.flagged[r][c]
                 // Lightness falls from 100% (0) to 25% (150% and above): darker is more loaded.
                 let lightness = value.map { 100 - min(max($0, 0), 150) / 150 * 75 } ?? 100
-                let text = value.map { String(Int($0.rounded())) } ?? "–"
+                let text = value.map { DecimalText.string($0, decimals: 0) } ?? "–"
                 let ink = lightness < 55 ? "#fff" : "#000"
                 let tip = "\(row), \(column): " + (value.map { String(format: "%.1f%%", $0) } ?? "no capacity") + (flagged ? " (over-allocated)" : "")
                 out += "<g><title>\(escape(tip))</title>"
@@ -165,7 +165,7 @@ public enum HTMLReport {
 
     static func truncate(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n - 1)) + "…" : s }
 
-    static func f(_ d: Double) -> String { d == d.rounded() ? String(Int(d)) : String(format: "%.1f", d) }
+    static func f(_ d: Double) -> String { DecimalText.string(d, decimals: 1) }
 
     static let css = """
         :root { color-scheme: light; }
