@@ -465,3 +465,36 @@ extension ServerTests {
         #expect(try server.main() == bob.head())
     }
 }
+
+extension ServerTests {
+    @Test("under 'allocation: refuse' the server refuses a plan that over-allocates someone, however it was committed [allocation.over]")
+    func refusesOverAllocation() throws {
+        let server = try SVServer()
+        let daemon = try server.startDaemon()
+        defer { daemon.stop() }
+        let alice = try server.clone(daemon.url, "alice", as: .alice)
+        try alice.write("folio.yml", try alice.read("folio.yml") + "resources: { allocation: refuse }\n")
+        _ = try alice.commit("Refuse over-allocation")
+        try alice.pushOK("origin", "main")
+        let header = "| Person | Role | Allocation % | From | To |\n| --- | --- | --- | --- | --- |\n"
+        var ids: [String] = []
+        for (title, row) in [("Design", "| carol@example.com | Analyst | 80 | 2026-12-01 | 2026-12-31 |"),
+                             ("Build", "| carol@example.com | Tester | 60 | 2026-12-07 | 2026-12-18 |")] {
+            let created = try alice.ok("new", "resource-plan", "--title", title)
+            let id = String(created.stdoutLines[0].split(separator: " ")[0])
+            ids.append(id)
+            try alice.edit("docs/resource-plan/\(id).md", replacing: header, with: header + row + "\n")
+        }
+        try alice.ok("checkin", ids[0])
+        // The second plan is refused by checkin; committed past the hooks, it still needs the server.
+        let refused = try alice.folio(["checkin", ids[1]])
+        #expect(refused.status == 1 && refused.stderr.contains("[allocation.over]"), "\(refused)")
+        try alice.pushOK("origin", "main")
+        let before = try server.main()
+        try alice.git("add", "docs")
+        try alice.git("commit", "-q", "--no-verify", "-m", "Build team")
+        let push = try alice.push("origin", "main")
+        try SVExpectRefused(push, rule: "template", server: server, mainBefore: before)
+        #expect(push.stderr.contains("carol@example.com is allocated 140% on 2026-12-07..2026-12-18") && push.stderr.contains("[allocation.over]"), "\(push)")
+    }
+}
