@@ -7,7 +7,7 @@ import PackageDescription
 let builtinTemplates = [
     "artifact", "change-request", "charter", "cost-register", "decision-log",
     "issue-log", "lessons-learned", "minutes", "resource-plan", "risk-register",
-    "stakeholder-register", "status-report", "timesheet",
+    "schedule", "stakeholder-register", "status-report", "timesheet",
 ]
 
 let package = Package(

@@ -475,4 +475,43 @@ struct ResourcesTests {
         let names = try repo.folio("report", "resources", "--from", "2026-12-01", "--to", "2026-12-31", "--section", "people", "--format", "csv").stdout
         #expect(names.contains(",\"'=HYPERLINK(\"\"http://x\"\")\",") && !names.contains(",=HYPERLINK"), "\(names.prefix(600))")
     }
+
+    @Test("work packages: where the project has a schedule, timesheets book only to its work packages; nobody approves their own timesheet")
+    func workPackagesAndOwnApproval() throws {
+        let sandbox = try Sandbox()
+        let repo = try Self.project(sandbox, "repo", code: "ALPHA", config: Self.config("ALPHA", people: Self.hubPeople))
+        try repo.write("a.csv", "person,date,project,work_package,hours\ncarol@example.com,2026-12-07,ALPHA,WP-7,3\n")
+        expectSuccess(try repo.folio(["import", "timesheets", "a.csv"], environment: Self.dated))  // no schedule yet: free text
+        let sheet = try repo.trailerValues("Folio-Document").first ?? "?"
+        let created = expectSuccess(try repo.folio(["new", "schedule", "--title", "Schedule"], environment: Self.dated))
+        let schedule = String(created.stdoutLines[0].split(separator: " ")[0])
+        let header = "| --- | --- | --- | --- | --- | --- | --- |\n"
+        try repo.edit("docs/schedule/\(schedule).md", replacing: header, with: header + "| WP-1 | Design | carol@example.com | 2026-12-01 | 2027-01-31 | 1000.00 EUR | 10 |\n")
+        expectSuccess(try repo.folio(["checkin", schedule], environment: Self.dated))
+        try repo.write("b.csv", "person,date,project,work_package,hours\ncarol@example.com,2026-12-08,ALPHA,WP-9,3\ncarol@example.com,2026-12-09,ALPHA,WP-1,2\n")
+        let bad = try repo.folio(["import", "timesheets", "b.csv"], environment: Self.dated)
+        // The week's timesheet already holds a row booked before the schedule: named too.
+        #expect(bad.status == 1 && bad.stderrLines == [
+            "b.csv:2: error: work package 'WP-9' is not in the schedule of ALPHA",
+            "docs/timesheet/\(sheet).md:16:1: error: work package 'WP-7' is not in the schedule of ALPHA (WP-1) [timesheet.work-package]",
+        ], "\(bad)")
+        // The timesheet imported before the schedule is now refused by check, at its row.
+        expectFailure(try repo.folio("check", "docs/timesheet/\(sheet).md"), exit: [1], mentioning: ["work package 'WP-7' is not in the schedule of ALPHA (WP-1)"], rule: "timesheet.work-package")
+        try repo.edit("docs/timesheet/\(sheet).md", replacing: "| WP-7 |", with: "| WP-1 |")
+        expectSuccess(try repo.folio(["checkin", sheet, "-m", "book to WP-1"], environment: Self.dated))
+        expectSuccess(try repo.folio(["submit", sheet], environment: Self.dated))
+        // Carol is a manager too: she still may not approve her own week; Bob may.
+        try repo.write("folio.yml", Self.config("ALPHA", people: Self.hubPeople.replacingOccurrences(of: "roles: [pmo]", with: "roles: [pmo, manager]")))
+        try repo.git("commit", "--no-verify", "-qam", "Carol manages too")
+        expectFailure(try repo.folio(["approve", sheet, "--role", "manager"], as: .carol, environment: Self.dated), exit: [1], mentioning: ["may not approve their own timesheet"])
+        expectSuccess(try repo.folio(["approve", sheet, "--role", "manager"], as: .bob, environment: Self.dated))
+        expectSuccess(try repo.folio("verify"))
+        // An approval of one's own timesheet written by hand is a finding of verify.
+        let line = try repo.read(".folio/records/\(sheet).jsonl").split(separator: "\n").last.map(String.init) ?? ""
+        let forged = line.replacingOccurrences(of: "bob@example.com", with: "carol@example.com").replacingOccurrences(of: "Bob Brown", with: "Carol Chen")
+        try repo.write(".folio/records/\(sheet).jsonl", try repo.read(".folio/records/\(sheet).jsonl") + forged + "\n")
+        try repo.git("commit", "--no-verify", "-qam", "approve my own week", as: .carol)
+        let verify = try repo.folio("verify", "--format", "json")
+        #expect(verify.status == 1 && verify.stdout.contains("approval.own-timesheet"), "\(verify)")
+    }
 }

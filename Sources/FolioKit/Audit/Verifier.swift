@@ -431,6 +431,9 @@ public final class Verifier {
                 if status.authors.contains(who) {
                     add("approval.author", "\(id) \(event.revision): \(who) approved a revision they authored", commit.id, id)
                 }
+                if let location, let owner = try project.timesheetPerson(location), owner == who {
+                    add("approval.own-timesheet", "\(id) \(event.revision): \(who) approved their own timesheet", commit.id, id)
+                }
                 if let role = event.role, !(project.config.person(who)?.roles.contains(role) ?? false) {
                     add("approval.role", "\(id) \(event.revision): \(who) approved as '\(role)' without holding that role", commit.id, id)
                 }

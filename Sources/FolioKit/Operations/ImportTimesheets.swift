@@ -104,6 +104,7 @@ public enum ImportTimesheets {
         var order: [String] = []
         let known = Set([config.project.code] + config.resources.projects)
         var perDay: [String: Double] = [:]
+        let packages = try project.workPackages()
         for row in input.rows {
             guard let person = config.person(row.person) else {
                 problems.append("\(name):\(row.line): error: '\(row.person)' is not listed in the people of folio.yml")
@@ -111,6 +112,10 @@ public enum ImportTimesheets {
             }
             if !known.contains(row.entry.project) {
                 problems.append("\(name):\(row.line): error: project '\(row.entry.project)' is not this project (\(config.project.code)) nor one of resources.projects in folio.yml")
+                continue
+            }
+            if !row.entry.workPackage.isEmpty, let known = packages[row.entry.project], !known.contains(row.entry.workPackage) {
+                problems.append("\(name):\(row.line): error: work package '\(row.entry.workPackage)' is not in the schedule of \(row.entry.project)")
                 continue
             }
             let dayKey = "\(person.email.lowercased()) \(row.entry.date)"

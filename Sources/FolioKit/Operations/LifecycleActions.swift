@@ -87,6 +87,9 @@ public enum Lifecycle {
                 if status.authors.contains(actor.email.lowercased()) {
                     throw FolioError.refused("\(actor.email) is an author of \(location.id) \(status.revision) and may not approve it")
                 }
+                if let owner = try project.timesheetPerson(location), owner == actor.email.lowercased() {
+                    throw FolioError.refused("\(actor.email) may not approve their own timesheet \(location.id): a manager approves it")
+                }
                 let role: String
                 if let r = options.role {
                     try Lifecycle.requireRole(r, person: person, actor: actor.email, roles: roles, verb: "approves", type: template.type)

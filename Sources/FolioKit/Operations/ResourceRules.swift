@@ -10,10 +10,28 @@ extension Project {
     /// (read from the source, staged, or about to be committed).
     public func typeRules(_ document: Document, _ location: DocumentLocation) throws -> [Diagnostic] {
         switch location.type {
-        case Timesheet.type: return Timesheet.check(document, config: config)
+        case Timesheet.type: return Timesheet.check(document, config: config, workPackages: try workPackages())
         case ResourcePlan.type: return ResourcePlan.dateOrder(document) + (try allocationDiagnostics(document, location))
         default: return []
         }
+    }
+
+    /// This project's work packages, from its schedules in force (empty when
+    /// it has none: work packages are then free text).
+    public func workPackages() throws -> [String: Set<String>] {
+        guard let template = template(Schedule.type) else { return [:] }
+        var ids = Set<String>()
+        for location in try documents(of: template) where try inForce(location.id) {
+            if let document = try read(location).document { ids.formUnion(Schedule.workPackageIDs(document)) }
+        }
+        return ids.isEmpty ? [:] : [config.project.code: ids]
+    }
+
+    /// The person a timesheet belongs to (lower case), or nil for other types.
+    public func timesheetPerson(_ location: DocumentLocation) throws -> String? {
+        guard location.type == Timesheet.type, let document = try? read(location).document else { return nil }
+        let person = Timesheet(document).person
+        return person.isEmpty ? nil : person
     }
 
     /// Whether a document counts: not withdrawn or superseded.

@@ -60,8 +60,10 @@ public struct Timesheet: Sendable {
 
     /// The timesheet rules beyond column types: the week is real, dates in
     /// it, at most 24 hours a day, the week against the person's capacity
-    /// (warning) and `resources.max_week_hours` (error), projects known.
-    public static func check(_ document: Document, config: ProjectConfig) -> [Diagnostic] {
+    /// (warning) and `resources.max_week_hours` (error), projects known, and
+    /// work packages of a project whose schedule is known (`workPackages`:
+    /// project code → the IDs of its schedules' work packages).
+    public static func check(_ document: Document, config: ProjectConfig, workPackages: [String: Set<String>] = [:]) -> [Diagnostic] {
         var out: [Diagnostic] = []
         func report(_ line: Int, _ column: Int, _ severity: Diagnostic.Severity, _ message: String, _ rule: String) {
             out.append(Diagnostic(path: document.path, line: line, column: column, severity: severity, message: message, rule: rule))
@@ -82,6 +84,9 @@ public struct Timesheet: Sendable {
                 report(entry.line, 1, .error, "\(entry.date) is not in week \(week) (\(week.monday)..\(week.sunday))", "timesheet.date")
             }
             byDay[entry.date, default: 0] += entry.hours
+            if !entry.workPackage.isEmpty, let packages = workPackages[entry.project], !packages.isEmpty, !packages.contains(entry.workPackage) {
+                report(entry.line, 1, .error, "work package '\(entry.workPackage)' is not in the schedule of \(entry.project) (\(packages.sorted().joined(separator: ", ")))", "timesheet.work-package")
+            }
             if !entry.project.isEmpty, !known.contains(entry.project) {
                 report(entry.line, 1, .error, "project '\(entry.project)' is not this project (\(config.project.code)) nor one of resources.projects in folio.yml (\(config.resources.projects.joined(separator: ", ")))", "timesheet.project")
             }

@@ -1,5 +1,5 @@
 import FolioGit
-/// The thirteen built-in templates (the files of the top-level `templates/`
+/// The fourteen built-in templates (the files of the top-level `templates/`
 /// folder, embedded at build time), which `folio init` copies into a project.
 public enum BuiltinTemplates {
     public static let all: [(type: String, text: String)] = [
@@ -13,6 +13,7 @@ public enum BuiltinTemplates {
         ("minutes", PackageResources.minutes_md),
         ("resource-plan", PackageResources.resource_plan_md),
         ("risk-register", PackageResources.risk_register_md),
+        ("schedule", PackageResources.schedule_md),
         ("stakeholder-register", PackageResources.stakeholder_register_md),
         ("status-report", PackageResources.status_report_md),
         ("timesheet", PackageResources.timesheet_md),
