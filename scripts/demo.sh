@@ -679,6 +679,58 @@ done
 say "Importing the same file again changes nothing"
 folio import timesheets "$WORK/timesheets-february.csv"
 
+say "Carol gives herself the pm role with folio people; Alice baselines the schedule"
+as carol "2026-03-06 12:00"
+folio people set carol@example.com --roles pmo,admin,pm
+as alice "2026-03-06 12:10"
+SCHEDULE="$(new_doc schedule --title "Project Alpha schedule" -m "Start the schedule")"
+python3 - "$(path_of "$SCHEDULE")" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+ms = "| ID | Milestone | Baseline | Forecast | Actual | Status |\n| --- | --- | --- | --- | --- | --- |\n"
+text = text.replace(ms, ms +
+    "| MS-01 | Kick-off | 2026-02-02 | 2026-02-02 | 2026-02-02 | Done |\n"
+    "| MS-02 | Design freeze | 2026-03-20 | 2026-03-20 |  | On track |\n"
+    "| MS-03 | Planning application submitted | 2026-04-17 | 2026-04-17 |  | Planned |\n", 1)
+wp = "| ID | Work package | Owner | Start | Finish | Budget | % complete |\n| --- | --- | --- | --- | --- | --- | --- |\n"
+text = text.replace(wp, wp +
+    "| WP-0.1 | Project management | alice@example.com | 2026-02-02 | 2026-06-30 | 18000.00 EUR | 20 |\n"
+    "| WP-1.2 | Foundation design | dave@example.com | 2026-02-02 | 2026-03-20 | 42000.00 EUR | 60 |\n"
+    "| WP-1.3 | Drawings | erin@example.com | 2026-02-16 | 2026-04-10 | 24000.00 EUR | 35 |\n"
+    "| WP-1.4 | Meetings | alice@example.com | 2026-02-02 | 2026-06-30 | 6000.00 EUR | 20 |\n"
+    "| WP-2.1 | Method statements | dave@example.com | 2026-02-16 | 2026-04-10 | 12500.00 EUR | 10 |\n", 1)
+open(path, "w", encoding="utf-8").write(text)
+PY
+folio checkin "$(path_of "$SCHEDULE")" -m "Milestones and work packages"
+folio submit "$SCHEDULE"
+as carol "2026-03-06 14:00"
+folio approve "$SCHEDULE" --role pm --comment "Baseline agreed at the progress meeting"
+as alice "2026-03-06 14:30"
+folio issue "$SCHEDULE"
+
+say "The design freeze slips, a week at a time"
+reforecast() {
+  python3 - "$(path_of "$SCHEDULE")" "$1" "$2" "$3" <<'PY'
+import sys
+path, ms, date, status = sys.argv[1:]
+lines = open(path, encoding="utf-8").read().split("\n")
+for i, line in enumerate(lines):
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if cells and cells[0] == ms and len(cells) == 6:
+        cells[3], cells[5] = date, status
+        lines[i] = "| " + " | ".join(cells) + " |"
+open(path, "w", encoding="utf-8").write("\n".join(lines))
+PY
+}
+as alice "2026-03-13 16:00"
+reforecast MS-02 2026-03-27 "At risk"
+folio checkin "$(path_of "$SCHEDULE")" -m "Design freeze forecast a week later: soil report late"
+as alice "2026-03-20 16:00"
+reforecast MS-02 2026-04-03 "At risk"
+reforecast MS-03 2026-04-24 "At risk"
+folio checkin "$(path_of "$SCHEDULE")" -m "Design freeze two weeks late; the planning application follows"
+
 say "The history, as plain git sees it"
 git log --reverse --date=format:'%Y-%m-%d %H:%M' --format='%ad  %<(12)%an %s'
 
@@ -713,6 +765,8 @@ folio report register --format csv -o "$REPORTS_DIR/register.csv"
 folio report resources --from 2026-02-02 --to 2026-04-26 --section over_allocations
 folio report resources --from 2026-02-02 --to 2026-04-26 --format html -o "$REPORTS_DIR/resources.html"
 folio report resources --from 2026-02-02 --to 2026-04-26 --by month --format csv -o "$REPORTS_DIR/resources.csv"
+folio report schedule --at HEAD
+folio report schedule --at HEAD --format html -o "$REPORTS_DIR/schedule.html"
 ls -1 "$REPORTS_DIR"
 
 say "The demo project is in $DEMO_DIR"

@@ -16,6 +16,7 @@ struct ReportCommand: ParsableCommand {
             """,
         subcommands: [
             ReportRegisterCommand.self, ReportStatusCommand.self, ReportHistoryCommand.self, ReportApprovalsCommand.self, ReportResourcesCommand.self,
+            ReportScheduleCommand.self,
         ])
 }
 
@@ -107,5 +108,22 @@ struct ReportResourcesCommand: FolioCommand {
     func day(_ text: String, _ option: String) throws -> Day {
         guard let d = Day(text) else { throw FolioError.usage("\(option): '\(text)' is not a date (YYYY-MM-DD)") }
         return d
+    }
+}
+
+struct ReportScheduleCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "Milestones against the baseline (the last issued schedule): slip in days, status, and the weekly milestone trend.",
+        discussion: "Across every --repo given. See docs/reports.md.")
+
+    @OptionGroup var options: ReportOptions
+    @Option(name: .long, help: ArgumentHelp("Only this section; for csv, the table to write (default: milestones).", discussion: "milestones, trend"))
+    var section: String?
+
+    func run(_ ctx: FolioContext) throws {
+        let sources = try options.sources(ctx)
+        let today = options.at != nil ? Day(sources[0].commitDate) : Day(ctx.now())
+        try options.write(ctx, try ScheduleReport.build(sources, today: today, generated: ctx.now()), section: section)
     }
 }

@@ -514,4 +514,47 @@ struct ResourcesTests {
         let verify = try repo.folio("verify", "--format", "json")
         #expect(verify.status == 1 && verify.stdout.contains("approval.own-timesheet"), "\(verify)")
     }
+
+    @Test("schedule report: the baseline is the last issued revision, slip and status from the dates, the trend week by week from history")
+    func scheduleReport() throws {
+        let sandbox = try Sandbox()
+        let repo = try Self.project(sandbox, "repo", code: "ALPHA", config: Self.config("ALPHA", people: Self.hubPeople.replacingOccurrences(of: "roles: [manager]", with: "roles: [manager, pm]")))
+        func at(_ day: String) -> [String: String] { ["GIT_AUTHOR_DATE": "\(day)T10:00:00Z", "GIT_COMMITTER_DATE": "\(day)T10:00:00Z"] }
+        let created = expectSuccess(try repo.folio(["new", "schedule", "--title", "Schedule"], environment: at("2026-03-02")))
+        let id = String(created.stdoutLines[0].split(separator: " ")[0])
+        let path = "docs/schedule/\(id).md"
+        let header = "| ID | Milestone | Baseline | Forecast | Actual | Status |\n| --- | --- | --- | --- | --- | --- |\n"
+        func milestones(_ rows: [String], on day: String, _ message: String) throws {
+            let text = try repo.read(path)
+            let start = text.range(of: header)!.upperBound
+            let end = text.range(of: "\n## Work packages")!.lowerBound
+            try repo.write(path, String(text[..<start]) + rows.map { $0 + "\n" }.joined() + String(text[end...]))
+            expectSuccess(try repo.folio(["checkin", id, "-m", message], environment: at(day)))
+        }
+        try milestones(["| MS-01 | Start | 2026-03-02 | 2026-03-02 | 2026-03-02 | Done |", "| MS-02 | Design | 2026-03-20 | 2026-03-20 |  | On track |",
+                        "| MS-03 | Build | 2026-05-01 |  |  | Planned |"], on: "2026-03-02", "baseline")
+        expectSuccess(try repo.folio(["submit", id], environment: at("2026-03-03")))
+        expectSuccess(try repo.folio(["approve", id, "--role", "pm"], as: .bob, environment: at("2026-03-03")))
+        expectSuccess(try repo.folio(["issue", id], environment: at("2026-03-04")))
+        // The draft moves the Baseline column too: the issued baseline still counts.
+        try milestones(["| MS-01 | Start | 2026-03-02 | 2026-03-02 | 2026-03-02 | Done |", "| MS-02 | Design | 2026-03-27 | 2026-03-27 |  | At risk |",
+                        "| MS-03 | Build | 2026-05-01 |  |  | Planned |"], on: "2026-03-11", "design a week later")
+        try milestones(["| MS-01 | Start | 2026-03-02 | 2026-03-02 | 2026-03-02 | Done |", "| MS-02 | Design | 2026-03-27 | 2026-04-03 |  | At risk |",
+                        "| MS-03 | Build | 2026-05-01 | 2026-04-28 |  | On track |", "| MS-04 | Handover | 2026-06-30 |  |  | Planned |"], on: "2026-03-25", "design two weeks later")
+        let report = expectSuccess(try repo.folio("report", "schedule", "--at", "HEAD", "--format", "json")).jsonObject ?? [:]
+        let rows = (report["milestones"] as? [[String: Any]] ?? []).map { row in
+            ["milestone", "baseline", "baselined", "forecast", "slip_days", "status"].map { "\(row[$0] ?? "nil")" }.joined(separator: " ")
+        }
+        #expect(rows == [
+            "MS-01 2026-03-02 1 2026-03-02 0 done",
+            "MS-02 2026-03-20 1 2026-04-03 14 at risk",
+            "MS-03 2026-05-01 1 2026-04-28 -3 on track",
+            "MS-04 <null> 0 <null> <null> no date",
+        ], "\(rows)")
+        let trend = (report["trend"] as? [[String: Any]] ?? []).filter { $0["milestone"] as? String == "MS-02" }
+            .map { "\($0["week"] ?? "") \($0["forecast"] ?? "")" }
+        #expect(trend == ["2026-W10 2026-03-20", "2026-W11 2026-03-27", "2026-W12 2026-03-27", "2026-W13 2026-04-03"], "\(trend)")
+        let summary = report["summary"] as? [String: Any] ?? [:]
+        #expect(summary["max_slip_days"] as? Int == 14 && summary["at_risk"] as? Int == 1 && summary["done"] as? Int == 1, "\(summary)")
+    }
 }

@@ -1,0 +1,133 @@
+import FolioGit
+import FolioModel
+import Foundation
+
+/// `folio report schedule`: every milestone of every schedule in force
+/// against its baseline (the dates of the schedule's last issued revision),
+/// the slip in days and a status computed from the dates; and the milestone
+/// trend: each milestone's forecast as the record stood at the end of each
+/// week, read from the schedule's history (docs/reports.md, "schedule").
+public enum ScheduleReport {
+    /// A milestone's status from its dates (docs/reports.md).
+    static func status(_ m: Milestone, baseline: Day?, today: Day) -> String {
+        if m.actual != nil { return "done" }
+        guard let due = m.forecast ?? baseline else { return "no date" }
+        if due < today { return "late" }
+        if let baseline, due > baseline { return "at risk" }
+        return "on track"
+    }
+
+    public static func build(_ sources: [ReportSource], today: Day, generated: Date) throws -> Report {
+        var rows: [[ReportValue]] = []
+        var trend: [[ReportValue]] = []
+        var bars: [ReportChart.Bar] = []
+        var counts: [String: Int] = [:]
+        var maxSlip: Int?
+        for source in sources {
+            let project = source.project
+            guard let template = project.template(Schedule.type) else { continue }
+            for location in try project.documents(of: template).sorted(by: { $0.id < $1.id }) where try project.inForce(location.id) {
+                guard let working = try project.read(location).document else { continue }
+                let versions = try history(source, location)
+                // The baseline: the milestones of the last issued revision (its content
+                // as committed with the `issued` event), if the schedule was ever issued.
+                let issued = versions.last { $0.issued }
+                let baseline = Dictionary((issued?.milestones ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                for m in Schedule.milestones(working) {
+                    let base = issued == nil ? m.baseline : baseline[m.id]?.baseline
+                    let computed = status(m, baseline: base, today: today)
+                    let slip = base.flatMap { b in m.expected.map { b.distance(to: $0) } }
+                    counts[computed, default: 0] += 1
+                    if let slip { maxSlip = max(maxSlip ?? slip, slip) }
+                    rows.append([
+                        .text(source.code), .text(location.id), .text(m.id), .text(m.name),
+                        base.map { .text($0.description) } ?? .null, .bool(issued != nil && baseline[m.id] != nil),
+                        m.forecast.map { .text($0.description) } ?? .null, m.actual.map { .text($0.description) } ?? .null,
+                        slip.map { .int($0) } ?? .null, .text(computed), .text(m.stated),
+                    ])
+                    if let slip { bars.append(ReportChart.Bar("\(m.id) \(m.name)", Double(slip), detail: "\(source.code) \(m.id) \(m.name): \(slip) days")) }
+                }
+                // The trend: per week from the first version to today, each
+                // milestone's forecast in the last version committed by that week's end.
+                guard let first = versions.first else { continue }
+                var week = first.day.isoWeek
+                let last = min(today, Day(source.commitDate)).isoWeek
+                var seen = 0
+                while week <= last {
+                    while seen < versions.count && versions[seen].day <= week.sunday { seen += 1 }
+                    if seen > 0 {
+                        for m in versions[seen - 1].milestones {
+                            trend.append([
+                                .text(source.code), .text(location.id), .text(m.id), .text(week.description),
+                                (m.forecast ?? m.baseline).map { .text($0.description) } ?? .null,
+                                m.actual.map { .text($0.description) } ?? .null,
+                            ])
+                        }
+                    }
+                    week = week.sunday.advanced(by: 1).isoWeek
+                }
+            }
+        }
+        let title = sources.count == 1
+            ? "Schedule: \(sources[0].info.code) \(sources[0].info.name)" : "Schedule: portfolio of \(sources.count) projects"
+        return Report(
+            kind: "schedule", title: title, generated: generated, projects: sources.map(\.info),
+            figures: [
+                ReportFigure("milestones", "Milestones", .int(rows.count)),
+                ReportFigure("done", "Done", .int(counts["done"] ?? 0)),
+                ReportFigure("late", "Late", .int(counts["late"] ?? 0)),
+                ReportFigure("at_risk", "At risk", .int(counts["at risk"] ?? 0)),
+                ReportFigure("max_slip_days", "Largest slip (days)", maxSlip.map { .int($0) } ?? .null),
+            ],
+            charts: [ReportChart(key: "slip", title: "Slip against the baseline (days)", unit: "days", bars: bars.filter { $0.value != 0 })],
+            sections: [
+                ReportSection(
+                    key: "milestones", title: "Milestones against the baseline",
+                    note: "Baseline: the milestone's date in the schedule's last issued revision (baselined: yes), or, before any issue, the working draft's Baseline column. Slip: days from the baseline to the actual date, else the forecast. Status from the dates on \(today): done (an actual date), late (the forecast, or the baseline, has passed), at risk (forecast after the baseline), on track.",
+                    columns: [
+                        ReportColumn("project", "Project"), ReportColumn("schedule", "Schedule"), ReportColumn("milestone", "ID"),
+                        ReportColumn("name", "Milestone"), ReportColumn("baseline", "Baseline"), ReportColumn("baselined", "Baselined"),
+                        ReportColumn("forecast", "Forecast"), ReportColumn("actual", "Actual"), ReportColumn("slip_days", "Slip (days)"),
+                        ReportColumn("status", "Status"), ReportColumn("stated_status", "Stated status"),
+                    ],
+                    rows: rows, empty: "No schedule with milestones."),
+                ReportSection(
+                    key: "trend", title: "Milestone trend",
+                    note: "Each milestone's forecast (else its baseline) as the schedule stood at the end of each week: the last version committed by that Sunday, read from the history, so each line is what the record said at the time.",
+                    columns: [
+                        ReportColumn("project", "Project"), ReportColumn("schedule", "Schedule"), ReportColumn("milestone", "ID"),
+                        ReportColumn("week", "Week"), ReportColumn("forecast", "Forecast"), ReportColumn("actual", "Actual"),
+                    ],
+                    rows: trend, empty: "No schedule history."),
+            ],
+            mainSection: "milestones")
+    }
+
+    /// One committed version of a schedule.
+    struct Version {
+        let day: Day
+        let issued: Bool
+        let milestones: [Milestone]
+    }
+
+    /// The versions of a schedule, oldest first: every commit that changed
+    /// its file or issued it, with its milestones as committed there.
+    static func history(_ source: ReportSource, _ location: DocumentLocation) throws -> [Version] {
+        let project = source.project
+        let repository = source.repository
+        var out: [Version] = []
+        for entry in try DocumentHistory.entries(project, location, from: source.commit) {
+            guard entry.changed.contains("document") || entry.action == "issue", let id = ObjectID(hex: entry.commit),
+                let day = Day(String(entry.date.prefix(10)))
+            else { continue }
+            let tree = TreeSource(repository: repository, tree: try repository.commit(id).tree(), label: id.short)
+            guard let bytes = try tree.read(location.path, limit: Limits.documentBytes),
+                let document = DocumentReader.read(path: location.path, bytes: bytes, template: project.template(location.type), expectedID: location.id).document
+            else { continue }
+            out.append(Version(day: day, issued: entry.action == "issue", milestones: Schedule.milestones(document)))
+        }
+        // The walk gives newest first; several versions may share a day, so
+        // the order of the walk (not a sort by day) says which came last.
+        return out.reversed()
+    }
+}
