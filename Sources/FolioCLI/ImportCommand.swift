@@ -52,7 +52,8 @@ struct ImportTimesheetsCommand: FolioCommand {
             ctx.print("nothing to import: \(file) matches the timesheets already recorded (\(result.unchanged) unchanged)")
             return
         }
-        ctx.print("imported \(file): \(result.created.count) timesheets created, \(result.updated.count) updated, \(result.unchanged) unchanged (commit \(commit.short))")
+        func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        ctx.print("imported \(file): \(count(result.created.count, "timesheet")) created, \(result.updated.count) updated, \(result.unchanged) unchanged (commit \(commit.short))")
         for id in result.created { ctx.print("  created \(id)") }
         for id in result.updated { ctx.print("  updated \(id)") }
         Output.warn(ctx, result.warnings)

@@ -6,7 +6,9 @@ import Foundation
 
 /// Prints the outcome of a lifecycle action.
 private func report(_ result: Lifecycle.Result, _ ctx: FolioContext) {
-    var line = "\(result.id) \(result.event.revision): \(result.event.event.rawValue), now \(result.state.rawValue) (commit \(result.commit.short))"
+    // "approved, now in-review" says something; "issued, now issued" would not.
+    let state = result.state.rawValue == result.event.event.rawValue ? "" : ", now \(result.state.rawValue)"
+    var line = "\(result.id) \(result.event.revision): \(result.event.event.rawValue)\(state) (commit \(result.commit.short))"
     if result.event.signature != nil { line += ", signed" }
     ctx.print(line)
     if !result.missingRoles.isEmpty { ctx.print("still needs approval by: \(result.missingRoles.joined(separator: ", "))") }

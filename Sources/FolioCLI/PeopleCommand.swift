@@ -26,6 +26,14 @@ struct PeopleCommand: ParsableCommand {
         }
     }
 
+    /// A printed name: one line, 1 to 200 characters.
+    static func checkName(_ name: String) throws {
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= 200, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw FolioError.usage("--name must be one line of 1 to 200 characters")
+        }
+    }
+
     static func list(_ text: String) -> [String] {
         text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
@@ -68,9 +76,13 @@ struct PeopleCommand: ParsableCommand {
         @OptionGroup var capacity: CapacityOptions
 
         func run(_ ctx: FolioContext) throws {
-            guard email.contains("@"), !email.contains(where: { $0.isWhitespace || $0.isNewline }) else {
-                throw FolioError.usage("'\(email)' is not an email address")
+            let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+                email.utf8.count <= 254, email.allSatisfy({ $0.isASCII ? ($0.isLetter || $0.isNumber || "._%+-@'".contains($0)) : $0.isLetter })
+            else {
+                throw FolioError.usage("'\(Diagnostic.escaped(email))' is not an email address (name@example.com)")
             }
+            try PeopleCommand.checkName(name)
             var stated = ProjectConfig.Person.Stated()
             capacity.apply(&stated)
             let person = try ProjectConfig.Person(
@@ -89,6 +101,7 @@ struct PeopleCommand: ParsableCommand {
         @OptionGroup var capacity: CapacityOptions
 
         func run(_ ctx: FolioContext) throws {
+            if let name { try PeopleCommand.checkName(name) }
             let edit: (ProjectConfig.Person) throws -> ProjectConfig.Person = { p in
                 var stated = p.stated
                 capacity.apply(&stated)
@@ -122,9 +135,10 @@ struct PeopleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a person (their records stay in the history).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Their email.") var email: String
+        @Flag(name: .long, help: "Remove them even though documents still name them.") var force = false
 
         func run(_ ctx: FolioContext) throws {
-            PeopleCommand.report(ctx, try PeopleEditor.run(repository: try global.repository(ctx), change: .remove(email: email), context: ctx))
+            PeopleCommand.report(ctx, try PeopleEditor.run(repository: try global.repository(ctx), change: .remove(email: email, force: force), context: ctx))
         }
     }
 }

@@ -75,7 +75,8 @@ struct ReportResourcesCommand: FolioCommand {
         abstract: "Capacity, planned load and actual hours per person and period; over-allocations; open requests; missing timesheets.",
         discussion: """
             Across every --repo given (project repositories, and a hub of people and timesheets). Default \
-            period: the Monday four weeks ago to the Sunday eight weeks ahead. See docs/reports.md.
+            period: the Monday four weeks ago to the Sunday eight weeks ahead; with only --from or --to, the \
+            thirteen weeks from or up to that day; at most 20 years. See docs/reports.md.
             """)
 
     @OptionGroup var options: ReportOptions
@@ -96,9 +97,10 @@ struct ReportResourcesCommand: FolioCommand {
         let sources = try options.sources(ctx)
         // "Today" is the clock's day, or the day of the commit reported at.
         let today = options.at != nil ? Day(sources[0].commitDate) : Day(ctx.now())
+        // One bound given: the thirteen weeks from it, or up to it.
         let standard = ResourcesReport.defaultRange(today: today)
-        let start = fromDay ?? (toDay.map { min(standard.lowerBound, $0) } ?? standard.lowerBound)
-        let end = toDay ?? max(standard.upperBound, start)
+        let start = fromDay ?? toDay.map { $0.advanced(by: -(13 * 7 - 1)) } ?? standard.lowerBound
+        let end = toDay ?? fromDay.map { $0.advanced(by: 13 * 7 - 1) } ?? standard.upperBound
         guard start <= end else { throw FolioError.usage("--from \(start) is after --to \(end)") }
         guard end.number - start.number < 366 * 20 else { throw FolioError.usage("--from to --to spans more than 20 years") }
         let report = try ResourcesReport.build(sources, range: start...end, by: by, today: today, generated: ctx.now())

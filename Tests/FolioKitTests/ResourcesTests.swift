@@ -297,7 +297,7 @@ struct ResourcesTests {
         let repo = try Self.project(sandbox, "repo", code: "HUB", config: Self.config("HUB", people: Self.hubPeople, resources: "resources: { projects: [ALPHA] }"))
         try repo.write("week.csv", "date,hours,project,person,note\n2026-12-07,7.5,ALPHA,carol@example.com,\"pipe | and *stars*\"\n2026-12-08,6,HUB,CAROL@example.com,\n")
         let first = expectSuccess(try repo.folio(["import", "timesheets", "week.csv"], environment: Self.dated))
-        #expect(first.stdout.contains("1 timesheets created"), "\(first)")
+        #expect(first.stdout.contains("1 timesheet created"), "\(first)")
         let head = try repo.head()
         let again = expectSuccess(try repo.folio(["import", "timesheets", "week.csv"], environment: Self.dated))
         let headAfter = try repo.head()
@@ -372,7 +372,7 @@ struct ResourcesTests {
 
             """)
         let timew = expectSuccess(try repo.folio(["import", "timesheets", "timew.json", "--map", "map.yml", "--person", "dave@example.com"], environment: Self.dated))
-        #expect(timew.stdout.contains("1 timesheets created"), "\(timew)")
+        #expect(timew.stdout.contains("1 timesheet created"), "\(timew)")
         let daveID = try repo.trailerValues("Folio-Document").first ?? "?"
         let dave = try repo.read("docs/timesheet/\(daveID).md")
         #expect(dave.contains("| 2026-12-14 | ALPHA | WP-1 | 4.25 | design | sketches |") && dave.contains("| 2026-12-15 | HUB |  | 1 |  |  |"), "\(dave)")
@@ -457,7 +457,7 @@ struct ResourcesTests {
         expectFailure(try repo.folio(["import", "timesheets", "twice.csv"]), exit: [1], mentioning: ["twice.csv:1: error: the header names 'hours' more than once"])
         try repo.write("wide.csv", "person,date,hours\ncarol@example.com,2026-12-07,1,9\ncarol@example.com,2026-12-08,\"2\n")
         let wide = try repo.folio(["import", "timesheets", "wide.csv"])
-        #expect(wide.stderrLines == ["wide.csv:2: error: 4 fields, but the header has 3", "wide.csv:3: error: a field runs over a line break (a quote not closed?)"], "\(wide)")
+        #expect(wide.stderrLines == ["wide.csv:2: error: 4 fields, but the header has 3", "wide.csv:3: error: a field holds a line break, which a timesheet cell cannot (or a quote is not closed)"], "\(wide)")
         // A folder where a new timesheet would go: refused before anything is committed.
         let head = try repo.head()
         try FileManager.default.createDirectory(atPath: repo.file("docs/timesheet/HUB-TS-0001.md"), withIntermediateDirectories: true)

@@ -114,8 +114,10 @@ public enum ImportTimesheets {
                 problems.append("\(name):\(row.line): error: project '\(row.entry.project)' is not this project (\(config.project.code)) nor one of resources.projects in folio.yml")
                 continue
             }
-            if !row.entry.workPackage.isEmpty, let known = packages[row.entry.project], !known.contains(row.entry.workPackage) {
-                problems.append("\(name):\(row.line): error: work package '\(row.entry.workPackage)' is not in the schedule of \(row.entry.project)")
+            if let known = packages[row.entry.project], !known.contains(row.entry.workPackage) {
+                problems.append(row.entry.workPackage.isEmpty
+                    ? "\(name):\(row.line): error: a work package is needed: \(row.entry.project) has a schedule (\(known.sorted().joined(separator: ", ")))"
+                    : "\(name):\(row.line): error: work package '\(row.entry.workPackage)' is not in the schedule of \(row.entry.project)")
                 continue
             }
             let dayKey = "\(person.email.lowercased()) \(row.entry.date)"

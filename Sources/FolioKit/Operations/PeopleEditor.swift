@@ -12,7 +12,8 @@ public enum PeopleEditor {
         case add(ProjectConfig.Person)
         /// Replaces the person with this email by the result of `edit`.
         case update(email: String, edit: (ProjectConfig.Person) throws -> ProjectConfig.Person)
-        case remove(email: String)
+        /// `force`: even while documents still name them.
+        case remove(email: String, force: Bool)
     }
 
     public struct Result {
@@ -37,8 +38,11 @@ public enum PeopleEditor {
             try WorkTreeGuard.requireUnchanged(repository, [ProjectConfig.path: bytes])
             let config = try ProjectConfig.parse(bytes)
             let admins = config.people.filter { $0.roles.contains("admin") }
-            guard config.person(actor.email)?.roles.contains("admin") == true else {
-                let who = admins.map { "\($0.name) <\($0.email)>" }.joined(separator: ", ")
+            let who = admins.map { "\($0.name) <\($0.email)>" }.joined(separator: ", ")
+            guard let me = config.person(actor.email) else {
+                throw FolioError.refused("\(actor.email) is not listed in the people of folio.yml; an admin changes the people: \(who.isEmpty ? "nobody holds the role" : who)")
+            }
+            guard me.roles.contains("admin") else {
                 throw FolioError.refused("changing the people of folio.yml needs the admin role: \(who.isEmpty ? "nobody holds it" : who)")
             }
             var people = config.people
@@ -53,11 +57,27 @@ public enum PeopleEditor {
                 }
                 let updated = try edit(people[i])
                 guard updated != people[i] else { throw FolioError.refused("\(email): nothing to change") }
+                if people[i].roles.contains("admin"), !updated.roles.contains("admin"), admins.count == 1 {
+                    throw FolioError.refused("\(email) is the only admin: give someone else the admin role first")
+                }
                 people[i] = updated
                 subject = "folio.yml: change \(updated.name) <\(updated.email)>"
-            case .remove(let email):
+            case .remove(let email, let force):
                 guard let i = people.firstIndex(where: { $0.email.lowercased() == email.lowercased() }) else {
                     throw FolioError.refused("\(email) is not listed in the people of folio.yml")
+                }
+                if !force {
+                    // Documents naming them would fail their rules, and their hours drop out of reports.
+                    let project = try Project(repository: repository, source: tree)
+                    var naming: [String] = []
+                    for location in try project.allDocuments() {
+                        guard let text = try tree.read(location.path, limit: Limits.documentBytes) else { continue }
+                        if String(decoding: text, as: UTF8.self).lowercased().contains(email.lowercased()) { naming.append(location.id) }
+                    }
+                    if !naming.isEmpty {
+                        let shown = naming.prefix(5).joined(separator: ", ") + (naming.count > 5 ? " and \(naming.count - 5) more" : "")
+                        throw FolioError.refused("\(email) is still named in \(shown): reassign, withdraw or supersede those first, or remove with --force")
+                    }
                 }
                 if people[i].roles.contains("admin") && admins.count == 1 {
                     throw FolioError.refused("\(email) is the only admin: give someone else the admin role first")
@@ -66,7 +86,11 @@ public enum PeopleEditor {
                 people.remove(at: i)
             }
             let text = try rewrite(String(decoding: bytes, as: UTF8.self), people: people)
-            _ = try ProjectConfig.parse(Array(text.utf8))  // the result must be a valid folio.yml
+            do {
+                _ = try ProjectConfig.parse(Array(text.utf8))  // the result must be a valid folio.yml
+            } catch let e as FolioError where e.exitCode == 2 && !e.description.contains("person ") {
+                throw FolioError.refused("folio.yml could not be rewritten safely (\(e.description)); edit its people: block by hand")
+            }
             var plan = WritePlan(subject: subject)
             plan.changes = [(ProjectConfig.path, .bytes(Array(text.utf8)))]
             plan.trailers = [("Folio-Action", "people")]
@@ -83,6 +107,13 @@ public enum PeopleEditor {
         if let start = lines.firstIndex(where: { $0.hasPrefix("people:") || $0.hasPrefix("people :") }) {
             var end = start + 1
             var j = start + 1
+            // A flow sequence ([ … ]) may run over lines, its closing bracket at column 0.
+            var depth = flowDepth(lines[start])
+            while depth > 0 && j < lines.count {
+                depth += flowDepth(lines[j])
+                j += 1
+                end = j
+            }
             while j < lines.count {
                 let line = lines[j]
                 if line.hasPrefix(" ") || line.hasPrefix("\t") || line.hasPrefix("-") {
@@ -98,6 +129,26 @@ public enum PeopleEditor {
             lines += block + [""]
         }
         return lines.joined(separator: crlf ? "\r\n" : "\n")
+    }
+
+    /// Opening minus closing flow brackets on a line, outside quotes and comments.
+    static func flowDepth(_ line: String) -> Int {
+        var depth = 0
+        var quote: Character?
+        for c in line {
+            if let q = quote {
+                if c == q { quote = nil }
+                continue
+            }
+            switch c {
+            case "\"", "'": quote = c
+            case "#": return depth
+            case "[", "{": depth += 1
+            case "]", "}": depth -= 1
+            default: break
+            }
+        }
+        return depth
     }
 
     /// One person as YAML lines: a flow mapping when it has no capacity or

@@ -122,7 +122,8 @@ public struct TimesheetInput {
         var missing = ["date", "hours"].filter { !header.contains($0) }
         if person == nil && !header.contains("person") { missing.append("person") }
         if !missing.isEmpty {
-            return TimesheetInput(rows: [], problems: ["\(name):1: error: the header has no \(missing.joined(separator: ", ")) column (columns: person,date,project,work_package,hours,activity,note)"])
+            let hint = missing.contains("person") ? "; or give --person EMAIL for a file of one person's hours" : ""
+            return TimesheetInput(rows: [], problems: ["\(name):1: error: the header has no \(missing.joined(separator: ", ")) column (columns: person,date,project,work_package,hours,activity,note)\(hint)"])
         }
         for key in Set(header) where !key.isEmpty && header.filter({ $0 == key }).count > 1 {
             return TimesheetInput(rows: [], problems: ["\(name):1: error: the header names '\(key)' more than once"])
@@ -140,7 +141,7 @@ public struct TimesheetInput {
                 continue
             }
             if fields.contains(where: { $0.contains("\n") || $0.contains("\r") }) {
-                problems.append("\(name):\(here): error: a field runs over a line break (a quote not closed?)")
+                problems.append("\(name):\(here): error: a field holds a line break, which a timesheet cell cannot (or a quote is not closed)")
                 continue
             }
             func value(_ key: String) -> String {

@@ -84,8 +84,11 @@ public struct Timesheet: Sendable {
                 report(entry.line, 1, .error, "\(entry.date) is not in week \(week) (\(week.monday)..\(week.sunday))", "timesheet.date")
             }
             byDay[entry.date, default: 0] += entry.hours
-            if !entry.workPackage.isEmpty, let packages = workPackages[entry.project], !packages.isEmpty, !packages.contains(entry.workPackage) {
-                report(entry.line, 1, .error, "work package '\(entry.workPackage)' is not in the schedule of \(entry.project) (\(packages.sorted().joined(separator: ", ")))", "timesheet.work-package")
+            if let packages = workPackages[entry.project], !packages.isEmpty, !packages.contains(entry.workPackage) {
+                let known = packages.sorted().joined(separator: ", ")
+                report(entry.line, 1, .error, entry.workPackage.isEmpty
+                    ? "a work package is needed: \(entry.project) has a schedule (\(known))"
+                    : "work package '\(entry.workPackage)' is not in the schedule of \(entry.project) (\(known))", "timesheet.work-package")
             }
             if !entry.project.isEmpty, !known.contains(entry.project) {
                 report(entry.line, 1, .error, "project '\(entry.project)' is not this project (\(config.project.code)) nor one of resources.projects in folio.yml (\(config.resources.projects.joined(separator: ", ")))", "timesheet.project")
