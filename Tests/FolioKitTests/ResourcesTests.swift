@@ -557,4 +557,43 @@ struct ResourcesTests {
         let summary = report["summary"] as? [String: Any] ?? [:]
         #expect(summary["max_slip_days"] as? Int == 14 && summary["at_risk"] as? Int == 1 && summary["done"] as? Int == 1, "\(summary)")
     }
+
+    @Test("people: the last admin stays, a flow-style list is rewritten, nobody named in documents is removed without --force, the README's own example")
+    func peopleGuards() throws {
+        let repo = try TestRepo.managed()
+        try repo.write("folio.yml", """
+            project: { code: ALPHA, name: Project Alpha }
+            people: [
+              {email: alice@example.com, name: Alice Adams, roles: [pm, admin]},
+              {email: bob@example.com, name: Bob Brown, roles: [sponsor]}
+            ]
+            # kept
+
+            """)
+        try repo.git("commit", "--no-verify", "-qam", "flow people")
+        expectSuccess(try repo.folio("people", "add", "carol@example.com", "--name", "Carol Chen", "--roles", "pmo,manager", "--part-time", "0.8"))
+        let yml = try repo.read("folio.yml")
+        #expect(yml.hasSuffix("# kept\n") && !yml.contains("]\n]") && yml.contains("carol@example.com"), "\(yml)")
+        expectFailure(try repo.folio("people", "set", "alice@example.com", "--roles", "pm"), exit: [1], mentioning: ["the only admin"])
+        expectFailure(try repo.folio(["people", "add", "x@example.com", "--name", "X"], as: .mallory), exit: [1], mentioning: ["is not listed", "Alice Adams <alice@example.com>"])
+        for bad in ["@example.com", "x@", "a|b@example.com", "x@example"] {
+            expectFailure(try repo.folio("people", "add", bad, "--name", "X"), exit: [2], mentioning: ["is not an email address"])
+        }
+        expectFailure(try repo.folio("people", "add", "x@example.com", "--name", "two\nlines"), exit: [2], mentioning: ["--name must be one line"])
+        // Carol's timesheet names her: removing her needs --force.
+        try repo.write("c.csv", "person,date,hours\ncarol@example.com,2026-12-07,2\n")
+        expectSuccess(try repo.folio("import", "timesheets", "c.csv"))
+        let sheet = try repo.trailerValues("Folio-Document").first ?? "?"
+        expectFailure(try repo.folio("people", "remove", "carol@example.com"), exit: [1], mentioning: ["still named in \(sheet)", "--force"])
+        expectSuccess(try repo.folio("people", "remove", "carol@example.com", "--force"))
+        // A schedule's work packages make the work package required.
+        let created = expectSuccess(try repo.folio("new", "schedule", "--title", "Schedule"))
+        let schedule = String(created.stdoutLines[0].split(separator: " ")[0])
+        let header = "| --- | --- | --- | --- | --- | --- | --- |\n"
+        try repo.edit("docs/schedule/\(schedule).md", replacing: header, with: header + "| WP-1 | Design | alice@example.com | 2026-12-01 | 2027-01-31 | 1000.00 EUR | 10 |\n")
+        expectSuccess(try repo.folio("checkin", schedule))
+        try repo.write("a.csv", "person,date,project,hours\nalice@example.com,2026-12-08,ALPHA,3\n")
+        let missing = try repo.folio("import", "timesheets", "a.csv")
+        #expect(missing.status == 1 && missing.stderrLines == ["a.csv:2: error: a work package is needed: ALPHA has a schedule (WP-1)"], "\(missing)")
+    }
 }
