@@ -12,9 +12,17 @@ public final class Template: @unchecked Sendable {
         public let key: String?
         public let columns: [ValueRule]
         public let minRows: Int?
+        /// Assertions over the table, in the spirit of beancount's balance
+        /// assertions: the column `sum` adds up to the front matter field `equals`.
+        public let assert: [Assertion]?
+
+        public struct Assertion: Sendable, Codable {
+            public let sum: String
+            public let equals: String
+        }
 
         package enum CodingKeys: String, CodingKey {
-            case heading, key, columns
+            case heading, key, columns, assert
             case minRows = "min_rows"
         }
     }
@@ -179,6 +187,37 @@ public final class Template: @unchecked Sendable {
                 }
             }
             columnCheckers.append(row)
+        }
+        let fieldNames = Set((rules.fields ?? []).map(\.name))
+        for table in rules.tables ?? [] {
+            for column in table.columns {
+                if let ref = column.ref {
+                    if ref == table.heading { problems.append("table '\(table.heading)': '\(column.name)' refers to its own table") }
+                    if !(rules.tables ?? []).contains(where: { $0.heading == ref && $0.key != nil }) {
+                        problems.append("table '\(table.heading)': '\(column.name)' refers to '\(ref)', which is not a table with a key")
+                    }
+                }
+                if let field = column.currency {
+                    if column.type != .money { problems.append("table '\(table.heading)': '\(column.name)' has a currency but is not money") }
+                    if !fieldNames.contains(field) { problems.append("table '\(table.heading)': '\(column.name)' takes its currency from '\(field)', which is not a field") }
+                }
+            }
+            for assertion in table.assert ?? [] {
+                guard let column = table.columns.first(where: { $0.name == assertion.sum }), [.money, .number, .integer].contains(column.type) else {
+                    problems.append("table '\(table.heading)': assert sum '\(assertion.sum)' is not a money or number column")
+                    continue
+                }
+                guard let field = (rules.fields ?? []).first(where: { $0.name == assertion.equals }), field.type == column.type || [field.type, column.type].allSatisfy({ [.number, .integer].contains($0) }) else {
+                    problems.append("table '\(table.heading)': assert equals '\(assertion.equals)' is not a field of the column's type")
+                    continue
+                }
+            }
+        }
+        for field in rules.fields ?? [] where field.ref != nil || (field.currency != nil && field.type != .money) {
+            problems.append("field '\(field.name)': ref is for table columns, currency for money")
+        }
+        for field in rules.fields ?? [] {
+            if let other = field.currency, !fieldNames.contains(other) { problems.append("field '\(field.name)' takes its currency from '\(other)', which is not a field") }
         }
         if let a = rules.attachments, let min = a.min, let max = a.max, min > max {
             problems.append("attachments: min \(min) is above max \(max)")

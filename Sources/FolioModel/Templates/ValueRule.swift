@@ -20,9 +20,15 @@ public struct ValueRule: Sendable, Codable {
     public let values: [String]?
     public let `default`: String?
     public let description: String?
+    /// A column whose values must be keys of another table of the same
+    /// document: the heading of that table (which has a `key`).
+    public let ref: String?
+    /// For money: the front matter field holding the currency every amount
+    /// must be in (the register's currency).
+    public let currency: String?
 
     package enum CodingKeys: String, CodingKey {
-        case name, type, list, required, pattern, min, max, values, `default`, description
+        case name, type, list, required, pattern, min, max, values, `default`, description, ref, currency
     }
 
     public init(from decoder: Decoder) throws {
@@ -45,6 +51,8 @@ public struct ValueRule: Sendable, Codable {
         values = try c.decodeIfPresent([String].self, forKey: .values)
         `default` = try c.decodeIfPresent(String.self, forKey: .default)
         description = try c.decodeIfPresent(String.self, forKey: .description)
+        ref = try c.decodeIfPresent(String.self, forKey: .ref)
+        currency = try c.decodeIfPresent(String.self, forKey: .currency)
     }
 }
 

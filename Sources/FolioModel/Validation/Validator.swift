@@ -15,7 +15,7 @@ public struct Validator {
     }
 
     /// Rules whose findings mean "not filled in yet": warnings on a draft.
-    package static let completenessRules: Set<String> = ["field.required", "table.required", "table.rows", "attachments.count"]
+    package static let completenessRules: Set<String> = ["field.required", "table.required", "table.rows", "attachments.count", "table.sum"]
 
     public func validate(_ document: Document, attachments: [String]) -> [Diagnostic] {
         var out: [Diagnostic] = []
@@ -52,7 +52,11 @@ public struct Validator {
                     }
                     return
                 }
-                if let p = checker.check(text, in: context, listItem: listItem) { report(line, column, p.message, "field.\(p.rule)") }
+                if let p = checker.check(text, in: context, listItem: listItem) {
+                    report(line, column, p.message, "field.\(p.rule)")
+                } else if let p = currencyProblem(rule, text, document) {
+                    report(line, column, p, "field.currency")
+                }
             }
             if rule.list {
                 guard case .sequence(let items) = entry.value else {
@@ -79,6 +83,13 @@ public struct Validator {
         }
     }
 
+    /// A money value in another currency than the document's `currency`
+    /// field names (money is never silently mixed).
+    private func currencyProblem(_ rule: ValueRule, _ text: String, _ document: Document) -> String? {
+        guard let field = rule.currency, let wanted = document.field(field), let (_, code) = ValueChecker.money(text), code != wanted else { return nil }
+        return "'\(rule.name)': \(text) is not in \(wanted), the currency of this document ('\(field)')"
+    }
+
     private func sectionIndex(_ document: Document, _ heading: String) -> Int? {
         document.outline.headings.firstIndex { $0.level == 2 && $0.text == heading }
     }
@@ -101,6 +112,14 @@ public struct Validator {
 
     private func checkTables(_ document: Document, report: (Int, Int, String, String) -> Void) {
         let headings = document.outline.headings
+        // The keys of every keyed table, for columns that refer to them.
+        var keysOf: [String: Set<String>] = [:]
+        for rule in template.tables {
+            guard let key = rule.key, let table = sectionIndex(document, rule.heading).flatMap(document.outline.table(inSectionAt:)),
+                let k = table.header.firstIndex(where: { $0.text == key })
+            else { continue }
+            keysOf[rule.heading] = Set(table.rows.compactMap { k < $0.count ? $0[k].text : nil }.filter { !$0.isEmpty })
+        }
         for (t, rule) in template.tables.enumerated() {
             guard let hIndex = sectionIndex(document, rule.heading) else { continue }  // reported as a missing section
             guard let table = document.outline.table(inSectionAt: hIndex) else {
@@ -131,6 +150,10 @@ public struct Validator {
                     for value in values {
                         if let p = checker.check(value, in: context) {
                             report(cell.line, cell.column, "table '\(rule.heading)': \(p.message)", "table.\(p.rule)")
+                        } else if let p = currencyProblem(column, value, document) {
+                            report(cell.line, cell.column, "table '\(rule.heading)': \(p)", "table.currency")
+                        } else if let ref = column.ref, let keys = keysOf[ref], !keys.contains(value) {
+                            report(cell.line, cell.column, "table '\(rule.heading)': '\(column.name)' \(value) is not a \(ref) entry (\(keys.sorted().joined(separator: ", ")))", "table.ref")
                         }
                     }
                     if column.name == rule.key {
@@ -140,6 +163,24 @@ public struct Validator {
                             keys[cell.text] = cell.line
                         }
                     }
+                }
+            }
+            for assertion in rule.assert ?? [] {
+                guard let c = table.header.firstIndex(where: { $0.text == assertion.sum }),
+                    let target = document.field(assertion.equals), !target.isEmpty
+                else { continue }
+                let cells = table.rows.compactMap { c < $0.count && !$0[c].text.isEmpty ? $0[c].text : nil }
+                let money = checkers[c].rule.type == .money
+                let parsed = cells.map { money ? ValueChecker.money($0) : ValueChecker.number($0).map { ($0, "") } }
+                guard parsed.allSatisfy({ $0 != nil }), let expected = money ? ValueChecker.money(target) : ValueChecker.number(target).map({ ($0, "") })
+                else { continue }  // reported as bad values
+                let codes = Set(parsed.map { $0!.1 } + [expected.1])
+                let total = parsed.reduce(0) { $0 + $1!.0 }
+                let shown = money ? String(format: "%.2f %@", total, expected.1) : DecimalText.string(total, decimals: 4)
+                if codes.count > 1 {
+                    report(table.line, table.column, "table '\(rule.heading)': '\(assertion.sum)' mixes currencies (\(codes.sorted().joined(separator: ", "))): it cannot be checked against '\(assertion.equals)'", "table.sum")
+                } else if abs(total - expected.0) > 0.005 {
+                    report(table.line, table.column, "table '\(rule.heading)': '\(assertion.sum)' adds up to \(shown), but '\(assertion.equals)' is \(target)", "table.sum")
                 }
             }
             if let min = rule.minRows, table.rows.count < min {
