@@ -6,7 +6,7 @@ import PackageDescription
 // `folio` binary is self-contained.
 let builtinTemplates = [
     "artifact", "change-request", "charter", "cost-register", "decision-log",
-    "issue-log", "lessons-learned", "minutes", "resource-plan", "risk-register",
+    "issue-log", "lessons-learned", "minutes", "rate-card", "resource-plan", "risk-register",
     "schedule", "stakeholder-register", "status-report", "timesheet",
 ]
 

@@ -16,7 +16,7 @@ struct ReportCommand: ParsableCommand {
             """,
         subcommands: [
             ReportRegisterCommand.self, ReportStatusCommand.self, ReportHistoryCommand.self, ReportApprovalsCommand.self, ReportResourcesCommand.self,
-            ReportScheduleCommand.self,
+            ReportScheduleCommand.self, ReportCostCommand.self,
         ])
 }
 
@@ -127,5 +127,28 @@ struct ReportScheduleCommand: FolioCommand {
         let sources = try options.sources(ctx)
         let today = options.at != nil ? Day(sources[0].commitDate) : Day(ctx.now())
         try options.write(ctx, try ScheduleReport.build(sources, today: today, generated: ctx.now()), section: section)
+    }
+}
+
+struct ReportCostCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cost",
+        abstract: "Budget, committed, actual (invoices and labour), forecast and variance per budget line, project and currency.",
+        discussion: "Across every --repo given; labour is issued timesheet hours times the rate card. See docs/reports.md.")
+
+    @OptionGroup var options: ReportOptions
+    @Option(name: .customLong("as-of"), help: "The day the figures are for (YYYY-MM-DD; default: today, or the day of the --at commit).")
+    var asOf: String?
+    @Option(name: .long, help: ArgumentHelp("Only this section; for csv, the table to write (default: lines).", discussion: "lines, totals, findings"))
+    var section: String?
+
+    func run(_ ctx: FolioContext) throws {
+        let day = try asOf.map { text -> Day in
+            guard let d = Day(text) else { throw FolioError.usage("--as-of: '\(text)' is not a date (YYYY-MM-DD)") }
+            return d
+        }
+        let sources = try options.sources(ctx)
+        let today = options.at != nil ? Day(sources[0].commitDate) : Day(ctx.now())
+        try options.write(ctx, try CostReport.build(sources, asOf: day ?? today, generated: ctx.now()), section: section)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 struct CommandTests {
     static let allTypes = [
         "artifact", "change-request", "charter", "cost-register", "decision-log", "issue-log", "lessons-learned",
-        "minutes", "resource-plan", "risk-register", "schedule", "stakeholder-register", "status-report", "timesheet",
+        "minutes", "rate-card", "resource-plan", "risk-register", "schedule", "stakeholder-register", "status-report", "timesheet",
     ]
 
     // MARK: init
@@ -70,7 +70,7 @@ struct CommandTests {
 
     // MARK: templates
 
-    @Test("templates lists the fourteen built-in types; templates show prints the rules")
+    @Test("templates lists the fifteen built-in types; templates show prints the rules")
     func templatesListAndShow() throws {
         let repo = try TestRepo.managed()
         let text = expectSuccess(try repo.folio("templates"))

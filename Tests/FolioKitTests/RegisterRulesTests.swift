@@ -48,3 +48,51 @@ struct RegisterRulesTests {
         }
     }
 }
+
+extension RegisterRulesTests {
+    @Test("cost report: invoices and priced labour per line, forecast never below committed, over budget, an invoice booked twice, hours with no rate")
+    func costReport() throws {
+        let repo = try TemplateExamplesTests.repoWithExamples()
+        expectSuccess(try repo.folio("people", "set", "bob@example.com", "--roles", "sponsor,manager"))
+        // AC-006 books the invoice AC-003 booked already.
+        try repo.edit(Self.path, replacing: "| Van Dijk Bouw BV | VDB-2026-1022 |", with: "| Van Dijk Bouw BV | VDB-2026-0417 |")
+        expectSuccess(try repo.folio("checkin", "ALPHA-CST-0001", "-m", "AC-006"))
+        // Issued hours: Dave 16 h at his own 78.50 EUR, Alice 4 h at the pm rate of 95.00 EUR, Carol 2 h with no rate.
+        try repo.write("h.csv", """
+            person,date,project,work_package,hours
+            dave@example.com,2026-03-02,ALPHA,WP-1.2,10
+            dave@example.com,2026-03-03,ALPHA,WP-1.2,6
+            alice@example.com,2026-02-23,ALPHA,WP-1.4,4
+            carol@example.com,2026-02-24,ALPHA,WP-1.4,2
+            dave@example.com,2027-01-04,ALPHA,WP-1.2,8
+
+            """)
+        let imported = expectSuccess(try repo.folio("import", "timesheets", "h.csv", as: .carol))
+        for line in imported.stdoutLines where line.hasPrefix("  created ") || line.hasPrefix("  updated ") {
+            let id = String(line.split(separator: " ")[1])
+            expectSuccess(try repo.folio("submit", id, as: .carol))
+            expectSuccess(try repo.folio(["approve", id, "--role", "manager"], as: .bob))
+            expectSuccess(try repo.folio("issue", id, as: .carol))
+        }
+        let report = expectSuccess(try repo.folio("report", "cost", "--as-of", "2026-12-31", "--format", "json")).jsonObject ?? [:]
+        let lines = report["lines"] as? [[String: Any]] ?? []
+        let b01 = lines.first { $0["line"] as? String == "B-01" } ?? [:]
+        // 34800 invoiced; labour: Dave's week 2026-W10 (the example's 15.25 h on the days the file
+        // leaves alone, and its 16 h) at 78.50 EUR, Alice's 4 h at 95.00 EUR: 2833.125, half up to 2833.13.
+        // The 2027 hours are after --as-of.
+        #expect(b01["invoices"] as? Double == 34800 && b01["labour"] as? Double == 2833.13 && b01["actual"] as? Double == 37633.13, "\(b01)")
+        #expect(b01["forecast"] as? Double == 428000 && b01["variance"] as? Double == -8000 && b01["over_budget"] as? Bool == true, "\(b01)")
+        let b02 = lines.first { $0["line"] as? String == "B-02" } ?? [:]
+        #expect(b02["invoices"] as? Double == 368300 && b02["forecast"] as? Double == 772500 && b02["over_budget"] as? Bool == false, "\(b02)")
+        let totals = report["totals"] as? [[String: Any]] ?? []
+        #expect(totals.count == 1 && totals.first?["budget"] as? Double == 1850000 && totals.first?["currency"] as? String == "EUR", "\(totals)")
+        let findings = (report["findings"] as? [[String: Any]] ?? []).map { "\($0["kind"] ?? "") \($0["detail"] ?? "")" }
+        #expect(findings.contains { $0.hasPrefix("invoice twice AC-006 books invoice VDB-2026-0417") }, "\(findings)")
+        #expect(findings.contains("no rate 2 issued hours of carol@example.com have no rate in force on a rate card"), "\(findings)")
+        #expect(findings.count == 2, "\(findings)")
+        // Before the labour was worked, there is none.
+        let early = expectSuccess(try repo.folio("report", "cost", "--as-of", "2026-02-01", "--format", "json")).jsonObject ?? [:]
+        let earlyB01 = (early["lines"] as? [[String: Any]] ?? []).first { $0["line"] as? String == "B-01" } ?? [:]
+        #expect(earlyB01["labour"] as? Double == 0 && earlyB01["invoices"] as? Double == 0, "\(earlyB01)")
+    }
+}

@@ -5,7 +5,7 @@ import Testing
 @testable import FolioKit
 @testable import FolioModel
 
-/// Each of the fourteen built-in templates has a realistic example document
+/// Each of the fifteen built-in templates has a realistic example document
 /// (Tests/FolioKitTests/Fixtures/examples/<type>.md) that passes `folio check`.
 @Suite("Built-in templates and their examples", .wide)
 struct TemplateExamplesTests {
@@ -37,7 +37,7 @@ struct TemplateExamplesTests {
         }
     }
 
-    /// A managed ALPHA repository holding all fourteen examples (they refer to
+    /// A managed ALPHA repository holding all fifteen examples (they refer to
     /// each other) and the artifact's attachments, committed with git.
     static func repoWithExamples(throughHooks: Bool = false) throws -> TestRepo {
         let repo = try TestRepo.managed()
@@ -58,7 +58,7 @@ struct TemplateExamplesTests {
         return repo
     }
 
-    @Test("the built-in templates are the fourteen types, and each is a valid template", arguments: types)
+    @Test("the built-in templates are the fifteen types, and each is a valid template", arguments: types)
     func builtinTemplate(_ type: String) throws {
         let builtin = BuiltinTemplates.all.first { $0.type == type }
         #expect(builtin != nil)
@@ -71,7 +71,7 @@ struct TemplateExamplesTests {
         // The tool's templates/ folder is what is embedded.
         let file = try String(contentsOf: Tools.packageRoot.appendingPathComponent("templates/\(type).md"), encoding: .utf8)
         #expect(file == text)
-        #expect(BuiltinTemplates.all.count == 14)
+        #expect(BuiltinTemplates.all.count == 15)
     }
 
     @Test("the example is valid and complete against its template (FolioKit)", arguments: types)
@@ -103,14 +103,14 @@ struct TemplateExamplesTests {
         #expect(diagnostics(in: complete.stdout).isEmpty, "the example is complete:\n\(complete)")
     }
 
-    @Test("all fourteen examples pass the hooks, folio check --all, and can be checked in and submitted")
+    @Test("all fifteen examples pass the hooks, folio check --all, and can be checked in and submitted")
     func allExamples() throws {
         let repo = try Self.repoWithExamples(throughHooks: true)
         #expect(Set(try repo.trailerValues("Folio-Document")) == Set(try Self.types.map(Self.exampleID)))
         let r = expectSuccess(try repo.folio("check", "--all", "--complete"))
         #expect(diagnostics(in: r.stdout).isEmpty, "\(r)")
         let list = jsonObjects(expectSuccess(try repo.folio("ls", "--format", "json")))
-        #expect(list.count == 14)
+        #expect(list.count == 15)
         // Committed by plain git: a check-in records them; then they can be submitted.
         let charter = try Self.exampleID("charter")
         try repo.write("docs/charter/\(charter).md", try Self.example("charter") + "\n")

@@ -3,7 +3,7 @@ import FolioModel
 import Foundation
 
 /// The parsed templates of a project, cached under the git directory so a
-/// small command does not parse the fourteen templates' YAML again (about 70%
+/// small command does not parse the fifteen templates' YAML again (about 70%
 /// of `folio status ID` before; docs/benchmarks.md).
 ///
 /// The key is the git blob hash of the list of template paths and blob ids

@@ -1,5 +1,5 @@
 import FolioGit
-/// The fourteen built-in templates (the files of the top-level `templates/`
+/// The fifteen built-in templates (the files of the top-level `templates/`
 /// folder, embedded at build time), which `folio init` copies into a project.
 public enum BuiltinTemplates {
     public static let all: [(type: String, text: String)] = [
@@ -11,6 +11,7 @@ public enum BuiltinTemplates {
         ("issue-log", PackageResources.issue_log_md),
         ("lessons-learned", PackageResources.lessons_learned_md),
         ("minutes", PackageResources.minutes_md),
+        ("rate-card", PackageResources.rate_card_md),
         ("resource-plan", PackageResources.resource_plan_md),
         ("risk-register", PackageResources.risk_register_md),
         ("schedule", PackageResources.schedule_md),

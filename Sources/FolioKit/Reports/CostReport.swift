@@ -1,0 +1,196 @@
+import FolioGit
+import FolioModel
+import Foundation
+
+/// `folio report cost`: per budget line, project and portfolio, the budget,
+/// what is committed, the actual cost (invoices booked in the cost register
+/// plus labour: issued timesheet hours times the rate in force that day),
+/// the forecast at completion, the variance and the share spent, never
+/// adding two currencies; and what is wrong with the data (docs/reports.md,
+/// "cost").
+public enum CostReport {
+    struct Totals {
+        var budget = 0.0, committed = 0.0, invoices = 0.0, labour = 0.0, forecast = 0.0
+        mutating func add(_ o: Totals) {
+            budget += o.budget; committed += o.committed; invoices += o.invoices; labour += o.labour; forecast += o.forecast
+        }
+    }
+
+    public static func build(_ sources: [ReportSource], asOf: Day, generated: Date) throws -> Report {
+        // Rate cards and issued timesheets of every repository (a hub prices and books for its projects).
+        var rates: [(code: String, rates: [Rate])] = []
+        var hours: [(person: String, entry: TimesheetEntry)] = []
+        var roles: [String: [String]] = [:]
+        for source in sources {
+            let project = source.project
+            for person in project.config.people where roles[person.email.lowercased()] == nil {
+                roles[person.email.lowercased()] = person.roles
+            }
+            var own: [Rate] = []
+            if let t = project.template(CostData.rateCardType) {
+                for location in try project.documents(of: t) where try project.inForce(location.id) {
+                    if let document = try project.read(location).document { own += CostData.rates(document) }
+                }
+            }
+            rates.append((source.code, own))
+            for sheet in try ResourcesReport.read(source).sheets where sheet.state == .issued {
+                hours += sheet.entries.filter { $0.date <= asOf }.map { (sheet.person, $0) }
+            }
+        }
+        var lineRows: [[ReportValue]] = []
+        var projectRows: [[ReportValue]] = []
+        var findings: [[ReportValue]] = []
+        var portfolio: [String: Totals] = [:]
+        var bars: [ReportChart.Bar] = []
+        var overBudget = 0
+        func finding(_ code: String, _ document: String, _ kind: String, _ detail: String) {
+            findings.append([.text(code), .text(document), .text(kind), .text(detail)])
+        }
+        for source in sources {
+            let project = source.project
+            guard let template = project.template(CostData.costRegisterType) else { continue }
+            // The project's rate cards first, then the others in the order given.
+            let priced = (rates.filter { $0.code == source.code } + rates.filter { $0.code != source.code }).flatMap(\.rates)
+            var byCurrency: [String: Totals] = [:]
+            var invoicesSeen: [String: String] = [:]
+            var labourBooked = false
+            for location in try project.documents(of: template).sorted(by: { $0.id < $1.id }) where try project.inForce(location.id) {
+                guard let document = try project.read(location).document else { continue }
+                let currency = document.field("currency") ?? ""
+                let lines = CostData.budgetLines(document)
+                let known = Set(lines.map(\.line))
+                var invoices: [String: Double] = [:]
+                for actual in CostData.actuals(document) {
+                    guard let date = actual.date, date <= asOf else { continue }
+                    guard let amount = actual.amount else { continue }
+                    if amount.currency != currency {
+                        finding(source.code, location.id, "currency", "\(actual.id) (line \(actual.row)): \(DecimalText.string(amount.amount, decimals: 2)) \(amount.currency) in a \(currency) register, left out")
+                        continue
+                    }
+                    if !known.contains(actual.line) {
+                        finding(source.code, location.id, "unknown line", "\(actual.id) (line \(actual.row)) is booked to \(actual.line), which is not a budget line: \(DecimalText.string(amount.amount, decimals: 2)) \(currency) in no line")
+                        continue
+                    }
+                    let reference = actual.invoice.trimmingCharacters(in: .whitespaces)
+                    if !reference.isEmpty {
+                        let key = "\(actual.supplier.lowercased())\u{0}\(reference.lowercased())"
+                        if let first = invoicesSeen[key] {
+                            finding(source.code, location.id, "invoice twice", "\(actual.id) books invoice \(reference) of \(actual.supplier) again (first: \(first))")
+                        } else {
+                            invoicesSeen[key] = "\(location.id) \(actual.id)"
+                        }
+                    }
+                    invoices[actual.line, default: 0] += amount.amount
+                }
+                // Labour: the project's issued hours, priced, on the register's first Labour line.
+                var labour = 0.0
+                let labourLine = lines.first { $0.category.lowercased() == "labour" }?.line
+                if !labourBooked {
+                    var unpriced: [String: Double] = [:]
+                    for (person, entry) in hours where entry.project == source.code {
+                        guard let rate = CostData.rate(for: person, roles: roles[person] ?? [], on: entry.date, in: priced) else {
+                            unpriced[person, default: 0] += entry.hours
+                            continue
+                        }
+                        guard rate.rate.currency == currency else {
+                            finding(source.code, location.id, "currency", "the rate of \(person) on \(entry.date) (\(rate.document)) is in \(rate.rate.currency), not \(currency): \(DecimalText.string(entry.hours, decimals: 2)) h left out")
+                            continue
+                        }
+                        labour += entry.hours * rate.rate.amount
+                    }
+                    for (person, h) in unpriced.sorted(by: { $0.key < $1.key }) {
+                        finding(source.code, location.id, "no rate", "\(DecimalText.string(h, decimals: 2)) issued hours of \(person) have no rate in force on a rate card")
+                    }
+                    if labour > 0 && labourLine == nil {
+                        finding(source.code, location.id, "no labour line", "\(DecimalText.string(labour, decimals: 2)) \(currency) of labour and no budget line of category Labour")
+                    }
+                    labourBooked = true
+                }
+                for line in lines {
+                    var t = Totals()
+                    t.budget = line.budget?.amount ?? 0
+                    t.committed = line.committed?.amount ?? 0
+                    t.invoices = invoices[line.line] ?? 0
+                    t.labour = line.line == labourLine ? labour : 0
+                    let actual = t.invoices + t.labour
+                    t.forecast = max(line.forecast?.amount ?? 0, t.committed, actual)
+                    let over = t.forecast > t.budget + 0.005 || actual > t.budget + 0.005
+                    if over { overBudget += 1 }
+                    let spent: Double? = t.budget > 0 ? actual * 100 / t.budget : nil
+                    lineRows.append([
+                        .text(source.code), .text(location.id), .text(line.line), .text(line.description), .text(line.category),
+                        .text(currency), .number(t.budget, decimals: 2), .number(t.committed, decimals: 2), .number(t.invoices, decimals: 2),
+                        .number(t.labour, decimals: 2), .number(actual, decimals: 2), .number(t.forecast, decimals: 2),
+                        .number(t.budget - t.forecast, decimals: 2), spent.map { .number($0, decimals: 1) } ?? .null, .bool(over),
+                    ])
+                    if let spent { bars.append(ReportChart.Bar("\(source.code) \(line.line) \(line.description)", spent, detail: "\(line.line): \(DecimalText.string(spent, decimals: 1))% of the budget spent")) }
+                    byCurrency[currency, default: Totals()].add(t)
+                }
+            }
+            for (currency, t) in byCurrency.sorted(by: { $0.key < $1.key }) {
+                projectRows.append(totalsRow(source.code, currency, t))
+                portfolio[currency, default: Totals()].add(t)
+            }
+        }
+        if sources.count > 1 {
+            for (currency, t) in portfolio.sorted(by: { $0.key < $1.key }) { projectRows.append(totalsRow("portfolio", currency, t)) }
+        }
+        var figures = [
+            ReportFigure("budget_lines", "Budget lines", .int(lineRows.count)),
+            ReportFigure("over_budget", "Lines over budget", .int(overBudget)),
+            ReportFigure("findings", "Data-quality findings", .int(findings.count)),
+        ]
+        if portfolio.count == 1, let (currency, t) = portfolio.first {
+            figures.insert(contentsOf: [
+                ReportFigure("currency", "Currency", .text(currency)),
+                ReportFigure("budget", "Budget", .number(t.budget, decimals: 2)),
+                ReportFigure("actual", "Actual (invoices and labour)", .number(t.invoices + t.labour, decimals: 2)),
+                ReportFigure("forecast", "Forecast at completion", .number(t.forecast, decimals: 2)),
+                ReportFigure("variance", "Variance (budget − forecast)", .number(t.budget - t.forecast, decimals: 2)),
+            ], at: 0)
+        }
+        let title = sources.count == 1
+            ? "Cost: \(sources[0].info.code) \(sources[0].info.name), as of \(asOf)" : "Cost: portfolio of \(sources.count) projects, as of \(asOf)"
+        let totalsColumns = [
+            ReportColumn("project", "Project"), ReportColumn("currency", "Currency"), ReportColumn("budget", "Budget"),
+            ReportColumn("committed", "Committed"), ReportColumn("invoices", "Invoices"), ReportColumn("labour", "Labour"),
+            ReportColumn("actual", "Actual"), ReportColumn("forecast", "Forecast"), ReportColumn("variance", "Variance"),
+            ReportColumn("spent_pct", "Spent %"),
+        ]
+        return Report(
+            kind: "cost", title: title, generated: generated, projects: sources.map(\.info), figures: figures,
+            charts: [ReportChart(key: "spent", title: "Budget spent by line (%)", unit: "%", bars: bars)],
+            sections: [
+                ReportSection(
+                    key: "lines", title: "Budget lines",
+                    note: "Per budget line of every cost register in force, as of \(asOf), in the register's currency. Actual: invoices and journals booked to the line up to that day, plus, on the register's first Labour line, labour: issued timesheet hours of the project times the rate in force that day (the person's own rate, else their role's). Forecast at completion: the line's Forecast, but never below what is committed or spent. Variance: budget − forecast. Over budget: the forecast or the actual above the budget.",
+                    columns: [
+                        ReportColumn("project", "Project"), ReportColumn("register", "Register"), ReportColumn("line", "Line"),
+                        ReportColumn("description", "Description"), ReportColumn("category", "Category"), ReportColumn("currency", "Currency"),
+                        ReportColumn("budget", "Budget"), ReportColumn("committed", "Committed"), ReportColumn("invoices", "Invoices"),
+                        ReportColumn("labour", "Labour"), ReportColumn("actual", "Actual"), ReportColumn("forecast", "Forecast"),
+                        ReportColumn("variance", "Variance"), ReportColumn("spent_pct", "Spent %"), ReportColumn("over_budget", "Over budget"),
+                    ],
+                    rows: lineRows, empty: "No cost register with budget lines."),
+                ReportSection(
+                    key: "totals", title: "Totals by project and currency",
+                    note: "Never added across currencies: one row per project and currency, then the portfolio per currency.",
+                    columns: totalsColumns, rows: projectRows, empty: "No totals."),
+                ReportSection(
+                    key: "findings", title: "Data quality",
+                    note: "Actuals on lines that do not exist or in another currency (left out of the figures), invoices booked twice (same supplier and reference), issued hours with no rate, labour with no Labour line.",
+                    columns: [ReportColumn("project", "Project"), ReportColumn("document", "Document"), ReportColumn("kind", "Kind"), ReportColumn("detail", "Detail")],
+                    rows: findings, empty: "No findings."),
+            ],
+            mainSection: "lines")
+    }
+
+    static func totalsRow(_ project: String, _ currency: String, _ t: Totals) -> [ReportValue] {
+        let actual = t.invoices + t.labour
+        return [
+            .text(project), .text(currency), .number(t.budget, decimals: 2), .number(t.committed, decimals: 2),
+            .number(t.invoices, decimals: 2), .number(t.labour, decimals: 2), .number(actual, decimals: 2), .number(t.forecast, decimals: 2),
+            .number(t.budget - t.forecast, decimals: 2), t.budget > 0 ? .number(actual * 100 / t.budget, decimals: 1) : .null,
+        ]
+    }
+}
