@@ -731,6 +731,38 @@ reforecast MS-02 2026-04-03 "At risk"
 reforecast MS-03 2026-04-24 "At risk"
 folio checkin "$(path_of "$SCHEDULE")" -m "Design freeze two weeks late; the planning application follows"
 
+say "Carol sets up the cost register and the rate card; an invoice is booked twice by mistake"
+as carol "2026-03-20 17:00"
+COSTS="$(new_doc cost-register --title "Project Alpha cost register" --set budget_total="250000.00 EUR" --set as_of=2026-03-20 -m "Start the cost register")"
+RATES="$(new_doc rate-card --title "Project Alpha rate card 2026" -m "Rates for 2026")"
+python3 - "$(path_of "$COSTS")" "$(path_of "$RATES")" <<'PY'
+import sys
+costs, rates = sys.argv[1:]
+text = open(costs, encoding="utf-8").read()
+head = "| Line | Description | Category | Budget | Committed | Forecast | Owner |\n| --- | --- | --- | --- | --- | --- | --- |\n"
+text = text.replace(head, head +
+    "| B-01 | Project team labour | Labour | 90000.00 EUR | 0.00 EUR | 92000.00 EUR | alice@example.com |\n"
+    "| B-02 | Site survey contractor | Contractors | 60000.00 EUR | 58000.00 EUR | 58000.00 EUR | dave@example.com |\n"
+    "| B-03 | Design software | Software | 25000.00 EUR | 25000.00 EUR | 25000.00 EUR | alice@example.com |\n"
+    "| B-04 | Geotechnical investigation | Contractors | 75000.00 EUR | 80500.00 EUR | 80500.00 EUR | dave@example.com |\n", 1)
+head = "| ID | Date | Line | Supplier | Invoice | Amount | Approved By | Paid |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+text = text.replace(head, head +
+    "| AC-001 | 2026-02-20 | B-03 | CADworks GmbH | CW-26-0112 | 25000.00 EUR | alice@example.com | yes |\n"
+    "| AC-002 | 2026-03-02 | B-02 | Landmeters BV | LM-2026-031 | 19500.00 EUR | alice@example.com | yes |\n"
+    "| AC-003 | 2026-03-16 | B-04 | GeoSoil Ltd | GS-5521 | 42000.00 EUR | alice@example.com | no |\n"
+    "| AC-004 | 2026-03-18 | B-02 | Landmeters BV | LM-2026-031 | 19500.00 EUR | alice@example.com | no |\n", 1)
+open(costs, "w", encoding="utf-8").write(text)
+text = open(rates, encoding="utf-8").read()
+head = "| Person or role | Rate | From | To |\n| --- | --- | --- | --- |\n"
+text = text.replace(head, head +
+    "| pm | 95.00 EUR | 2026-01-01 | 2026-12-31 |\n"
+    "| author | 72.00 EUR | 2026-01-01 | 2026-12-31 |\n"
+    "| dave@example.com | 78.50 EUR | 2026-01-01 | 2026-12-31 |\n", 1)
+open(rates, "w", encoding="utf-8").write(text)
+PY
+folio checkin "$(path_of "$COSTS")" -m "Budget lines and the invoices to date"
+folio checkin "$(path_of "$RATES")" -m "Hourly rates"
+
 say "The history, as plain git sees it"
 git log --reverse --date=format:'%Y-%m-%d %H:%M' --format='%ad  %<(12)%an %s'
 
@@ -767,6 +799,8 @@ folio report resources --from 2026-02-02 --to 2026-04-26 --format html -o "$REPO
 folio report resources --from 2026-02-02 --to 2026-04-26 --by month --format csv -o "$REPORTS_DIR/resources.csv"
 folio report schedule --at HEAD
 folio report schedule --at HEAD --format html -o "$REPORTS_DIR/schedule.html"
+folio report cost --as-of 2026-03-20
+folio report cost --as-of 2026-03-20 --format html -o "$REPORTS_DIR/cost.html"
 ls -1 "$REPORTS_DIR"
 
 say "The demo project is in $DEMO_DIR"

@@ -89,7 +89,7 @@ public enum HTMLReport {
     /// greys with text labels, so it reads the same printed in black and white.
     public static func barChart(_ chart: ReportChart) -> String {
         let rowHeight = 22.0
-        let labelWidth = 190.0
+        let labelWidth = 250.0
         let barArea = 420.0
         let valueWidth = 90.0
         let width = labelWidth + barArea + valueWidth
@@ -106,7 +106,7 @@ public enum HTMLReport {
             let value = DecimalText.string(bar.value, decimals: 1)
             let tip = bar.detail ?? "\(bar.label): \(value) \(chart.unit)"
             out += "<g><title>\(escape(tip))</title>"
-            out += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(y + 15))\" text-anchor=\"end\" class=\"label\">\(escape(truncate(bar.label, 28)))</text>"
+            out += "<text x=\"\(f(labelWidth - 6))\" y=\"\(f(y + 15))\" text-anchor=\"end\" class=\"label\">\(escape(truncate(bar.label, 36)))</text>"
             out += "<rect x=\"\(f(labelWidth))\" y=\"\(f(y + 3))\" width=\"\(f(length))\" height=\"\(f(rowHeight - 6))\" class=\"bar\"/>"
             out += "<text x=\"\(f(labelWidth + length + 6))\" y=\"\(f(y + 15))\" class=\"value\">\(escape(value))</text></g>\n"
         }
