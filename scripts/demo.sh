@@ -699,7 +699,10 @@ text = text.replace(wp, wp +
     "| WP-1.2 | Foundation design | dave@example.com | 2026-02-02 | 2026-03-20 | 42000.00 EUR | 60 |\n"
     "| WP-1.3 | Drawings | erin@example.com | 2026-02-16 | 2026-04-10 | 24000.00 EUR | 35 |\n"
     "| WP-1.4 | Meetings | alice@example.com | 2026-02-02 | 2026-06-30 | 6000.00 EUR | 20 |\n"
-    "| WP-2.1 | Method statements | dave@example.com | 2026-02-16 | 2026-04-10 | 12500.00 EUR | 10 |\n", 1)
+    "| WP-2.1 | Method statements | dave@example.com | 2026-02-16 | 2026-04-10 | 12500.00 EUR | 10 |\n"
+    "| WP-3.1 | Site survey | dave@example.com | 2026-03-02 | 2026-04-03 | 60000.00 EUR | 55 |\n"
+    "| WP-3.2 | Geotechnical investigation | dave@example.com | 2026-03-09 | 2026-04-24 | 75000.00 EUR | 40 |\n"
+    "| WP-0.2 | Design software | alice@example.com | 2026-02-16 | 2026-02-20 | 12500.00 EUR | 100 |\n", 1)
 open(path, "w", encoding="utf-8").write(text)
 PY
 folio checkin "$(path_of "$SCHEDULE")" -m "Milestones and work packages"

@@ -90,6 +90,19 @@ extension RegisterRulesTests {
         #expect(findings.contains { $0.hasPrefix("invoice twice AC-006 books invoice VDB-2026-0417") }, "\(findings)")
         #expect(findings.contains("no rate 2 issued hours of carol@example.com have no rate in force on a rate card"), "\(findings)")
         #expect(findings.count == 2, "\(findings)")
+        // Earned value (PMBOK) on the example schedule, every work package finished by the as-of day.
+        let ev = report["earned_value"] as? [[String: Any]] ?? []
+        let wp12 = ev.first { $0["work_package"] as? String == "WP-1.2" } ?? [:]
+        // BAC 42000, 70% complete; AC: Dave's 16 h on WP-1.2 at 78.50 = 1256.
+        #expect(wp12["bac"] as? Double == 42000 && wp12["pv"] as? Double == 42000 && wp12["ev"] as? Double == 29400 && wp12["ac"] as? Double == 1256, "\(wp12)")
+        #expect(wp12["cv"] as? Double == 28144 && wp12["sv"] as? Double == -12600 && wp12["cpi"] as? Double == 23.41 && wp12["spi"] as? Double == 0.7, "\(wp12)")
+        let whole = ev.first { $0["work_package"] as? String == "(project)" } ?? [:]
+        // BAC 42000 + 8000 + 12500; EV 29400 + 2000 + 1250; AC: every invoice (673850) and the labour (2833.125).
+        #expect(whole["bac"] as? Double == 62500 && whole["ev"] as? Double == 32650 && whole["ac"] as? Double == 676683.13, "\(whole)")
+        let midway = expectSuccess(try repo.folio("report", "cost", "--as-of", "2026-03-01", "--section", "earned_value", "--format", "json")).jsonObject ?? [:]
+        let early12 = (midway["earned_value"] as? [[String: Any]] ?? []).first { $0["work_package"] as? String == "WP-1.2" } ?? [:]
+        // 2026-02-02..2026-03-20 is 47 days; by 2026-03-01, 28 of them: PV = 42000 × 28 / 47.
+        #expect(early12["pv"] as? Double == 25021.28, "\(early12)")
         // Before the labour was worked, there is none.
         let early = expectSuccess(try repo.folio("report", "cost", "--as-of", "2026-02-01", "--format", "json")).jsonObject ?? [:]
         let earlyB01 = (early["lines"] as? [[String: Any]] ?? []).first { $0["line"] as? String == "B-01" } ?? [:]

@@ -41,6 +41,7 @@ public enum CostReport {
         var projectRows: [[ReportValue]] = []
         var findings: [[ReportValue]] = []
         var portfolio: [String: Totals] = [:]
+        var projectActual: [String: [String: Double]] = [:]
         var bars: [ReportChart.Bar] = []
         var overBudget = 0
         func finding(_ code: String, _ document: String, _ kind: String, _ detail: String) {
@@ -128,12 +129,43 @@ public enum CostReport {
                 }
             }
             for (currency, t) in byCurrency.sorted(by: { $0.key < $1.key }) {
+                projectActual[source.code, default: [:]][currency] = t.invoices + t.labour
                 projectRows.append(totalsRow(source.code, currency, t))
                 portfolio[currency, default: Totals()].add(t)
             }
         }
         if sources.count > 1 {
             for (currency, t) in portfolio.sorted(by: { $0.key < $1.key }) { projectRows.append(totalsRow("portfolio", currency, t)) }
+        }
+        // Earned value per work package of each project's schedules, and per project.
+        var evRows: [[ReportValue]] = []
+        for source in sources {
+            let project = source.project
+            guard let template = project.template(Schedule.type) else { continue }
+            var packages: [WorkPackage] = []
+            for location in try project.documents(of: template).sorted(by: { $0.id < $1.id }) where try project.inForce(location.id) {
+                if let document = try project.read(location).document { packages += Schedule.workPackages(document) }
+            }
+            guard let currency = packages.compactMap({ $0.budget?.currency }).first else { continue }
+            let priced = (rates.filter { $0.code == source.code } + rates.filter { $0.code != source.code }).flatMap(\.rates)
+            var labour: [String: Double] = [:]
+            for (person, entry) in hours where entry.project == source.code {
+                guard let rate = CostData.rate(for: person, roles: roles[person] ?? [], on: entry.date, in: priced), rate.rate.currency == currency else { continue }
+                labour[entry.workPackage, default: 0] += entry.hours * rate.rate.amount
+            }
+            var total = (bac: 0.0, pv: 0.0, ev: 0.0)
+            for wp in packages where wp.budget?.currency == currency {
+                let bac = wp.budget!.amount
+                let pv = wp.plannedValue(asOf: asOf) ?? 0
+                let ev = wp.earnedValue ?? 0
+                total.bac += bac
+                total.pv += pv
+                total.ev += ev
+                evRows.append(earnedValueRow(source.code, wp.id, wp.name, currency, bac: bac, pv: pv, ev: ev, ac: labour[wp.id] ?? 0))
+            }
+            // The project's actual cost: invoices and labour of its cost registers, else the labour on its work packages.
+            let ac = projectActual[source.code]?[currency] ?? labour.values.reduce(0, +)
+            evRows.append(earnedValueRow(source.code, "(project)", "all work packages", currency, bac: total.bac, pv: total.pv, ev: total.ev, ac: ac))
         }
         var figures = [
             ReportFigure("budget_lines", "Budget lines", .int(lineRows.count)),
@@ -177,12 +209,37 @@ public enum CostReport {
                     note: "Never added across currencies: one row per project and currency, then the portfolio per currency.",
                     columns: totalsColumns, rows: projectRows, empty: "No totals."),
                 ReportSection(
+                    key: "earned_value", title: "Earned value",
+                    note: "PMBOK, as of \(asOf), per work package of the schedules in force and per project, in the schedule's currency. BAC: the work package's Budget. PV: BAC × the share of its days (Start to Finish) elapsed. EV: BAC × % complete. AC: per work package, the priced labour booked to it; per project, all its actual cost (invoices and labour). CV = EV − AC; SV = EV − PV; CPI = EV / AC; SPI = EV / PV; EAC = BAC / CPI; ETC = EAC − AC; VAC = BAC − EAC; TCPI = (BAC − EV) / (BAC − AC). A ratio with nothing to divide by is empty.",
+                    columns: [
+                        ReportColumn("project", "Project"), ReportColumn("work_package", "WP"), ReportColumn("name", "Work package"),
+                        ReportColumn("currency", "Currency"), ReportColumn("bac", "BAC"), ReportColumn("pv", "PV"), ReportColumn("ev", "EV"),
+                        ReportColumn("ac", "AC"), ReportColumn("cv", "CV"), ReportColumn("sv", "SV"), ReportColumn("cpi", "CPI"),
+                        ReportColumn("spi", "SPI"), ReportColumn("eac", "EAC"), ReportColumn("etc", "ETC"), ReportColumn("vac", "VAC"),
+                        ReportColumn("tcpi", "TCPI"),
+                    ],
+                    rows: evRows, empty: "No schedule with budgeted work packages."),
+                ReportSection(
                     key: "findings", title: "Data quality",
                     note: "Actuals on lines that do not exist or in another currency (left out of the figures), invoices booked twice (same supplier and reference), issued hours with no rate, labour with no Labour line.",
                     columns: [ReportColumn("project", "Project"), ReportColumn("document", "Document"), ReportColumn("kind", "Kind"), ReportColumn("detail", "Detail")],
                     rows: findings, empty: "No findings."),
             ],
             mainSection: "lines")
+    }
+
+    /// One row of earned value figures (PMBOK Guide, earned value management).
+    static func earnedValueRow(_ project: String, _ id: String, _ name: String, _ currency: String, bac: Double, pv: Double, ev: Double, ac: Double) -> [ReportValue] {
+        let cpi: Double? = ac > 0 ? ev / ac : nil
+        let spi: Double? = pv > 0 ? ev / pv : nil
+        let eac: Double? = cpi.flatMap { $0 > 0 ? bac / $0 : nil }
+        let tcpi: Double? = bac - ac != 0 ? (bac - ev) / (bac - ac) : nil
+        func money(_ d: Double?) -> ReportValue { d.map { .number($0, decimals: 2) } ?? .null }
+        func ratio(_ d: Double?) -> ReportValue { d.map { .number($0, decimals: 2) } ?? .null }
+        return [
+            .text(project), .text(id), .text(name), .text(currency), money(bac), money(pv), money(ev), money(ac),
+            money(ev - ac), money(ev - pv), ratio(cpi), ratio(spi), money(eac), money(eac.map { $0 - ac }), money(eac.map { bac - $0 }), ratio(tcpi),
+        ]
     }
 
     static func totalsRow(_ project: String, _ currency: String, _ t: Totals) -> [ReportValue] {
