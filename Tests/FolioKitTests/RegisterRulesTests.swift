@@ -99,6 +99,11 @@ extension RegisterRulesTests {
         let whole = ev.first { $0["work_package"] as? String == "(project)" } ?? [:]
         // BAC 42000 + 8000 + 12500; EV 29400 + 2000 + 1250; AC: every invoice (673850) and the labour (2833.125).
         #expect(whole["bac"] as? Double == 62500 && whole["ev"] as? Double == 32650 && whole["ac"] as? Double == 676683.13, "\(whole)")
+        // The S-curve ends with the same project figures, read from the last commit.
+        let curve = report["s_curve"] as? [[String: Any]] ?? []
+        #expect(curve.last?["week"] as? String == "2026-W53" && curve.last?["ev"] as? Double == 32650 && curve.last?["ac"] as? Double == 676683.13, "\(curve.suffix(2))")
+        let head = try repo.head()
+        #expect(curve.last.flatMap { $0["commit"] as? String }.map { head.hasPrefix($0) } == true, "\(curve.suffix(1))")
         let midway = expectSuccess(try repo.folio("report", "cost", "--as-of", "2026-03-01", "--section", "earned_value", "--format", "json")).jsonObject ?? [:]
         let early12 = (midway["earned_value"] as? [[String: Any]] ?? []).first { $0["work_package"] as? String == "WP-1.2" } ?? [:]
         // 2026-02-02..2026-03-20 is 47 days; by 2026-03-01, 28 of them: PV = 42000 × 28 / 47.

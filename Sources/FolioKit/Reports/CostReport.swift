@@ -17,6 +17,74 @@ public enum CostReport {
     }
 
     public static func build(_ sources: [ReportSource], asOf: Day, generated: Date) throws -> Report {
+        var report = try figures(sources, asOf: asOf, generated: generated)
+        // The S-curve: each week's project figures as of that week's last commit.
+        var rows: [[ReportValue]] = []
+        var lines: [ReportLineChart] = []
+        for source in sources {
+            let curve = try sCurve(source, asOf: asOf)
+            guard !curve.isEmpty else { continue }
+            rows += curve.map { [.text(source.code), .text($0.week.description), .text($0.commit), .number($0.pv, decimals: 2), .number($0.ev, decimals: 2), .number($0.ac, decimals: 2)] }
+            lines.append(ReportLineChart(
+                key: "s_curve_\(source.code)", title: "\(source.code): PV, EV and AC by week (S-curve, \(curve[0].currency))",
+                labels: curve.map { $0.week.description },
+                series: [("PV", curve.map(\.pv)), ("EV", curve.map(\.ev)), ("AC", curve.map(\.ac))]))
+        }
+        report = report.adding(
+            section: ReportSection(
+                key: "s_curve", title: "S-curve",
+                note: "Per project and ISO week up to \(asOf): PV, EV and AC of the whole project as its repository stood at the week's last commit (first-parent history), as of that week's Sunday: what the record said at the time.",
+                columns: [
+                    ReportColumn("project", "Project"), ReportColumn("week", "Week"), ReportColumn("commit", "Commit"),
+                    ReportColumn("pv", "PV"), ReportColumn("ev", "EV"), ReportColumn("ac", "AC"),
+                ],
+                rows: rows, empty: "No schedule with budgeted work packages in the history."),
+            lineCharts: lines)
+        return report
+    }
+
+    struct CurvePoint {
+        let week: ISOWeek
+        let commit: String
+        let currency: String
+        let pv: Double
+        let ev: Double
+        let ac: Double
+    }
+
+    /// The project row of the earned value figures at the last commit of
+    /// every week, from the first week whose commit has them to `asOf`.
+    static func sCurve(_ source: ReportSource, asOf: Day) throws -> [CurvePoint] {
+        let repository = source.repository
+        var lastOfWeek: [(ISOWeek, ObjectID)] = []
+        for id in try repository.walk(from: [source.commit], reverse: true, firstParentOnly: true) {
+            let week = Day(try repository.commit(id).committer.time).isoWeek
+            if lastOfWeek.last?.0 == week { lastOfWeek[lastOfWeek.count - 1].1 = id } else { lastOfWeek.append((week, id)) }
+        }
+        guard let first = lastOfWeek.first?.0 else { return [] }
+        var points: [CurvePoint] = []
+        var week = first
+        var i = 0
+        var cached: (ObjectID, ReportSource)?
+        while week <= asOf.isoWeek && week.monday.distance(to: asOf) < 366 * 5 {
+            while i + 1 < lastOfWeek.count && lastOfWeek[i + 1].0 <= week { i += 1 }
+            let id = lastOfWeek[i].1
+            let snapshot = cached?.0 == id ? cached!.1 : try ReportSource(repository: repository, at: id.description)
+            cached = (id, snapshot)
+            let sunday = min(week.sunday, asOf)
+            let figures = try Self.figures([snapshot], asOf: sunday, generated: Date(timeIntervalSince1970: 0))
+            if let row = figures.section("earned_value")?.rows.first(where: { $0[1] == .text("(project)") }),
+                case .text(let currency) = row[3], case .number(let pv, _) = row[5], case .number(let ev, _) = row[6], case .number(let ac, _) = row[7]
+            {
+                points.append(CurvePoint(week: week, commit: String(id.description.prefix(10)), currency: currency, pv: pv, ev: ev, ac: ac))
+            }
+            week = week.sunday.advanced(by: 1).isoWeek
+        }
+        return points
+    }
+
+    /// Every figure of the report but the S-curve.
+    static func figures(_ sources: [ReportSource], asOf: Day, generated: Date) throws -> Report {
         // Rate cards and issued timesheets of every repository (a hub prices and books for its projects).
         var rates: [(code: String, rates: [Rate])] = []
         var hours: [(person: String, entry: TimesheetEntry)] = []

@@ -163,6 +163,37 @@ public enum HTMLReport {
         return out + "</svg>\n</figure>\n"
     }
 
+    /// A line chart as inline SVG: the first and last labels under the x
+    /// axis, the top value on the y axis, one polyline per series with its own
+    /// dash pattern (solid, dashed, dotted) and its name and last value at its end.
+    public static func lineChart(_ chart: ReportLineChart) -> String {
+        let width = 640.0, height = 240.0, left = 70.0, right = 130.0, bottom = 28.0
+        var out = "<figure class=\"chart\">\n<figcaption>\(escape(chart.title))</figcaption>\n"
+        let top = chart.series.flatMap(\.values).max() ?? 0
+        guard chart.labels.count > 0, top > 0 else { return out + "<p class=\"empty\">Nothing to chart.</p>\n</figure>\n" }
+        let plotW = width - left - right, plotH = height - 12 - bottom
+        func x(_ i: Int) -> Double { left + (chart.labels.count == 1 ? plotW / 2 : plotW * Double(i) / Double(chart.labels.count - 1)) }
+        func y(_ v: Double) -> Double { 12 + plotH * (1 - v / top) }
+        out += "<svg role=\"img\" aria-label=\"\(escape(chart.title))\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" style=\"max-width:100%;height:auto\">\n"
+        out += "<line x1=\"\(f(left))\" y1=\"\(f(y(0)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y(0)))\" stroke=\"#000\"/>"
+        out += "<line x1=\"\(f(left))\" y1=\"\(f(y(0)))\" x2=\"\(f(left))\" y2=\"\(f(y(top)))\" stroke=\"#000\"/>\n"
+        out += "<text x=\"\(f(left - 4))\" y=\"\(f(y(top) + 4))\" text-anchor=\"end\" class=\"label\" font-size=\"10\">\(escape(DecimalText.string(top, decimals: 0)))</text>"
+        out += "<text x=\"\(f(left - 4))\" y=\"\(f(y(0) + 4))\" text-anchor=\"end\" class=\"label\" font-size=\"10\">0</text>\n"
+        out += "<text x=\"\(f(x(0)))\" y=\"\(f(height - 8))\" text-anchor=\"start\" class=\"label\" font-size=\"10\">\(escape(chart.labels[0]))</text>"
+        out += "<text x=\"\(f(x(chart.labels.count - 1)))\" y=\"\(f(height - 8))\" text-anchor=\"end\" class=\"label\" font-size=\"10\">\(escape(chart.labels[chart.labels.count - 1]))</text>\n"
+        let dashes = ["", "6 3", "2 3", "8 3 2 3"]
+        for (s, series) in chart.series.enumerated() {
+            let points = series.values.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " ")
+            let dash = dashes[s % dashes.count]
+            out += "<g><title>\(escape(series.name))</title><polyline fill=\"none\" stroke=\"#000\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(points)\"/>"
+            if let last = series.values.last {
+                out += "<text x=\"\(f(x(series.values.count - 1) + 6))\" y=\"\(f(y(last) + 4 + Double(s) * 11))\" class=\"label\" font-size=\"10\">\(escape(series.name)) \(escape(DecimalText.string(last, decimals: 0)))</text>"
+            }
+            out += "</g>\n"
+        }
+        return out + "</svg>\n</figure>\n"
+    }
+
     static func truncate(_ s: String, _ n: Int) -> String { s.count > n ? String(s.prefix(n - 1)) + "…" : s }
 
     static func f(_ d: Double) -> String { DecimalText.string(d, decimals: 1) }

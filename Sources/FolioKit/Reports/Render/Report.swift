@@ -21,7 +21,9 @@ public struct Report: Sendable {
     public let charts: [ReportChart]
     /// Heat maps (drawn in HTML only; their numbers are also in the sections).
     public let heatMaps: [ReportHeatMap]
-    public let sections: [ReportSection]
+    /// Line charts (HTML only; their numbers are also in the sections).
+    public private(set) var lineCharts: [ReportLineChart] = []
+    public private(set) var sections: [ReportSection]
     /// The section CSV writes when none is chosen.
     public let mainSection: String
 
@@ -43,6 +45,14 @@ public struct Report: Sendable {
     }
 
     public func section(_ key: String) -> ReportSection? { sections.first { $0.key == key } }
+
+    /// The report with one more section and line charts.
+    public func adding(section: ReportSection, lineCharts: [ReportLineChart] = []) -> Report {
+        var copy = self
+        copy.sections.append(section)
+        copy.lineCharts += lineCharts
+        return copy
+    }
 
     /// One line naming the projects, commits and period (for page subtitles).
     public var subtitle: String {
@@ -231,5 +241,22 @@ public struct ReportHeatMap: Sendable {
         self.columns = columns
         self.cells = cells
         self.flagged = flagged
+    }
+}
+
+/// A line chart: one or more series of values over the same labels (weeks).
+/// Drawn as inline SVG in HTML, each series in its own dash pattern and
+/// named at its end, so it reads printed in black and white.
+public struct ReportLineChart: Sendable {
+    public let key: String
+    public let title: String
+    public let labels: [String]
+    public let series: [(name: String, values: [Double])]
+
+    public init(key: String, title: String, labels: [String], series: [(name: String, values: [Double])]) {
+        self.key = key
+        self.title = title
+        self.labels = labels
+        self.series = series
     }
 }

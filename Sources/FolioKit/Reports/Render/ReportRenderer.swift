@@ -121,9 +121,10 @@ public enum ReportRenderer {
         }
         out += HTMLReport.figures(report.figures.map { ($0.label, figureText($0)) })
         // Charts go with the whole report, so only when all of it is shown.
-        if !(report.charts.isEmpty && report.heatMaps.isEmpty), sections.count == report.sections.count {
+        if !(report.charts.isEmpty && report.heatMaps.isEmpty && report.lineCharts.isEmpty), sections.count == report.sections.count {
             out += "<section class=\"charts\">\n"
             for map in report.heatMaps { out += HTMLReport.heatMap(map) }
+            for chart in report.lineCharts { out += HTMLReport.lineChart(chart) }
             for chart in report.charts { out += HTMLReport.barChart(chart) }
             out += "</section>\n"
         }
