@@ -28,7 +28,7 @@ public enum CostReport {
             lines.append(ReportLineChart(
                 key: "s_curve_\(source.code)", title: "\(source.code): PV, EV and AC by week (S-curve, \(curve[0].currency))",
                 labels: curve.map { $0.week.description },
-                series: [("PV", curve.map(\.pv)), ("EV", curve.map(\.ev)), ("AC", curve.map(\.ac))]))
+                series: [("PV", curve.map { $0.pv }), ("EV", curve.map { $0.ev }), ("AC", curve.map { $0.ac })]))
         }
         report = report.adding(
             section: ReportSection(

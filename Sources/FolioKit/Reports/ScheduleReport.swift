@@ -21,6 +21,7 @@ public enum ScheduleReport {
         var rows: [[ReportValue]] = []
         var trend: [[ReportValue]] = []
         var bars: [ReportChart.Bar] = []
+        var trendCharts: [ReportLineChart] = []
         var counts: [String: Int] = [:]
         var maxSlip: Int?
         for source in sources {
@@ -53,10 +54,20 @@ public enum ScheduleReport {
                 var week = first.day.isoWeek
                 let last = min(today, Day(source.commitDate)).isoWeek
                 var seen = 0
+                var weeks: [String] = []
+                var forecasts: [String: [Double?]] = [:]
+                var order: [String] = []
                 while week <= last {
                     while seen < versions.count && versions[seen].day <= week.sunday { seen += 1 }
+                    weeks.append(week.description)
+                    for key in order { forecasts[key]?.append(nil) }
                     if seen > 0 {
                         for m in versions[seen - 1].milestones {
+                            if forecasts[m.id] == nil {
+                                order.append(m.id)
+                                forecasts[m.id] = Array(repeating: nil, count: weeks.count)
+                            }
+                            forecasts[m.id]![weeks.count - 1] = (m.forecast ?? m.baseline).map { Double($0.number) }
                             trend.append([
                                 .text(source.code), .text(location.id), .text(m.id), .text(week.description),
                                 (m.forecast ?? m.baseline).map { .text($0.description) } ?? .null,
@@ -65,6 +76,11 @@ public enum ScheduleReport {
                         }
                     }
                     week = week.sunday.advanced(by: 1).isoWeek
+                }
+                if !weeks.isEmpty {
+                    trendCharts.append(ReportLineChart(
+                        key: "trend_\(location.id)", title: "\(location.id): milestone trend (forecast by week)", labels: weeks,
+                        series: order.map { ($0, forecasts[$0] ?? []) }, days: true))
                 }
             }
         }
@@ -100,7 +116,8 @@ public enum ScheduleReport {
                     ],
                     rows: trend, empty: "No schedule history."),
             ],
-            mainSection: "milestones")
+            mainSection: "milestones"
+        ).adding(lineCharts: trendCharts)
     }
 
     /// One committed version of a schedule.

@@ -164,30 +164,49 @@ public enum HTMLReport {
     }
 
     /// A line chart as inline SVG: the first and last labels under the x
-    /// axis, the top value on the y axis, one polyline per series with its own
-    /// dash pattern (solid, dashed, dotted) and its name and last value at its end.
+    /// axis, the lowest and highest value on the y axis (dates for a chart of
+    /// days), one polyline per series with its own dash pattern (solid,
+    /// dashed, dotted) and its name and last value at its end, so it reads
+    /// printed in black and white.
     public static func lineChart(_ chart: ReportLineChart) -> String {
-        let width = 640.0, height = 240.0, left = 70.0, right = 130.0, bottom = 28.0
+        let width = 640.0, height = 240.0, left = 80.0, right = 150.0, bottom = 28.0
         var out = "<figure class=\"chart\">\n<figcaption>\(escape(chart.title))</figcaption>\n"
-        let top = chart.series.flatMap(\.values).max() ?? 0
-        guard chart.labels.count > 0, top > 0 else { return out + "<p class=\"empty\">Nothing to chart.</p>\n</figure>\n" }
+        let values = chart.series.flatMap { $0.values.compactMap { $0 } }
+        guard chart.labels.count > 0, let high = values.max(), let low = chart.days ? values.min() : 0, high > low || chart.days else {
+            return out + "<p class=\"empty\">Nothing to chart.</p>\n</figure>\n"
+        }
+        let span = max(high - low, 1)
         let plotW = width - left - right, plotH = height - 12 - bottom
         func x(_ i: Int) -> Double { left + (chart.labels.count == 1 ? plotW / 2 : plotW * Double(i) / Double(chart.labels.count - 1)) }
-        func y(_ v: Double) -> Double { 12 + plotH * (1 - v / top) }
+        func y(_ v: Double) -> Double { 12 + plotH * (1 - (v - low) / span) }
+        func text(_ v: Double) -> String { chart.days ? Day(number: Int(v.rounded())).description : DecimalText.string(v, decimals: 0) }
         out += "<svg role=\"img\" aria-label=\"\(escape(chart.title))\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" style=\"max-width:100%;height:auto\">\n"
-        out += "<line x1=\"\(f(left))\" y1=\"\(f(y(0)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y(0)))\" stroke=\"#000\"/>"
-        out += "<line x1=\"\(f(left))\" y1=\"\(f(y(0)))\" x2=\"\(f(left))\" y2=\"\(f(y(top)))\" stroke=\"#000\"/>\n"
-        out += "<text x=\"\(f(left - 4))\" y=\"\(f(y(top) + 4))\" text-anchor=\"end\" class=\"label\" font-size=\"10\">\(escape(DecimalText.string(top, decimals: 0)))</text>"
-        out += "<text x=\"\(f(left - 4))\" y=\"\(f(y(0) + 4))\" text-anchor=\"end\" class=\"label\" font-size=\"10\">0</text>\n"
+        out += "<line x1=\"\(f(left))\" y1=\"\(f(y(low)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y(low)))\" stroke=\"#000\"/>"
+        out += "<line x1=\"\(f(left))\" y1=\"\(f(y(low)))\" x2=\"\(f(left))\" y2=\"\(f(y(low + span)))\" stroke=\"#000\"/>\n"
+        out += "<text x=\"\(f(left - 4))\" y=\"\(f(y(low + span) + 4))\" text-anchor=\"end\" class=\"label\" font-size=\"10\">\(escape(text(low + span)))</text>"
+        out += "<text x=\"\(f(left - 4))\" y=\"\(f(y(low) + 4))\" text-anchor=\"end\" class=\"label\" font-size=\"10\">\(escape(text(low)))</text>\n"
         out += "<text x=\"\(f(x(0)))\" y=\"\(f(height - 8))\" text-anchor=\"start\" class=\"label\" font-size=\"10\">\(escape(chart.labels[0]))</text>"
         out += "<text x=\"\(f(x(chart.labels.count - 1)))\" y=\"\(f(height - 8))\" text-anchor=\"end\" class=\"label\" font-size=\"10\">\(escape(chart.labels[chart.labels.count - 1]))</text>\n"
         let dashes = ["", "6 3", "2 3", "8 3 2 3"]
         for (s, series) in chart.series.enumerated() {
-            let points = series.values.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " ")
             let dash = dashes[s % dashes.count]
-            out += "<g><title>\(escape(series.name))</title><polyline fill=\"none\" stroke=\"#000\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(points)\"/>"
-            if let last = series.values.last {
-                out += "<text x=\"\(f(x(series.values.count - 1) + 6))\" y=\"\(f(y(last) + 4 + Double(s) * 11))\" class=\"label\" font-size=\"10\">\(escape(series.name)) \(escape(DecimalText.string(last, decimals: 0)))</text>"
+            out += "<g><title>\(escape(series.name))</title>"
+            // One polyline per run of values (a missing value breaks the line).
+            var run: [String] = []
+            func flush() {
+                if run.count == 1 { run.append(run[0]) }
+                if !run.isEmpty {
+                    out += "<polyline fill=\"none\" stroke=\"#000\" stroke-width=\"2\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") points=\"\(run.joined(separator: " "))\"/>"
+                }
+                run = []
+            }
+            for (i, value) in series.values.enumerated() {
+                guard let value else { flush(); continue }
+                run.append("\(f(x(i))),\(f(y(value)))")
+            }
+            flush()
+            if let (i, last) = series.values.enumerated().last(where: { $0.element != nil }).map({ ($0.offset, $0.element!) }) {
+                out += "<text x=\"\(f(x(i) + 6))\" y=\"\(f(y(last) + 4 + Double(s % 3) * 11))\" class=\"label\" font-size=\"10\">\(escape(series.name)) \(escape(text(last)))</text>"
             }
             out += "</g>\n"
         }

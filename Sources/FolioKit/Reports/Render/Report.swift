@@ -47,9 +47,9 @@ public struct Report: Sendable {
     public func section(_ key: String) -> ReportSection? { sections.first { $0.key == key } }
 
     /// The report with one more section and line charts.
-    public func adding(section: ReportSection, lineCharts: [ReportLineChart] = []) -> Report {
+    public func adding(section: ReportSection? = nil, lineCharts: [ReportLineChart] = []) -> Report {
         var copy = self
-        copy.sections.append(section)
+        if let section { copy.sections.append(section) }
         copy.lineCharts += lineCharts
         return copy
     }
@@ -251,12 +251,16 @@ public struct ReportLineChart: Sendable {
     public let key: String
     public let title: String
     public let labels: [String]
-    public let series: [(name: String, values: [Double])]
+    /// Per series, a value per label (nil: none there; the line breaks).
+    public let series: [(name: String, values: [Double?])]
+    /// The values are days (`Day.number`): the axis shows dates and starts at the earliest.
+    public let days: Bool
 
-    public init(key: String, title: String, labels: [String], series: [(name: String, values: [Double])]) {
+    public init(key: String, title: String, labels: [String], series: [(name: String, values: [Double?])], days: Bool = false) {
         self.key = key
         self.title = title
         self.labels = labels
         self.series = series
+        self.days = days
     }
 }
