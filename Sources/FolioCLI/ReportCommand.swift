@@ -139,7 +139,7 @@ struct ReportCostCommand: FolioCommand {
     @OptionGroup var options: ReportOptions
     @Option(name: .customLong("as-of"), help: "The day the figures are for (YYYY-MM-DD; default: today, or the day of the --at commit).")
     var asOf: String?
-    @Option(name: .long, help: ArgumentHelp("Only this section; for csv, the table to write (default: lines).", discussion: "lines, totals, earned_value, findings"))
+    @Option(name: .long, help: ArgumentHelp("Only this section; for csv, the table to write (default: lines).", discussion: "lines, totals, earned_value, s_curve, findings"))
     var section: String?
 
     func run(_ ctx: FolioContext) throws {

@@ -114,3 +114,39 @@ extension RegisterRulesTests {
         #expect(earlyB01["labour"] as? Double == 0 && earlyB01["invoices"] as? Double == 0, "\(earlyB01)")
     }
 }
+
+extension RegisterRulesTests {
+    @Test("money stays exact at scale, mixed schedule currencies are findings, reversed dates are errors, one project counts once")
+    func costEdges() throws {
+        let repo = try TestRepo.managed()
+        let created = expectSuccess(try repo.folio("new", "cost-register", "--title", "Big", "--set", "budget_total=90071992547409.91 EUR"))
+        let costs = String(created.stdoutLines[0].split(separator: " ")[0])
+        let head = "| Line | Description | Category | Budget | Committed | Forecast | Owner |\n| --- | --- | --- | --- | --- | --- | --- |\n"
+        try repo.edit("docs/cost-register/\(costs).md", replacing: head, with: head
+            + "| B-01 | Almost all | Other | 90071992547409.90 EUR |  |  |  |\n| B-02 | A cent | Other | 0.01 EUR |  |  |  |\n")
+        let check = expectSuccess(try repo.folio("checkin", costs))
+        #expect(!check.output.contains("table.sum"), "the lines add up exactly:\n\(check)")
+        // Reports compute in binary doubles: exact to the cent up to about 10^13.
+        try repo.write("docs/cost-register/\(costs).md", try repo.read("docs/cost-register/\(costs).md")
+            .replacingOccurrences(of: "90071992547409.91 EUR", with: "6000000000.01 EUR").replacingOccurrences(of: "90071992547409.90 EUR", with: "6000000000.00 EUR"))
+        expectSuccess(try repo.folio("checkin", costs))
+        let report = expectSuccess(try repo.folio("report", "cost", "--as-of", "2026-12-31", "--section", "lines", "--format", "csv")).stdout
+        #expect(report.contains(",6000000000.00,") && report.contains(",0.01,"), "\(report)")
+        // A schedule with a work package in another currency, and one ending before it starts.
+        let made = expectSuccess(try repo.folio("new", "schedule", "--title", "S"))
+        let schedule = String(made.stdoutLines[0].split(separator: " ")[0])
+        let wp = "| --- | --- | --- | --- | --- | --- | --- |\n"
+        try repo.edit("docs/schedule/\(schedule).md", replacing: wp, with: wp
+            + "| WP-1 | A | alice@example.com | 2026-01-01 | 2026-01-31 | 1000.00 EUR | 50 |\n| WP-2 | B | alice@example.com | 2026-01-01 | 2026-01-31 | 500.00 EUR | 10 |\n| WP-3 | C | alice@example.com | 2026-01-01 | 2026-01-31 | 10.00 USD | 0 |\n")
+        expectSuccess(try repo.folio("checkin", schedule))
+        let ev = expectSuccess(try repo.folio("report", "cost", "--as-of", "2026-12-31", "--format", "json")).jsonObject ?? [:]
+        let project = (ev["earned_value"] as? [[String: Any]] ?? []).first { $0["work_package"] as? String == "(project)" } ?? [:]
+        #expect(project["bac"] as? Double == 1500 && project["currency"] as? String == "EUR", "\(project)")
+        let findings = (ev["findings"] as? [[String: Any]] ?? []).compactMap { $0["detail"] as? String }
+        #expect(findings.contains("work package WP-3 is budgeted in USD, the schedule in EUR: left out of earned value"), "\(findings)")
+        try repo.edit("docs/schedule/\(schedule).md", replacing: "| WP-2 | B | alice@example.com | 2026-01-01 | 2026-01-31 |", with: "| WP-2 | B | alice@example.com | 2026-03-01 | 2026-01-31 |")
+        expectFailure(try repo.folio("checkin", schedule), exit: [1], mentioning: ["Start 2026-03-01 is after Finish 2026-01-31"], rule: "table.dates")
+        // The same project twice would count everything twice.
+        expectFailure(try repo.folio("report", "cost", "--repo", repo.path, "--repo", repo.path + "/"), exit: [2], mentioning: ["is given twice"])
+    }
+}

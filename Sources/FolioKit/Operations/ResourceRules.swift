@@ -12,6 +12,8 @@ extension Project {
         switch location.type {
         case Timesheet.type: return Timesheet.check(document, config: config, workPackages: try workPackages())
         case ResourcePlan.type: return ResourcePlan.dateOrder(document) + (try allocationDiagnostics(document, location))
+        case Schedule.type: return ResourcePlan.dateOrder(document, [(Schedule.workPackagesHeading, "Start", "Finish")])
+        case CostData.rateCardType: return ResourcePlan.dateOrder(document, [("Rates", "From", "To")])
         default: return []
         }
     }

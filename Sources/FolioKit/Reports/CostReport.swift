@@ -17,6 +17,7 @@ public enum CostReport {
     }
 
     public static func build(_ sources: [ReportSource], asOf: Day, generated: Date) throws -> Report {
+        try ReportSource.requireDistinct(sources)
         var report = try figures(sources, asOf: asOf, generated: generated)
         // The S-curve: each week's project figures as of that week's last commit.
         var rows: [[ReportValue]] = []
@@ -33,7 +34,7 @@ public enum CostReport {
         report = report.adding(
             section: ReportSection(
                 key: "s_curve", title: "S-curve",
-                note: "Per project and ISO week up to \(asOf): PV, EV and AC of the whole project as its repository stood at the week's last commit (first-parent history), as of that week's Sunday: what the record said at the time.",
+                note: "Per project and ISO week up to \(asOf) (at most the last five years): PV, EV and AC of the whole project as its repository stood at the week's last commit (first-parent history), as of that week's Sunday: what the record said at the time.",
                 columns: [
                     ReportColumn("project", "Project"), ReportColumn("week", "Week"), ReportColumn("commit", "Commit"),
                     ReportColumn("pv", "PV"), ReportColumn("ev", "EV"), ReportColumn("ac", "AC"),
@@ -63,10 +64,11 @@ public enum CostReport {
         }
         guard let first = lastOfWeek.first?.0 else { return [] }
         var points: [CurvePoint] = []
-        var week = first
+        // At most the five years up to the as-of day: a week a point.
+        var week = max(first, asOf.advanced(by: -(5 * 52 * 7 - 1)).isoWeek)
         var i = 0
         var cached: (ObjectID, ReportSource)?
-        while week <= asOf.isoWeek && week.monday.distance(to: asOf) < 366 * 5 {
+        while week <= asOf.isoWeek {
             while i + 1 < lastOfWeek.count && lastOfWeek[i + 1].0 <= week { i += 1 }
             let id = lastOfWeek[i].1
             let snapshot = cached?.0 == id ? cached!.1 : try ReportSource(repository: repository, at: id.description)
@@ -133,11 +135,11 @@ public enum CostReport {
                     guard let date = actual.date, date <= asOf else { continue }
                     guard let amount = actual.amount else { continue }
                     if amount.currency != currency {
-                        finding(source.code, location.id, "currency", "\(actual.id) (line \(actual.row)): \(DecimalText.string(amount.amount, decimals: 2)) \(amount.currency) in a \(currency) register, left out")
+                        finding(source.code, location.id, "currency", "\(actual.id) (line \(actual.row)): \(String(format: "%.2f", amount.amount)) \(amount.currency) in a \(currency) register, left out")
                         continue
                     }
                     if !known.contains(actual.line) {
-                        finding(source.code, location.id, "unknown line", "\(actual.id) (line \(actual.row)) is booked to \(actual.line), which is not a budget line: \(DecimalText.string(amount.amount, decimals: 2)) \(currency) in no line")
+                        finding(source.code, location.id, "unknown line", "\(actual.id) (line \(actual.row)) is booked to \(actual.line), which is not a budget line: \(String(format: "%.2f", amount.amount)) \(currency) in no line")
                         continue
                     }
                     let reference = actual.invoice.trimmingCharacters(in: .whitespaces)
@@ -211,15 +213,37 @@ public enum CostReport {
             let project = source.project
             guard let template = project.template(Schedule.type) else { continue }
             var packages: [WorkPackage] = []
+            var whereFound: [String: String] = [:]
             for location in try project.documents(of: template).sorted(by: { $0.id < $1.id }) where try project.inForce(location.id) {
-                if let document = try project.read(location).document { packages += Schedule.workPackages(document) }
+                guard let document = try project.read(location).document else { continue }
+                for wp in Schedule.workPackages(document) {
+                    if let other = whereFound[wp.id] {
+                        finding(source.code, location.id, "work package twice", "\(wp.id) is also in \(other): counted once, from \(other)")
+                        continue
+                    }
+                    whereFound[wp.id] = location.id
+                    packages.append(wp)
+                }
             }
-            guard let currency = packages.compactMap({ $0.budget?.currency }).first else { continue }
+            // The schedule's currency: that of most of its budget (money is never mixed).
+            let budgets = Dictionary(grouping: packages.compactMap { $0.budget?.currency }, by: { $0 })
+            guard let currency = budgets.max(by: { ($0.value.count, $1.key) < ($1.value.count, $0.key) })?.key else { continue }
+            for wp in packages where wp.budget != nil && wp.budget?.currency != currency {
+                finding(source.code, whereFound[wp.id] ?? "", "currency", "work package \(wp.id) is budgeted in \(wp.budget!.currency), the schedule in \(currency): left out of earned value")
+            }
             let priced = (rates.filter { $0.code == source.code } + rates.filter { $0.code != source.code }).flatMap(\.rates)
             var labour: [String: Double] = [:]
+            var otherCurrency: [String: Double] = [:]
             for (person, entry) in hours where entry.project == source.code {
-                guard let rate = CostData.rate(for: person, roles: roles[person] ?? [], on: entry.date, in: priced), rate.rate.currency == currency else { continue }
+                guard let rate = CostData.rate(for: person, roles: roles[person] ?? [], on: entry.date, in: priced) else { continue }
+                guard rate.rate.currency == currency else {
+                    otherCurrency[rate.rate.currency, default: 0] += entry.hours
+                    continue
+                }
                 labour[entry.workPackage, default: 0] += entry.hours * rate.rate.amount
+            }
+            for (code, h) in otherCurrency.sorted(by: { $0.key < $1.key }) {
+                finding(source.code, whereFound.values.sorted().first ?? "", "currency", "\(DecimalText.string(h, decimals: 2)) h priced in \(code), the schedule in \(currency): left out of the work packages' AC")
             }
             var total = (bac: 0.0, pv: 0.0, ev: 0.0)
             for wp in packages where wp.budget?.currency == currency {

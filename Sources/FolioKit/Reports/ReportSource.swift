@@ -30,6 +30,19 @@ public final class ReportSource {
     }
 
     var code: String { info.code }
+
+    /// The same project twice (a repository and its clone, or two with one
+    /// code) would count every hour and every invoice twice.
+    /// - Throws: `FolioError.usage` naming both repositories.
+    public static func requireDistinct(_ sources: [ReportSource]) throws {
+        var seen: [String: String] = [:]
+        for source in sources {
+            if let other = seen[source.code] {
+                throw FolioError.usage("project \(source.code) is given twice (\(other) and \(source.info.repository)): each project once")
+            }
+            seen[source.code] = source.info.repository
+        }
+    }
 }
 
 /// Calendar days given as `YYYY-MM-DD`, in UTC.

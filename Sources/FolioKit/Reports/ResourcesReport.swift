@@ -54,15 +54,7 @@ public enum ResourcesReport {
     public static func build(
         _ sources: [ReportSource], range: ClosedRange<Day>, by grouping: Grouping, today: Day, generated: Date
     ) throws -> Report {
-        // The same project twice (a repository and its clone, or two with one
-        // code) would count every hour twice.
-        var seen: [String: String] = [:]
-        for source in sources {
-            if let other = seen[source.code] {
-                throw FolioError.usage("project \(source.code) is given twice (\(other) and \(source.info.repository)): each project once")
-            }
-            seen[source.code] = source.info.repository
-        }
+        try ReportSource.requireDistinct(sources)
         let data = try sources.map(read)
         let threshold = sources.first?.project.config.resources.threshold ?? 100
 

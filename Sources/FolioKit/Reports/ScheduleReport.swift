@@ -18,6 +18,7 @@ public enum ScheduleReport {
     }
 
     public static func build(_ sources: [ReportSource], today: Day, generated: Date) throws -> Report {
+        try ReportSource.requireDistinct(sources)
         var rows: [[ReportValue]] = []
         var trend: [[ReportValue]] = []
         var bars: [ReportChart.Bar] = []

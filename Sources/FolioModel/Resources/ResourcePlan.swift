@@ -92,12 +92,17 @@ public enum ResourcePlan {
     /// `date.order`: rows whose `From` is after their `To` (they book nothing,
     /// so they would silently drop out of every load).
     public static func dateOrder(_ document: Document) -> [Diagnostic] {
-        [assignmentsHeading, requestsHeading].flatMap { heading in
-            TableRow.rows(document, under: heading).compactMap { row -> Diagnostic? in
-                guard let from = Day(row["From"]), let to = Day(row["To"]), from > to else { return nil }
+        dateOrder(document, [(assignmentsHeading, "From", "To"), (requestsHeading, "From", "To")])
+    }
+
+    /// `table.dates` for the given tables and their start and end columns.
+    public static func dateOrder(_ document: Document, _ tables: [(heading: String, start: String, end: String)]) -> [Diagnostic] {
+        tables.flatMap { table in
+            TableRow.rows(document, under: table.heading).compactMap { row -> Diagnostic? in
+                guard let from = Day(row[table.start]), let to = Day(row[table.end]), from > to else { return nil }
                 return Diagnostic(
                     path: document.path, line: row.line, column: row.column, severity: .error,
-                    message: "table '\(heading)': From \(from) is after To \(to)", rule: "table.dates")
+                    message: "table '\(table.heading)': \(table.start) \(from) is after \(table.end) \(to)", rule: "table.dates")
             }
         }
     }

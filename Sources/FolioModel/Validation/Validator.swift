@@ -83,6 +83,27 @@ public struct Validator {
         }
     }
 
+    /// `1250.5 EUR` as (125050, "EUR"): whole cents, exactly.
+    static func cents(_ text: String) -> (Int, String)? {
+        guard ValueChecker.money(text) != nil else { return nil }
+        let parts = text.split(separator: " ", omittingEmptySubsequences: true)
+        var amount = String(parts[0])
+        let negative = amount.hasPrefix("-")
+        if negative { amount.removeFirst() }
+        let pieces = amount.split(separator: ".", omittingEmptySubsequences: false)
+        let fraction = pieces.count > 1 ? String(pieces[1]).padding(toLength: 2, withPad: "0", startingAt: 0) : "00"
+        guard let whole = Int(pieces[0]), let cents = Int(fraction) else { return nil }
+        let (value, overflow) = whole.multipliedReportingOverflow(by: 100)
+        guard !overflow else { return nil }
+        return ((value + cents) * (negative ? -1 : 1), String(parts[1]))
+    }
+
+    static func centsText(_ cents: Int) -> String {
+        let sign = cents < 0 ? "-" : ""
+        let m = cents.magnitude
+        return "\(sign)\(m / 100).\(String(format: "%02d", Int(m % 100)))"
+    }
+
     /// A money value in another currency than the document's `currency`
     /// field names (money is never silently mixed).
     private func currencyProblem(_ rule: ValueRule, _ text: String, _ document: Document) -> String? {
@@ -171,15 +192,28 @@ public struct Validator {
                 else { continue }
                 let cells = table.rows.compactMap { c < $0.count && !$0[c].text.isEmpty ? $0[c].text : nil }
                 let money = checkers[c].rule.type == .money
-                let parsed = cells.map { money ? ValueChecker.money($0) : ValueChecker.number($0).map { ($0, "") } }
-                guard parsed.allSatisfy({ $0 != nil }), let expected = money ? ValueChecker.money(target) : ValueChecker.number(target).map({ ($0, "") })
-                else { continue }  // reported as bad values
-                let codes = Set(parsed.map { $0!.1 } + [expected.1])
+                if money {
+                    // Money adds up in whole cents, exactly, whatever the size.
+                    let parsed = cells.map(Validator.cents)
+                    guard parsed.allSatisfy({ $0 != nil }), let expected = Validator.cents(target) else { continue }  // reported as bad values
+                    let codes = Set(parsed.map { $0!.1 } + [expected.1])
+                    let (total, overflow) = parsed.reduce((0, false)) { acc, p in
+                        let (sum, o) = acc.0.addingReportingOverflow(p!.0)
+                        return (sum, acc.1 || o)
+                    }
+                    if codes.count > 1 {
+                        report(table.line, table.column, "table '\(rule.heading)': '\(assertion.sum)' mixes currencies (\(codes.sorted().joined(separator: ", "))): it cannot be checked against '\(assertion.equals)'", "table.sum")
+                    } else if overflow || total != expected.0 {
+                        let shown = overflow ? "more than can be counted" : "\(Validator.centsText(total)) \(expected.1)"
+                        report(table.line, table.column, "table '\(rule.heading)': '\(assertion.sum)' adds up to \(shown), but '\(assertion.equals)' is \(target)", "table.sum")
+                    }
+                    continue
+                }
+                let parsed = cells.map { ValueChecker.number($0).map { ($0, "") } }
+                guard parsed.allSatisfy({ $0 != nil }), let expected = ValueChecker.number(target).map({ ($0, "") }) else { continue }
                 let total = parsed.reduce(0) { $0 + $1!.0 }
-                let shown = money ? String(format: "%.2f %@", total, expected.1) : DecimalText.string(total, decimals: 4)
-                if codes.count > 1 {
-                    report(table.line, table.column, "table '\(rule.heading)': '\(assertion.sum)' mixes currencies (\(codes.sorted().joined(separator: ", "))): it cannot be checked against '\(assertion.equals)'", "table.sum")
-                } else if abs(total - expected.0) > 0.005 {
+                let shown = DecimalText.string(total, decimals: 4)
+                if abs(total - expected.0) > 0.005 {
                     report(table.line, table.column, "table '\(rule.heading)': '\(assertion.sum)' adds up to \(shown), but '\(assertion.equals)' is \(target)", "table.sum")
                 }
             }

@@ -148,7 +148,9 @@ public enum ReportValue: Sendable, Equatable {
     static func round(_ d: Double, _ decimals: Int) -> Double {
         let scale = pow(10, Double(decimals))
         let x = d * scale
-        let nudge = max(abs(x), 1) * 1e-12
+        // A few units in the last place: enough for a decimal half a double
+        // holds just below .5, far too little to move any other value.
+        let nudge = x.ulp < 1e-3 ? x.ulp * 8 : 0
         return (x + (x >= 0 ? nudge : -nudge)).rounded() / scale
     }
 
