@@ -273,8 +273,7 @@ public enum CostReport {
                 ReportFigure("variance", "Variance (budget − forecast)", .number(t.budget - t.forecast, decimals: 2)),
             ], at: 0)
         }
-        let title = sources.count == 1
-            ? "Cost: \(sources[0].info.code) \(sources[0].info.name), as of \(asOf)" : "Cost: portfolio of \(sources.count) projects, as of \(asOf)"
+        let title = ReportSource.title("Cost", sources, suffix: ", as of \(asOf)")
         let totalsColumns = [
             ReportColumn("project", "Project"), ReportColumn("currency", "Currency"), ReportColumn("budget", "Budget"),
             ReportColumn("committed", "Committed"), ReportColumn("invoices", "Invoices"), ReportColumn("labour", "Labour"),

@@ -37,8 +37,7 @@ public enum RegisterReport {
             key: "documents", title: "Documents",
             note: "Every controlled document with its current revision and lifecycle state. Approvals pending: the roles still without a valid approval of a revision in review.",
             columns: columns, rows: rows, empty: "No documents.")
-        let title = sources.count == 1
-            ? "Document register: \(sources[0].info.code) \(sources[0].info.name)" : "Document register: portfolio of \(sources.count) projects"
+        let title = ReportSource.title("Document register", sources)
         return Report(
             kind: "register", title: title, generated: generated, projects: sources.map(\.info),
             figures: [
@@ -115,9 +114,7 @@ public enum ApprovalsReport {
                 }
             }
         }
-        let title = sources.count == 1
-            ? "Approvals and signatures: \(sources[0].info.code) \(sources[0].info.name)"
-            : "Approvals and signatures: portfolio of \(sources.count) projects"
+        let title = ReportSource.title("Approvals and signatures", sources)
         return Report(
             kind: "approvals", title: title, generated: generated, projects: sources.map(\.info),
             figures: [

@@ -31,6 +31,13 @@ public final class ReportSource {
 
     var code: String { info.code }
 
+    /// A report's title: `Kind: ALPHA Project Alpha` for one project,
+    /// `Kind: portfolio of N projects` for several, then `suffix`.
+    public static func title(_ kind: String, _ sources: [ReportSource], suffix: String = "") -> String {
+        let what = sources.count == 1 ? "\(sources[0].info.code) \(sources[0].info.name)" : "portfolio of \(sources.count) projects"
+        return "\(kind): \(what)\(suffix)"
+    }
+
     /// The same project twice (a repository and its clone, or two with one
     /// code) would count every hour and every invoice twice.
     /// - Throws: `FolioError.usage` naming both repositories.

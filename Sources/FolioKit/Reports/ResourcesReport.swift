@@ -212,8 +212,7 @@ public enum ResourcesReport {
         }
         problemRows.sort { ($0[0].display, $0[2].display, $0[3].display) < ($1[0].display, $1[2].display, $1[3].display) }
 
-        let title = sources.count == 1
-            ? "Resources: \(sources[0].info.code) \(sources[0].info.name)" : "Resources: portfolio of \(sources.count) projects"
+        let title = ReportSource.title("Resources", sources)
         return Report(
             kind: "resources", title: title, generated: generated, projects: sources.map(\.info),
             period: ReportPeriod(since: range.lowerBound.description, until: range.upperBound.description),

@@ -85,8 +85,7 @@ public enum ScheduleReport {
                 }
             }
         }
-        let title = sources.count == 1
-            ? "Schedule: \(sources[0].info.code) \(sources[0].info.name)" : "Schedule: portfolio of \(sources.count) projects"
+        let title = ReportSource.title("Schedule", sources)
         return Report(
             kind: "schedule", title: title, generated: generated, projects: sources.map(\.info),
             figures: [

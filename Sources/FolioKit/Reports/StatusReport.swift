@@ -264,9 +264,7 @@ public enum StatusReport {
             ReportFigure("open_risks", "Open risks", .int(risks.count)),
             ReportFigure("overdue_actions", "Overdue actions", .int(actions.count)),
         ]
-        let title = sources.count == 1
-            ? "Status report: \(sources[0].info.code) \(sources[0].info.name), \(period.since) to \(period.until)"
-            : "Status report: portfolio of \(sources.count) projects, \(period.since) to \(period.until)"
+        let title = ReportSource.title("Status report", sources, suffix: ", \(period.since) to \(period.until)")
         return Report(
             kind: "status", title: title, generated: generated, projects: sources.map(\.info), period: period,
             figures: figures, charts: charts, sections: sections, mainSection: "events")
