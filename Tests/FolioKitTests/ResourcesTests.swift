@@ -556,6 +556,17 @@ struct ResourcesTests {
         #expect(trend == ["2026-W10 2026-03-20", "2026-W11 2026-03-27", "2026-W12 2026-03-27", "2026-W13 2026-04-03"], "\(trend)")
         let summary = report["summary"] as? [String: Any] ?? [:]
         #expect(summary["max_slip_days"] as? Int == 14 && summary["at_risk"] as? Int == 1 && summary["done"] as? Int == 1, "\(summary)")
+        // A branch's edit (2026-W14) counts from the week it is merged (2026-W16), as in the S-curve.
+        try repo.git("checkout", "-q", "-b", "side")
+        try milestones(["| MS-01 | Start | 2026-03-02 | 2026-03-02 | 2026-03-02 | Done |", "| MS-02 | Design | 2026-03-27 | 2026-04-03 |  | At risk |",
+                        "| MS-03 | Build | 2026-05-01 | 2026-05-15 |  | At risk |", "| MS-04 | Handover | 2026-06-30 |  |  | Planned |"], on: "2026-04-01", "build later")
+        try repo.git("checkout", "-q", "main")
+        let merged = try repo.gitAllowingFailure(["merge", "--no-ff", "--no-verify", "-q", "-m", "Merge side", "side"],
+                                                 environment: ["GIT_AUTHOR_DATE": "2026-04-15T10:00:00Z", "GIT_COMMITTER_DATE": "2026-04-15T10:00:00Z"])
+        #expect(merged.ok, "\(merged)")
+        let after = expectSuccess(try repo.folio("report", "schedule", "--at", "HEAD", "--section", "trend", "--format", "json")).jsonObject ?? [:]
+        let build = (after["trend"] as? [[String: Any]] ?? []).filter { $0["milestone"] as? String == "MS-03" }.map { "\($0["week"] ?? "") \($0["forecast"] ?? "")" }
+        #expect(build.suffix(3) == ["2026-W14 2026-04-28", "2026-W15 2026-04-28", "2026-W16 2026-05-15"], "\(build)")
     }
 
     @Test("people: the last admin stays, a flow-style list is rewritten, nobody named in documents is removed without --force, the README's own example")

@@ -127,24 +127,41 @@ public enum ScheduleReport {
         let milestones: [Milestone]
     }
 
-    /// The versions of a schedule, oldest first: every commit that changed
-    /// its file or issued it, with its milestones as committed there.
+    /// The versions of a schedule, oldest first: along the first-parent
+    /// history (as the S-curve reads it, so a branch's edit counts when it is
+    /// merged), every commit that changed its file or issued it, with its
+    /// milestones as committed there.
     static func history(_ source: ReportSource, _ location: DocumentLocation) throws -> [Version] {
         let project = source.project
         let repository = source.repository
+        let recordPath = Record.path(for: location.id)
         var out: [Version] = []
-        for entry in try DocumentHistory.entries(project, location, from: source.commit) {
-            guard entry.changed.contains("document") || entry.action == "issue", let id = ObjectID(hex: entry.commit),
-                let day = Day(String(entry.date.prefix(10)))
-            else { continue }
-            let tree = TreeSource(repository: repository, tree: try repository.commit(id).tree(), label: id.short)
-            guard let bytes = try tree.read(location.path, limit: Limits.documentBytes),
-                let document = DocumentReader.read(path: location.path, bytes: bytes, template: project.template(location.type), expectedID: location.id).document
-            else { continue }
-            out.append(Version(day: day, issued: entry.action == "issue", milestones: Schedule.milestones(document)))
+        var lastDocument: ObjectID?
+        var lastRecord: ObjectID?
+        var issuedEvents = 0
+        var milestones: [Milestone] = []
+        for id in try repository.walk(from: [source.commit], reverse: true, firstParentOnly: true) {
+            let commit = try repository.commit(id)
+            let tree = try commit.tree()
+            let document = try tree.entry(at: location.path)?.id
+            let record = try tree.entry(at: recordPath)?.id
+            var issued = false
+            if let record, record != lastRecord {
+                let events = try Record.parse(try repository.blobData(record, limit: Limits.recordBytes), path: recordPath).events
+                let count = events.filter { $0.event == .issued }.count
+                issued = count > issuedEvents
+                issuedEvents = count
+                lastRecord = record
+            }
+            guard let document, document != lastDocument || issued else { continue }
+            if document != lastDocument {
+                let bytes = try repository.blobData(document, limit: Limits.documentBytes)
+                milestones = DocumentReader.read(path: location.path, bytes: bytes, template: project.template(location.type), expectedID: location.id)
+                    .document.map(Schedule.milestones) ?? []
+                lastDocument = document
+            }
+            out.append(Version(day: Day(commit.committer.time), issued: issued, milestones: milestones))
         }
-        // The walk gives newest first; several versions may share a day, so
-        // the order of the walk (not a sort by day) says which came last.
-        return out.reversed()
+        return out
     }
 }
