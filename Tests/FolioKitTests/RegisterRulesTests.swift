@@ -150,3 +150,20 @@ extension RegisterRulesTests {
         expectFailure(try repo.folio("report", "cost", "--repo", repo.path, "--repo", repo.path + "/"), exit: [2], mentioning: ["is given twice"])
     }
 }
+
+extension RegisterRulesTests {
+    @Test("rate cards: a rate for nobody and overlapping rates are warnings at their rows; a rate ending before it starts is an error")
+    func rateCardRules() throws {
+        let repo = try TestRepo.managed()
+        let created = expectSuccess(try repo.folio("new", "rate-card", "--title", "Rates"))
+        let id = String(created.stdoutLines[0].split(separator: " ")[0])
+        let path = "docs/rate-card/\(id).md"
+        let head = "| --- | --- | --- | --- |\n"
+        try repo.edit(path, replacing: head, with: head + "| pm | 95.00 EUR | 2026-01-01 | 2026-12-31 |\n| zed@example.com | 80.00 EUR | 2026-01-01 |  |\n"
+            + "| pm | 99.00 EUR | 2026-06-01 |  |\n| wizard | 10.00 EUR | 2026-01-01 |  |\n| pm | 50.00 EUR | 2028-01-01 | 2027-01-01 |\n")
+        let r = try repo.folio("check", path)
+        expectFailure(r, exit: [1], mentioning: ["From 2028-01-01 is after To 2027-01-01"], rule: "table.dates")
+        let warnings = diagnostics(in: r.stdout).filter { $0.severity == "warning" }.map { "\($0.line) \($0.rule)" }
+        #expect(warnings == ["18 rate.who", "19 rate.overlap", "20 rate.who"], "\(r)")
+    }
+}

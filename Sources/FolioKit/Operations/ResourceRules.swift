@@ -13,9 +13,36 @@ extension Project {
         case Timesheet.type: return Timesheet.check(document, config: config, workPackages: try workPackages())
         case ResourcePlan.type: return ResourcePlan.dateOrder(document) + (try allocationDiagnostics(document, location))
         case Schedule.type: return ResourcePlan.dateOrder(document, [(Schedule.workPackagesHeading, "Start", "Finish")])
-        case CostData.rateCardType: return ResourcePlan.dateOrder(document, [("Rates", "From", "To")])
+        case CostData.rateCardType: return ResourcePlan.dateOrder(document, [("Rates", "From", "To")]) + rateWarnings(document)
         default: return []
         }
+    }
+
+    /// A rate card's rows that price nobody (an email not in `folio.yml`, a
+    /// role nobody holds) or that overlap another row of the same person or
+    /// role (the later start wins, silently): warnings.
+    func rateWarnings(_ document: Document) -> [Diagnostic] {
+        let rows = TableRow.rows(document, under: "Rates")
+        let roles = Set(config.people.flatMap { $0.roles.map { $0.lowercased() } })
+        var out: [Diagnostic] = []
+        var seen: [(who: String, from: Day, to: Day?, line: Int)] = []
+        for row in rows {
+            let who = row["Person or role"].lowercased()
+            guard !who.isEmpty else { continue }
+            if who.contains("@") ? config.person(who) == nil : !roles.contains(who) {
+                out.append(Diagnostic(path: document.path, line: row.line, column: row.column, severity: .warning,
+                    message: "'\(row["Person or role"])' is \(who.contains("@") ? "not listed in the people" : "a role nobody holds") in folio.yml: this rate prices nobody", rule: "rate.who"))
+            }
+            let to = Day(row["To"])
+            // A row ending before it starts is a table.dates error already.
+            guard let from = Day(row["From"]), to.map({ from <= $0 }) ?? true else { continue }
+            if let other = seen.first(where: { $0.who == who && $0.from <= (to ?? Day(number: Int.max / 2)) && from <= ($0.to ?? Day(number: Int.max / 2)) }) {
+                out.append(Diagnostic(path: document.path, line: row.line, column: row.column, severity: .warning,
+                    message: "the rate of '\(row["Person or role"])' overlaps the one on line \(other.line): on shared days the later start wins", rule: "rate.overlap"))
+            }
+            seen.append((who, from, to, row.line))
+        }
+        return out
     }
 
     /// This project's work packages, from its schedules in force (empty when
