@@ -7,7 +7,19 @@ import Foundation
 struct TemplatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "templates", abstract: "List the document types of the project.",
-        subcommands: [List.self, Show.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Show.self, Add.self], defaultSubcommand: List.self)
+
+    struct Add: FolioCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add", abstract: "Add built-in templates the project lacks (an admin's commit; existing ones are never replaced).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Built-in types, e.g. timesheet schedule rate-card.") var types: [String] = []
+
+        func run(_ ctx: FolioContext) throws {
+            let result = try AddTemplates.run(repository: try global.repository(ctx), types: types, context: ctx)
+            ctx.print("added \(result.paths.joined(separator: ", ")) (commit \(result.commit.short))")
+        }
+    }
 
     struct List: FolioCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List the document types.")
@@ -59,6 +71,7 @@ struct TemplatesCommand: ParsableCommand {
             for table in t.tables {
                 ctx.print("\ntable under '\(table.heading)'" + (table.key.map { " (unique \($0))" } ?? "") + ":")
                 Output.table(ctx, ["COLUMN", "TYPE", "REQUIRED", "RULES"], table.columns.map { [$0.name, RuleText.type($0), $0.required ? "yes" : "", RuleText.constraints($0)] })
+                for assertion in table.assert ?? [] { ctx.print("asserts: '\(assertion.sum)' adds up to '\(assertion.equals)'") }
             }
         }
     }
@@ -73,6 +86,8 @@ enum RuleText {
         if let m = r.min { parts.append("min " + m) }
         if let m = r.max { parts.append("max " + m) }
         if let d = r.default { parts.append("default " + d) }
+        if let ref = r.ref { parts.append("a key of '\(ref)'") }
+        if let c = r.currency { parts.append("in the currency of '\(c)'") }
         return parts.joined(separator: "; ")
     }
 }

@@ -167,3 +167,21 @@ extension RegisterRulesTests {
         #expect(warnings == ["18 rate.who", "19 rate.overlap", "20 rate.who"], "\(r)")
     }
 }
+
+extension RegisterRulesTests {
+    @Test("templates add: a built-in template a project lacks, by an admin, never replacing the project's own")
+    func addTemplates() throws {
+        let repo = try TestRepo.managed()
+        try repo.git("rm", "-q", "templates/rate-card.md", "templates/schedule.md")
+        try repo.git("commit", "-q", "--no-verify", "-m", "an older project")
+        expectFailure(try repo.folio(["templates", "add", "rate-card"], as: .bob), exit: [1], mentioning: ["an admin's change", "Alice Adams <alice@example.com>"])
+        expectFailure(try repo.folio("templates", "add", "nope"), exit: [2], mentioning: ["not a built-in type"])
+        let added = expectSuccess(try repo.folio("templates", "add", "rate-card", "schedule"))
+        #expect(added.stdout.hasPrefix("added templates/rate-card.md, templates/schedule.md"), "\(added)")
+        #expect(try repo.read("templates/rate-card.md") == (try String(contentsOf: Tools.packageRoot.appendingPathComponent("templates/rate-card.md"), encoding: .utf8)))
+        #expect(try repo.git("status", "--porcelain", "--untracked-files=no").trimmed.isEmpty)
+        expectFailure(try repo.folio("templates", "add", "rate-card"), exit: [1], mentioning: ["exists already"])
+        expectSuccess(try repo.folio("new", "rate-card", "--title", "Rates"))
+        expectSuccess(try repo.folio("verify"))
+    }
+}

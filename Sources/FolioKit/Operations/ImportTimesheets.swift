@@ -43,7 +43,7 @@ public enum ImportTimesheets {
                 guard let tip else { throw FolioError.usage("the repository has no commits yet (run 'folio init')") }
                 let project = try Project(repository: repository, source: TreeSource(repository: repository, tree: tip.tree(), label: "HEAD"))
                 guard let template = project.template(Timesheet.type) else {
-                    throw FolioError.usage("this project has no 'timesheet' template: copy the tool's templates/timesheet.md into the templates folder and commit it (a change for an admin)")
+                    throw FolioError.usage("this project has no 'timesheet' template: an admin adds it with 'folio templates add timesheet'")
                 }
                 try project.requireUsable(template)
                 guard project.config.person(actor.email) != nil else {
