@@ -8,8 +8,8 @@ struct CheckCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Validate documents against their templates.",
         discussion: """
-            Without PATH, checks every document and template (as --all). Reads the work tree, or with
-            --staged what is staged, or with --at a commit. Prints path:line:column: severity: message [rule];
+            Without PATH, checks every document and template (as --all). Reads the work tree, or with \
+            --staged what is staged, or with --at a commit. Prints path:line:column: severity: message [rule]; \
             exits 1 if any error.
             """)
 

@@ -9,8 +9,9 @@ struct Folio: ParsableCommand {
         commandName: "folio",
         abstract: "Document control in a git repository: templates, numbering, check-in, lifecycle records.",
         discussion: """
-            Documents are Markdown with YAML front matter under docs/<type>/; their rules are the
+            Documents are Markdown with YAML front matter under docs/<type>/; their rules are the \
             templates in templates/; each change is one git commit with Folio trailers.
+
             Exit status: 0 done, 1 refused by a rule or problems found, 2 bad invocation or unreadable input.
             """,
         version: "0.1.0",

@@ -9,9 +9,9 @@ struct RenumberCommand: FolioCommand {
         commandName: "renumber",
         abstract: "Give a document created on this clone a fresh ID on top of the upstream branch.",
         discussion: """
-            For when a push is refused because someone else took the same ID first: run 'git fetch',
-            then 'folio renumber ID'. The unpublished commits that created the document are replaced by
-            one commit on the upstream branch with the document under a new ID; then push again.
+            For when a push is refused because someone else took the same ID first: run 'git fetch', \
+            then 'folio renumber ID'. The unpublished commits that created the document are replaced by \
+            one commit on the upstream branch with the document under a new ID; then push again. \
             Only for documents never issued, and only when the unpublished commits change nothing else.
             """)
 

@@ -34,8 +34,8 @@ struct DiffCommand: FolioCommand {
         commandName: "diff",
         abstract: "What changed in a document: fields, sections, register rows and attachments.",
         discussion: """
-            Without REV: from the last issued revision (or the first draft) to the current version.
-            With one REV: from REV to the current version. REV is a revision label (0.2, 1.0, B, P01.02)
+            Without REV: from the last issued revision (or the first draft) to the current version. \
+            With one REV: from REV to the current version. REV is a revision label (0.2, 1.0, B, P01.02) \
             or a git revision.
             """)
 
