@@ -18,7 +18,7 @@ public enum CostReport {
 
     public static func build(_ sources: [ReportSource], asOf: Day, generated: Date) throws -> Report {
         try ReportSource.requireDistinct(sources)
-        var report = try figures(sources, asOf: asOf, generated: generated)
+        var report = try figures(sources, try gather(sources), asOf: asOf, generated: generated)
         // The S-curve: each week's project figures as of that week's last commit.
         var rows: [[ReportValue]] = []
         var lines: [ReportLineChart] = []
@@ -67,14 +67,23 @@ public enum CostReport {
         // At most the five years up to the as-of day: a week a point.
         var week = max(first, asOf.advanced(by: -(5 * 52 * 7 - 1)).isoWeek)
         var i = 0
-        var cached: (ObjectID, ReportSource)?
+        // What is read from a commit (its timesheets above all) is read once,
+        // however many weeks it stands for; a commit with no budgeted
+        // schedule is skipped before anything else is read.
+        var cached: (id: ObjectID, snapshot: ReportSource, inputs: Inputs?)?
         while week <= asOf.isoWeek {
             while i + 1 < lastOfWeek.count && lastOfWeek[i + 1].0 <= week { i += 1 }
             let id = lastOfWeek[i].1
-            let snapshot = cached?.0 == id ? cached!.1 : try ReportSource(repository: repository, at: id.description)
-            cached = (id, snapshot)
+            if cached?.id != id {
+                let snapshot = try ReportSource(repository: repository, at: id.description)
+                cached = (id, snapshot, try hasBudgetedSchedule(snapshot.project) ? try gather([snapshot]) : nil)
+            }
+            guard let snapshot = cached?.snapshot, let inputs = cached?.inputs else {
+                week = week.sunday.advanced(by: 1).isoWeek
+                continue
+            }
             let sunday = min(week.sunday, asOf)
-            let figures = try Self.figures([snapshot], asOf: sunday, generated: Date(timeIntervalSince1970: 0))
+            let figures = try Self.figures([snapshot], inputs, asOf: sunday, generated: Date(timeIntervalSince1970: 0))
             if let row = figures.section("earned_value")?.rows.first(where: { $0[1] == .text("(project)") }),
                 case .text(let currency) = row[3], case .number(let pv, _) = row[5], case .number(let ev, _) = row[6], case .number(let ac, _) = row[7]
             {
@@ -85,16 +94,32 @@ public enum CostReport {
         return points
     }
 
-    /// Every figure of the report but the S-curve.
-    static func figures(_ sources: [ReportSource], asOf: Day, generated: Date) throws -> Report {
-        // Rate cards and issued timesheets of every repository (a hub prices and books for its projects).
+    /// Whether a snapshot has a schedule in force with a budgeted work package.
+    static func hasBudgetedSchedule(_ project: Project) throws -> Bool {
+        guard let template = project.template(Schedule.type) else { return false }
+        for location in try project.documents(of: template) where try project.inForce(location.id) {
+            if let document = try project.read(location).document, Schedule.workPackages(document).contains(where: { $0.budget != nil }) {
+                return true
+            }
+        }
+        return false
+    }
+
+    /// What the figures need from every repository, whatever the as-of day:
+    /// rate cards, people's roles and every issued timesheet entry (a hub
+    /// prices and books for its projects).
+    struct Inputs {
         var rates: [(code: String, rates: [Rate])] = []
         var hours: [(person: String, entry: TimesheetEntry)] = []
         var roles: [String: [String]] = [:]
+    }
+
+    static func gather(_ sources: [ReportSource]) throws -> Inputs {
+        var inputs = Inputs()
         for source in sources {
             let project = source.project
-            for person in project.config.people where roles[person.email.lowercased()] == nil {
-                roles[person.email.lowercased()] = person.roles
+            for person in project.config.people where inputs.roles[person.email.lowercased()] == nil {
+                inputs.roles[person.email.lowercased()] = person.roles
             }
             var own: [Rate] = []
             if let t = project.template(CostData.rateCardType) {
@@ -102,11 +127,19 @@ public enum CostReport {
                     if let document = try project.read(location).document { own += CostData.rates(document) }
                 }
             }
-            rates.append((source.code, own))
-            for sheet in try ResourcesReport.read(source).sheets where sheet.state == .issued {
-                hours += sheet.entries.filter { $0.date <= asOf }.map { (sheet.person, $0) }
+            inputs.rates.append((source.code, own))
+            for sheet in try ResourcesReport.sheets(source) where sheet.state == .issued {
+                inputs.hours += sheet.entries.map { (sheet.person, $0) }
             }
         }
+        return inputs
+    }
+
+    /// Every figure of the report but the S-curve, as of a day.
+    static func figures(_ sources: [ReportSource], _ inputs: Inputs, asOf: Day, generated: Date) throws -> Report {
+        let rates = inputs.rates
+        let roles = inputs.roles
+        let hours = inputs.hours.filter { $0.entry.date <= asOf }
         var lineRows: [[ReportValue]] = []
         var projectRows: [[ReportValue]] = []
         var findings: [[ReportValue]] = []

@@ -311,8 +311,7 @@ public enum ResourcesReport {
         return out
     }
 
-    /// One repository's people, plans and timesheets in force. Blobs are read
-    /// on this thread (libgit2 handles are not shared); parsing runs on all cores.
+    /// One repository's people, plans and timesheets in force.
     static func read(_ source: ReportSource) throws -> Data {
         let project = source.project
         let code = source.code
@@ -322,7 +321,17 @@ public enum ResourcesReport {
             data.assignments += ResourcePlan.assignments(plan, project: code)
             data.requests += ResourcePlan.requests(plan, project: code)
         }
-        guard let template = project.template(Timesheet.type) else { return data }
+        data.sheets = try sheets(source)
+        return data
+    }
+
+    /// The timesheets of a repository in force (not withdrawn or superseded).
+    /// Blobs are read on this thread (libgit2 handles are not shared); the
+    /// parsing runs on all cores.
+    static func sheets(_ source: ReportSource) throws -> [Sheet] {
+        let project = source.project
+        let code = source.code
+        guard let template = project.template(Timesheet.type) else { return [] }
         var raw: [(DocumentLocation, [UInt8], [UInt8]?)] = []
         for location in try project.documents(of: template) {
             guard let bytes = try project.source.read(location.path, limit: Limits.documentBytes) else { continue }
@@ -339,7 +348,6 @@ public enum ResourcesReport {
             guard let week = sheet.week else { return nil }
             return Sheet(id: location.id, project: code, person: sheet.person, week: week, state: state, entries: sheet.entries)
         }
-        data.sheets = parsed.compactMap { $0 }
-        return data
+        return parsed.compactMap { $0 }
     }
 }
