@@ -18,6 +18,10 @@ public final class Project {
     public let templates: [Template]
     /// Problems with templates themselves (an invalid template is not obeyed).
     public let templateDiagnostics: [Diagnostic]
+    /// What the type rules read across documents (resource plans, work
+    /// packages), read once per snapshot: checking N plans reads N plans,
+    /// not N², and an import of many weeks reads the schedules once.
+    let memo = SnapshotMemo()
 
     public init(repository: Repository, source: ContentSource) throws {
         self.repository = repository

@@ -48,12 +48,14 @@ extension Project {
     /// This project's work packages, from its schedules in force (empty when
     /// it has none: work packages are then free text).
     public func workPackages() throws -> [String: Set<String>] {
-        guard let template = template(Schedule.type) else { return [:] }
-        var ids = Set<String>()
-        for location in try documents(of: template) where try inForce(location.id) {
-            if let document = try read(location).document { ids.formUnion(Schedule.workPackageIDs(document)) }
+        try memo.workPackages.get {
+            guard let template = template(Schedule.type) else { return [:] }
+            var ids = Set<String>()
+            for location in try documents(of: template) where try inForce(location.id) {
+                if let document = try read(location).document { ids.formUnion(Schedule.workPackageIDs(document)) }
+            }
+            return ids.isEmpty ? [:] : [config.project.code: ids]
         }
-        return ids.isEmpty ? [:] : [config.project.code: ids]
     }
 
     /// The person a timesheet belongs to (lower case), or nil for other types.
@@ -72,12 +74,16 @@ extension Project {
     /// Every resource plan in force in this snapshot, read (with
     /// `replacing` standing in for the plan of the same ID).
     public func resourcePlans(replacing replacement: Document? = nil) throws -> [Document] {
-        guard let template = template(ResourcePlan.type) else { return replacement.map { [$0] } ?? [] }
-        var plans: [Document] = []
-        for location in try documents(of: template) where location.id != replacement?.id {
-            guard try inForce(location.id), let document = try read(location).document else { continue }
-            plans.append(document)
+        let all = try memo.plans.get {
+            guard let template = template(ResourcePlan.type) else { return [] }
+            var plans: [Document] = []
+            for location in try documents(of: template) {
+                guard try inForce(location.id), let document = try read(location).document else { continue }
+                plans.append(document)
+            }
+            return plans
         }
+        var plans = all.filter { $0.id != replacement?.id }
         if let replacement, try inForce(replacement.id) { plans.append(replacement) }
         return plans
     }
@@ -130,4 +136,26 @@ extension Project {
         }
         return out
     }
+}
+
+/// A value computed once and then shared; safe from several threads (the
+/// checks of `check --all` run on all cores over one `Project`).
+final class Memo<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value?
+
+    func get(_ make: () throws -> Value) rethrows -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let value { return value }
+        let made = try make()
+        value = made
+        return made
+    }
+}
+
+/// The cross-document reads of one project snapshot.
+final class SnapshotMemo: Sendable {
+    let plans = Memo<[Document]>()
+    let workPackages = Memo<[String: Set<String>]>()
 }
