@@ -92,11 +92,10 @@ struct ReportResourcesCommand: FolioCommand {
     var section: String?
 
     func run(_ ctx: FolioContext) throws {
-        let fromDay = try from.map { try day($0, "--from") }
-        let toDay = try to.map { try day($0, "--to") }
+        let fromDay = try from.map { try ReportDate.parseDay($0, option: "--from") }
+        let toDay = try to.map { try ReportDate.parseDay($0, option: "--to") }
         let sources = try options.sources(ctx)
-        // "Today" is the clock's day, or the day of the commit reported at.
-        let today = options.at != nil ? Day(sources[0].commitDate) : Day(ctx.now())
+        let today = options.today(ctx, sources)
         // One bound given: the thirteen weeks from it, or up to it.
         let standard = ResourcesReport.defaultRange(today: today)
         let start = fromDay ?? toDay.map { $0.advanced(by: -(13 * 7 - 1)) } ?? standard.lowerBound
@@ -107,10 +106,6 @@ struct ReportResourcesCommand: FolioCommand {
         try options.write(ctx, report, section: section)
     }
 
-    func day(_ text: String, _ option: String) throws -> Day {
-        guard let d = Day(text) else { throw FolioError.usage("\(option): '\(text)' is not a date (YYYY-MM-DD)") }
-        return d
-    }
 }
 
 struct ReportScheduleCommand: FolioCommand {
@@ -125,7 +120,7 @@ struct ReportScheduleCommand: FolioCommand {
 
     func run(_ ctx: FolioContext) throws {
         let sources = try options.sources(ctx)
-        let today = options.at != nil ? Day(sources[0].commitDate) : Day(ctx.now())
+        let today = options.today(ctx, sources)
         try options.write(ctx, try ScheduleReport.build(sources, today: today, generated: ctx.now()), section: section)
     }
 }
@@ -143,12 +138,9 @@ struct ReportCostCommand: FolioCommand {
     var section: String?
 
     func run(_ ctx: FolioContext) throws {
-        let day = try asOf.map { text -> Day in
-            guard let d = Day(text) else { throw FolioError.usage("--as-of: '\(text)' is not a date (YYYY-MM-DD)") }
-            return d
-        }
+        let day = try asOf.map { try ReportDate.parseDay($0, option: "--as-of") }
         let sources = try options.sources(ctx)
-        let today = options.at != nil ? Day(sources[0].commitDate) : Day(ctx.now())
+        let today = options.today(ctx, sources)
         try options.write(ctx, try CostReport.build(sources, asOf: day ?? today, generated: ctx.now()), section: section)
     }
 }

@@ -28,6 +28,12 @@ struct ReportOptions: ParsableArguments {
         try repositories(ctx).map { try ReportSource(repository: $0, at: at) }
     }
 
+    /// "Today" for reports that judge dates: the clock's UTC day, or the day
+    /// of the commit reported at (`--at`), so a report of the past reads as it would have then.
+    func today(_ ctx: FolioContext, _ sources: [ReportSource]) -> Day {
+        at != nil ? Day(sources[0].commitDate) : Day(ctx.now())
+    }
+
     /// Standard output, or the `-o` file, which appears whole when the
     /// report is done (never half-written).
     func stream(_ ctx: FolioContext) throws -> ReportStream {

@@ -69,16 +69,7 @@ public enum ReportDate {
 
     /// The start (00:00:00 UTC) of a day given as `YYYY-MM-DD`, or nil when it is not a real date.
     public static func start(of text: String) -> Date? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
-        else { return nil }
-        let components = DateComponents(year: y, month: m, day: d)
-        guard let date = calendar.date(from: components),
-            calendar.dateComponents([.year, .month, .day], from: date) == components
-        else { return nil }
-        return date
+        Day(text).map { Date(timeIntervalSince1970: Double($0.number) * 86400) }
     }
 
     /// `YYYY-MM-DD` of a moment, in UTC.
@@ -88,9 +79,12 @@ public enum ReportDate {
 
     /// Parses a day given on the command line, or fails with a usage error naming the option.
     public static func parse(_ text: String, option: String) throws -> Date {
-        guard let date = start(of: text) else {
-            throw FolioError.usage("\(option): '\(text)' is not a date (YYYY-MM-DD)")
-        }
-        return date
+        Date(timeIntervalSince1970: Double(try parseDay(text, option: option).number) * 86400)
+    }
+
+    /// The same, as a calendar day.
+    public static func parseDay(_ text: String, option: String) throws -> Day {
+        guard let day = Day(text) else { throw FolioError.usage("\(option): '\(text)' is not a date (YYYY-MM-DD)") }
+        return day
     }
 }
