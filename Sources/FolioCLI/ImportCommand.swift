@@ -8,7 +8,7 @@ import Foundation
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Import collected data into controlled documents (one commit, all or nothing).",
-        subcommands: [ImportTimesheetsCommand.self])
+        subcommands: [ImportTimesheetsCommand.self, ImportActualsCommand.self])
 }
 
 extension TimesheetInput.Format: ExpressibleByArgument {}
@@ -59,6 +59,40 @@ struct ImportTimesheetsCommand: FolioCommand {
         Output.warn(ctx, result.warnings)
     }
 
+}
+
+struct ImportActualsCommand: FolioCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "actuals",
+        abstract: "Import invoices and journals from a finance system's CSV export into a cost register's Actuals.",
+        discussion: """
+            CSV columns (by name, header row): date,line,supplier,invoice,amount and optionally currency,approved_by,paid \
+            (also read: posting date, budget line, cost element, vendor, reference, document no, journal). A booking is \
+            known by its supplier and reference: importing the file again adds nothing. Every bad line is reported as \
+            FILE:LINE: error: … and nothing is written. See docs/formats.md.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The CSV file to import.") var file: String
+    @Option(name: .long, help: "The cost register to book into (its ID).") var into: String
+
+    func run(_ ctx: FolioContext) throws {
+        let repository = try global.repository(ctx)
+        if file.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw FolioError.usage("the file name '\(Diagnostic.escaped(file))' holds control characters: rename the file")
+        }
+        let bytes = try readInput(ctx, file)
+        let result = try ImportActuals.run(repository: repository, bytes: bytes, name: file, into: into, context: ctx)
+        guard let commit = result.commit, let first = result.added.first, let last = result.added.last else {
+            ctx.print("nothing to import: every booking of \(file) is in \(into) already (\(result.unchanged) unchanged)")
+            return
+        }
+        ctx.print("imported \(file) into \(into): \(result.added.count) added (\(first)..\(last)), \(result.unchanged) already booked (commit \(commit.short))")
+        Output.warn(ctx, result.warnings)
+    }
+}
+
+extension FolioCommand {
     /// The bytes of an input file (at most 64 MiB: an import is not a database dump).
     func readInput(_ ctx: FolioContext, _ path: String) throws -> [UInt8] {
         let full = ctx.absolutePath(path)

@@ -129,18 +129,21 @@ struct ReportCostCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "cost",
         abstract: "Budget, committed, actual (invoices and labour), forecast and variance per budget line, project and currency.",
-        discussion: "Across every --repo given; labour is issued timesheet hours times the rate card. See docs/reports.md.")
+        discussion: "Across every --repo given; labour is issued timesheet hours times the rate card. --format ledger writes budgets and actuals as a journal hledger and ledger read. See docs/reports.md.")
 
     @OptionGroup var options: ReportOptions
     @Option(name: .customLong("as-of"), help: "The day the figures are for (YYYY-MM-DD; default: today, or the day of the --at commit).")
     var asOf: String?
-    @Option(name: .long, help: ArgumentHelp("Only this section; for csv, the table to write (default: lines).", discussion: "lines, totals, earned_value, s_curve, findings"))
+    @Option(name: .long, help: ArgumentHelp("Only this section; for csv, the table to write (default: lines).", discussion: "lines, totals, earned_value, findings, s_curve, journal (the journal only when asked for, or with --format ledger)"))
     var section: String?
 
     func run(_ ctx: FolioContext) throws {
         let day = try asOf.map { try ReportDate.parseDay($0, option: "--as-of") }
         let sources = try options.sources(ctx)
         let today = options.today(ctx, sources)
-        try options.write(ctx, try CostReport.build(sources, asOf: day ?? today, generated: ctx.now()), section: section)
+        let parts: CostReport.Parts =
+            options.format == .ledger || section == LedgerJournal.section ? [.journal] : section == nil || section == "s_curve" ? [.sCurve] : []
+        let report = try CostReport.build(sources, asOf: day ?? today, generated: ctx.now(), parts: parts)
+        try options.write(ctx, report, section: options.format == .ledger ? nil : section)
     }
 }

@@ -30,7 +30,7 @@ struct ReportHistoryCommand: FolioCommand {
             detail: detail ?? (id != nil))
         let sources = try options.sources(ctx)
         let out = try options.stream(ctx)
-        let writer = HistoryWriter(format: options.format, out: out, title: id.map { "Change history of \($0)" } ?? "Change history")
+        let writer = try HistoryWriter(format: options.format, out: out, title: id.map { "Change history of \($0)" } ?? "Change history")
         try writer.begin(projects: sources.map(\.info))
         let progress = Progress(ctx)
         var commits = 0

@@ -13,7 +13,7 @@ struct ReportOptions: ParsableArguments {
     var repos: [String] = []
     @Option(name: .long, help: "Report at this revision (a branch, tag or commit; default: HEAD).")
     var at: String?
-    @Option(name: .long, help: "text, md, csv, json or html.")
+    @Option(name: .long, help: "text, md, csv, json or html (report cost also: ledger).")
     var format: ReportFormat = .text
     @Option(name: [.customShort("o"), .long], help: "Write the report to FILE instead of standard output.")
     var output: String?

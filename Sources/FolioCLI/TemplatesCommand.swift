@@ -86,7 +86,7 @@ enum RuleText {
         if let m = r.min { parts.append("min " + m) }
         if let m = r.max { parts.append("max " + m) }
         if let d = r.default { parts.append("default " + d) }
-        if let ref = r.ref { parts.append("a key of '\(ref)'") }
+        if let ref = r.ref { parts.append("a key of '\(ref)'" + (r.refType.map { " of a \($0) in force" } ?? "")) }
         if let c = r.currency { parts.append("in the currency of '\(c)'") }
         return parts.joined(separator: "; ")
     }

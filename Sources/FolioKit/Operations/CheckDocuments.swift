@@ -75,7 +75,13 @@ public enum CheckDocuments {
         var out: [Diagnostic] = []
         var checked = Set<String>()
         for raw in given {
-            let path = try RepoPath.normalise(raw, repository: project.repository, workingDirectory: context.workingDirectory)
+            var path = try RepoPath.normalise(raw, repository: project.repository, workingDirectory: context.workingDirectory)
+            // A document ID names its document, as everywhere else (a file or folder of that name wins).
+            if !raw.contains("/"), try !project.source.exists(path), try project.source.files(below: path).isEmpty,
+                let location = try? project.find(raw)
+            {
+                path = location.path
+            }
             let targets: [String]
             let below = try project.source.files(below: path)
             targets = below.isEmpty ? [path] : below

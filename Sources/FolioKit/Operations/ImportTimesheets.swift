@@ -229,32 +229,8 @@ public enum ImportTimesheets {
     /// The document's text with the rows of its `Entries` table replaced
     /// (everything else as it was, line endings kept).
     static func replaceEntries(in document: Document, with entries: [TimesheetEntry]) throws -> String {
-        guard let table = document.outline.table(under: Timesheet.entriesHeading) else {
-            throw FolioError.refused("\(document.path): no '\(Timesheet.entriesHeading)' table to import into")
-        }
-        let crlf = document.text.contains("\r\n")
-        var lines = document.text.components(separatedBy: crlf ? "\r\n" : "\n")
-        // The table's header is at `table.line`, its delimiter row after it.
-        let first = table.line + 1  // 1-based line of the first row
-        let last = table.rows.last?.first?.line ?? table.line + 1
-        let rows = entries.map(row)
-        let start = first  // 0-based index of the line after the delimiter row
-        lines.replaceSubrange(start..<max(start, last), with: rows)
-        return lines.joined(separator: crlf ? "\r\n" : "\n")
-    }
-
-    /// One table row; cell text escaped so it reads back exactly.
-    static func row(_ e: TimesheetEntry) -> String {
-        "| " + [e.date.description, e.project, e.workPackage, Timesheet.format(e.hours), e.activity, e.note].map(escapeCell).joined(separator: " | ") + " |"
-    }
-
-    /// Backslash before the ASCII punctuation Markdown gives a meaning inline.
-    static func escapeCell(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            if "\\`*_[]<>!&|~".contains(c) { out.append("\\") }
-            out.append(c)
-        }
-        return out
+        try TableText.rewrite(document, under: Timesheet.entriesHeading, rows: entries.map {
+            TableText.row([$0.date.description, $0.project, $0.workPackage, Timesheet.format($0.hours), $0.activity, $0.note])
+        })
     }
 }

@@ -133,9 +133,10 @@ public final class Project {
     }
 
     public var valueContext: ValueContext {
-        ValueContext(people: config.emails) { [weak self] id in
-            (try? self?.find(id)) != nil
-        }
+        ValueContext(
+            people: config.emails,
+            documentExists: { [weak self] id in (try? self?.find(id)) != nil },
+            foreignKeys: { [weak self] type, heading in self?.foreignKeys(type: type, heading: heading) })
     }
 
     // MARK: Finding documents

@@ -16,9 +16,22 @@ public enum CostReport {
         }
     }
 
-    public static func build(_ sources: [ReportSource], asOf: Day, generated: Date) throws -> Report {
+    /// What a cost report holds besides its figures: the S-curve (read from
+    /// history, the dear part) and the journal (one row per amount the
+    /// figures add up, for `--format ledger` and `--section journal`).
+    public struct Parts: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let sCurve = Parts(rawValue: 1)
+        public static let journal = Parts(rawValue: 2)
+    }
+
+    /// The report as of a day (UTC). Throws what reading the repositories
+    /// throws, and `FolioError.usage` for a project given twice.
+    public static func build(_ sources: [ReportSource], asOf: Day, generated: Date, parts: Parts = [.sCurve]) throws -> Report {
         try ReportSource.requireDistinct(sources)
-        var report = try figures(sources, try gather(sources), asOf: asOf, generated: generated)
+        var report = try figures(sources, try gather(sources), asOf: asOf, generated: generated, journal: parts.contains(.journal))
+        guard parts.contains(.sCurve) else { return report }
         // The S-curve: each week's project figures as of that week's last commit.
         var rows: [[ReportValue]] = []
         var lines: [ReportLineChart] = []
@@ -136,7 +149,7 @@ public enum CostReport {
     }
 
     /// Every figure of the report but the S-curve, as of a day.
-    static func figures(_ sources: [ReportSource], _ inputs: Inputs, asOf: Day, generated: Date) throws -> Report {
+    static func figures(_ sources: [ReportSource], _ inputs: Inputs, asOf: Day, generated: Date, journal withJournal: Bool = false) throws -> Report {
         let rates = inputs.rates
         let roles = inputs.roles
         let hours = inputs.hours.filter { $0.entry.date <= asOf }
@@ -147,6 +160,16 @@ public enum CostReport {
         var projectActual: [String: [String: Double]] = [:]
         var bars: [ReportChart.Bar] = []
         var overBudget = 0
+        // Every amount the figures add up, when asked: (date or nil for a budget, row).
+        var journal: [(Day?, [ReportValue])] = []
+        func post(_ date: Day?, _ kind: String, _ code: String, _ register: String, _ reference: String, _ payee: String, _ note: String,
+                  _ account: String, _ contra: String, _ amount: Double, decimals: Int = 2, _ currency: String) {
+            guard withJournal else { return }
+            journal.append((date, [
+                .text(date?.description ?? ""), .text(kind), .text(code), .text(register), .text(reference), .text(payee), .text(note),
+                .text(account), .text(contra), .number(amount, decimals: decimals), .text(currency),
+            ]))
+        }
         func finding(_ code: String, _ document: String, _ kind: String, _ detail: String) {
             findings.append([.text(code), .text(document), .text(kind), .text(detail)])
         }
@@ -154,12 +177,16 @@ public enum CostReport {
             let project = source.project
             guard let template = project.template(CostData.costRegisterType) else { continue }
             // The project's rate cards first, then the others in the order given.
-            let priced = (rates.filter { $0.code == source.code } + rates.filter { $0.code != source.code }).flatMap(\.rates)
+            let priced = (rates.filter { $0.code == source.code } + rates.filter { $0.code != source.code }).map(\.rates)
             var byCurrency: [String: Totals] = [:]
             var invoicesSeen: [String: String] = [:]
-            var labourBooked = false
+            var registers: [(location: DocumentLocation, document: Document)] = []
             for location in try project.documents(of: template).sorted(by: { $0.id < $1.id }) where try project.inForce(location.id) {
-                guard let document = try project.read(location).document else { continue }
+                if let document = try project.read(location).document { registers.append((location, document)) }
+            }
+            // Labour goes to the first register with a Labour line (else to the first, as a finding).
+            let labourRegister = (registers.first { CostData.budgetLines($0.document).contains { $0.category.lowercased() == "labour" } } ?? registers.first)?.location.id
+            for (location, document) in registers {
                 let currency = document.field("currency") ?? ""
                 let lines = CostData.budgetLines(document)
                 let known = Set(lines.map(\.line))
@@ -185,11 +212,14 @@ public enum CostReport {
                         }
                     }
                     invoices[actual.line, default: 0] += amount.amount
+                    post(date, "invoice", source.code, location.id, actual.id, actual.supplier, reference,
+                         LedgerJournal.account("expenses", source.code, location.id, actual.line), LedgerJournal.account("liabilities", "payable", source.code),
+                         amount.amount, currency)
                 }
                 // Labour: the project's issued hours, priced, on the register's first Labour line.
                 var labour = 0.0
                 let labourLine = lines.first { $0.category.lowercased() == "labour" }?.line
-                if !labourBooked {
+                if location.id == labourRegister {
                     var unpriced: [String: Double] = [:]
                     for (person, entry) in hours where entry.project == source.code {
                         guard let rate = CostData.rate(for: person, roles: roles[person] ?? [], on: entry.date, in: priced) else {
@@ -201,6 +231,12 @@ public enum CostReport {
                             continue
                         }
                         labour += entry.hours * rate.rate.amount
+                        if let labourLine {
+                            post(entry.date, "labour", source.code, location.id, entry.workPackage, person,
+                                 "\(DecimalText.string(entry.hours, decimals: 6)) h at \(DecimalText.string(rate.rate.amount, decimals: 6)) (\(rate.document))",
+                                 LedgerJournal.account("expenses", source.code, location.id, labourLine), LedgerJournal.account("liabilities", "labour", source.code),
+                                 entry.hours * rate.rate.amount, decimals: 6, currency)
+                        }
                     }
                     for (person, h) in unpriced.sorted(by: { $0.key < $1.key }) {
                         finding(source.code, location.id, "no rate", "\(DecimalText.string(h, decimals: 2)) issued hours of \(person) have no rate in force on a rate card")
@@ -208,16 +244,29 @@ public enum CostReport {
                     if labour > 0 && labourLine == nil {
                         finding(source.code, location.id, "no labour line", "\(DecimalText.string(labour, decimals: 2)) \(currency) of labour and no budget line of category Labour")
                     }
-                    labourBooked = true
                 }
                 for line in lines {
+                    if let budget = line.budget, budget.currency == currency {
+                        post(nil, "budget", source.code, location.id, line.line, "Budget", line.description,
+                             LedgerJournal.account("budget", source.code, location.id, line.line), LedgerJournal.account("equity", "budget", source.code),
+                             budget.amount, currency)
+                    }
+                    // A figure in another currency is left out, never added (the register's `currency` rule flags it too).
+                    func inCurrency(_ money: Money?, _ column: String) -> Double {
+                        guard let money else { return 0 }
+                        guard money.currency == currency else {
+                            finding(source.code, location.id, "currency", "\(line.line) \(column): \(String(format: "%.2f", money.amount)) \(money.currency) in a \(currency) register, left out")
+                            return 0
+                        }
+                        return money.amount
+                    }
                     var t = Totals()
-                    t.budget = line.budget?.amount ?? 0
-                    t.committed = line.committed?.amount ?? 0
+                    t.budget = inCurrency(line.budget, "budget")
+                    t.committed = inCurrency(line.committed, "committed")
                     t.invoices = invoices[line.line] ?? 0
                     t.labour = line.line == labourLine ? labour : 0
                     let actual = t.invoices + t.labour
-                    t.forecast = max(line.forecast?.amount ?? 0, t.committed, actual)
+                    t.forecast = max(inCurrency(line.forecast, "forecast"), t.committed, actual)
                     let over = t.forecast > t.budget + 0.005 || actual > t.budget + 0.005
                     if over { overBudget += 1 }
                     let spent: Double? = t.budget > 0 ? actual * 100 / t.budget : nil
@@ -264,7 +313,7 @@ public enum CostReport {
             for wp in packages where wp.budget != nil && wp.budget?.currency != currency {
                 finding(source.code, whereFound[wp.id] ?? "", "currency", "work package \(wp.id) is budgeted in \(wp.budget!.currency), the schedule in \(currency): left out of earned value")
             }
-            let priced = (rates.filter { $0.code == source.code } + rates.filter { $0.code != source.code }).flatMap(\.rates)
+            let priced = (rates.filter { $0.code == source.code } + rates.filter { $0.code != source.code }).map(\.rates)
             var labour: [String: Double] = [:]
             var otherCurrency: [String: Double] = [:]
             for (person, entry) in hours where entry.project == source.code {
@@ -307,6 +356,22 @@ public enum CostReport {
             ], at: 0)
         }
         let title = ReportSource.title("Cost", sources, suffix: ", as of \(asOf)")
+        var extra: [ReportSection] = []
+        if withJournal {
+            // Budgets on the journal's first day; then by date, in the order booked.
+            let first = journal.compactMap(\.0).min() ?? asOf
+            let rows = journal.enumerated().sorted { a, b in
+                ((a.element.0 ?? first), a.element.0 == nil ? 0 : 1, a.offset) < ((b.element.0 ?? first), b.element.0 == nil ? 0 : 1, b.offset)
+            }.map { item in
+                var row = item.element.1
+                if item.element.0 == nil { row[0] = .text(first.description) }
+                return row
+            }
+            extra.append(ReportSection(
+                key: LedgerJournal.section, title: "Journal",
+                note: "Every amount the figures add up, one balanced transaction each (what --format ledger writes): budgets (dated at the journal's first day), invoices and journals booked to a budget line, priced labour per timesheet entry.",
+                columns: LedgerJournal.columns, rows: rows, empty: "Nothing to book."))
+        }
         let totalsColumns = [
             ReportColumn("project", "Project"), ReportColumn("currency", "Currency"), ReportColumn("budget", "Budget"),
             ReportColumn("committed", "Committed"), ReportColumn("invoices", "Invoices"), ReportColumn("labour", "Labour"),
@@ -348,7 +413,7 @@ public enum CostReport {
                     note: "Actuals on lines that do not exist or in another currency (left out of the figures), invoices booked twice (same supplier and reference), issued hours with no rate, labour with no Labour line.",
                     columns: [ReportColumn("project", "Project"), ReportColumn("document", "Document"), ReportColumn("kind", "Kind"), ReportColumn("detail", "Detail")],
                     rows: findings, empty: "No findings."),
-            ],
+            ] + extra,
             mainSection: "lines")
     }
 

@@ -12,4 +12,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     case json
     /// One self-contained page with inline SVG charts.
     case html
+    /// A plain-text accounting journal that hledger and ledger read (only
+    /// reports with a `journal` section: `folio report cost`).
+    case ledger
 }

@@ -86,12 +86,15 @@ public enum CostData {
     }
 
     /// The rate in force for a person on a day: their own rate first, then
-    /// the first of their roles that has one; nil when none applies.
-    public static func rate(for person: String, roles: [String], on day: Day, in rates: [Rate]) -> Rate? {
-        let own = rates.filter { $0.who == person.lowercased() && $0.applies(on: day) }
-        if let r = own.max(by: { $0.from < $1.from }) { return r }
-        for role in roles {
-            if let r = rates.filter({ $0.who == role.lowercased() && $0.applies(on: day) }).max(by: { $0.from < $1.from }) { return r }
+    /// that of the first of their roles that has one; for each, the cards
+    /// of `groups` in order (a project's own cards before a hub's), and of
+    /// several rows in force in one group, the one that started last. Nil
+    /// when none applies.
+    public static func rate(for person: String, roles: [String], on day: Day, in groups: [[Rate]]) -> Rate? {
+        for who in [person.lowercased()] + roles.map({ $0.lowercased() }) {
+            for rates in groups {
+                if let r = rates.filter({ $0.who == who && $0.applies(on: day) }).max(by: { $0.from < $1.from }) { return r }
+            }
         }
         return nil
     }

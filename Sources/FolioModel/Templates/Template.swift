@@ -191,7 +191,10 @@ public final class Template: @unchecked Sendable {
         let fieldNames = Set((rules.fields ?? []).map(\.name))
         for table in rules.tables ?? [] {
             for column in table.columns {
-                if let ref = column.ref {
+                if column.refType != nil && column.ref == nil {
+                    problems.append("table '\(table.heading)': '\(column.name)' has ref_type but no ref (the heading of the other type's table)")
+                }
+                if let ref = column.ref, column.refType == nil {
                     if ref == table.heading { problems.append("table '\(table.heading)': '\(column.name)' refers to its own table") }
                     if !(rules.tables ?? []).contains(where: { $0.heading == ref && $0.key != nil }) {
                         problems.append("table '\(table.heading)': '\(column.name)' refers to '\(ref)', which is not a table with a key")
@@ -213,7 +216,7 @@ public final class Template: @unchecked Sendable {
                 }
             }
         }
-        for field in rules.fields ?? [] where field.ref != nil || (field.currency != nil && field.type != .money) {
+        for field in rules.fields ?? [] where field.ref != nil || field.refType != nil || (field.currency != nil && field.type != .money) {
             problems.append("field '\(field.name)': ref is for table columns, currency for money")
         }
         for field in rules.fields ?? [] {

@@ -23,12 +23,17 @@ public struct ValueRule: Sendable, Codable {
     /// A column whose values must be keys of another table of the same
     /// document: the heading of that table (which has a `key`).
     public let ref: String?
+    /// With `ref`: the type of the other documents whose table `ref` the
+    /// values must be keys of (any of them in force, in the same
+    /// repository); without it, `ref` is a table of the same document.
+    public let refType: String?
     /// For money: the front matter field holding the currency every amount
     /// must be in (the register's currency).
     public let currency: String?
 
     package enum CodingKeys: String, CodingKey {
         case name, type, list, required, pattern, min, max, values, `default`, description, ref, currency
+        case refType = "ref_type"
     }
 
     public init(from decoder: Decoder) throws {
@@ -52,6 +57,7 @@ public struct ValueRule: Sendable, Codable {
         `default` = try c.decodeIfPresent(String.self, forKey: .default)
         description = try c.decodeIfPresent(String.self, forKey: .description)
         ref = try c.decodeIfPresent(String.self, forKey: .ref)
+        refType = try c.decodeIfPresent(String.self, forKey: .refType)
         currency = try c.decodeIfPresent(String.self, forKey: .currency)
     }
 }
@@ -61,10 +67,18 @@ public struct ValueRule: Sendable, Codable {
 public struct ValueContext {
     public let people: Set<String>
     public let documentExists: (String) -> Bool
+    /// The keys of the table under a heading (second argument) in every
+    /// document of a type (first) in force; nil when no such document is in
+    /// force, so a `ref_type` column is free text until one is.
+    public let foreignKeys: (String, String) -> Set<String>?
 
-    public init(people: Set<String>, documentExists: @escaping (String) -> Bool) {
+    public init(
+        people: Set<String>, documentExists: @escaping (String) -> Bool,
+        foreignKeys: @escaping (String, String) -> Set<String>? = { _, _ in nil }
+    ) {
         self.people = people
         self.documentExists = documentExists
+        self.foreignKeys = foreignKeys
     }
 }
 

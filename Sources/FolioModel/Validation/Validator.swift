@@ -173,6 +173,12 @@ public struct Validator {
                             report(cell.line, cell.column, "table '\(rule.heading)': \(p.message)", "table.\(p.rule)")
                         } else if let p = currencyProblem(column, value, document) {
                             report(cell.line, cell.column, "table '\(rule.heading)': \(p)", "table.currency")
+                        } else if let ref = column.ref, let type = column.refType {
+                            if let keys = context.foreignKeys(type, ref), !keys.contains(value) {
+                                let known = keys.sorted()
+                                let shown = known.prefix(20).joined(separator: ", ") + (known.count > 20 ? ", …" : "")
+                                report(cell.line, cell.column, "table '\(rule.heading)': '\(column.name)' \(value) is not a \(ref) entry of a \(type) in force (\(shown))", "table.ref")
+                            }
                         } else if let ref = column.ref, let keys = keysOf[ref], !keys.contains(value) {
                             report(cell.line, cell.column, "table '\(rule.heading)': '\(column.name)' \(value) is not a \(ref) entry (\(keys.sorted().joined(separator: ", ")))", "table.ref")
                         }

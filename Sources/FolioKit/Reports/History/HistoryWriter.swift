@@ -13,7 +13,9 @@ public final class HistoryWriter {
     private var projects: [ReportProject] = []
     private let title: String
 
-    public init(format: ReportFormat, out: ReportStream, title: String) {
+    /// Throws `FolioError.usage` for `ledger` (a history is no journal).
+    public init(format: ReportFormat, out: ReportStream, title: String) throws {
+        guard format != .ledger else { throw FolioError.usage("--format ledger: only `folio report cost` writes an accounting journal") }
         self.format = format
         self.out = out
         self.title = title
@@ -35,7 +37,7 @@ public final class HistoryWriter {
         case .json:
             let head = try JSONFormat.compact(projects)
             out.write("{\"report\":\"history\",\"projects\":\(head),\"rows\":[")
-        case .html:
+        case .html, .ledger:
             break
         }
     }
@@ -55,7 +57,7 @@ public final class HistoryWriter {
             out.write(CSVFormat.record(cells))
         case .json:
             out.write(try (rows == 0 ? "\n" : ",\n") + JSONFormat.compact(row))
-        case .html:
+        case .html, .ledger:
             held.append(row)
         }
     }
@@ -85,7 +87,7 @@ public final class HistoryWriter {
         case .json:
             let read = try JSONFormat.compact(sources)
             out.write("\n],\"commits\":\(commits),\"rows_count\":\(rows),\"sources\":\(read)}\n")
-        case .html:
+        case .html, .ledger:
             out.write(HistoryHTML.page(title: title, projects: projects, rows: held, commits: commits))
         }
         try out.finish()

@@ -18,6 +18,11 @@ public enum ReportRenderer {
         case .csv: return csv(report.section(section ?? report.mainSection) ?? sections[0])
         case .json: return json(report, sections).text() + "\n"
         case .html: return html(report, sections)
+        case .ledger:
+            guard let journal = report.section(LedgerJournal.section) else {
+                throw FolioError.usage("--format ledger: only `folio report cost` writes an accounting journal")
+            }
+            return LedgerJournal.render(report, journal)
         }
     }
 
