@@ -12,7 +12,8 @@
 # GIT_COMMITTER_* are set per step). At the end it shows the master register
 # (folio ls), the state of every document (folio status), the history of one
 # register (folio log), validates everything (folio check --all) and writes
-# HTML reports (status, register, approvals, history) to REPORTS_DIR (default
+# HTML reports (status, register, approvals, history, resources, schedule,
+# cost, the Monday pack) and the cost journal to REPORTS_DIR (default
 # ./demo/reports, beside the demo repository).
 set -euo pipefail
 
@@ -519,7 +520,12 @@ edit para "$PROGRESS_MD" Agenda "1. Actions. 2. Supplier quotes. 3. Change reque
 edit para "$PROGRESS_MD" "Review of previous actions" "A-001 done; A-002 done, two quotes received; A-003 open, four of six departments have named an owner."
 edit para "$PROGRESS_MD" Discussion "Supplier B's quote is 12% higher but includes the clean-up sprint. The change request $CR goes to the board on 4 March."
 edit para "$PROGRESS_MD" Decisions "Recommend supplier B to the board."
+# Actions keep their IDs from meeting to meeting: the pack's action log
+# counts A-003 once, carried over with a new due date.
 edit rows "$PROGRESS_MD" "Action items" \
+  "A-001 | Circulate the draft charter for comment | alice@example.com | 2026-02-09 | Done" \
+  "A-002 | Get quotes from two migration suppliers | dave@example.com | 2026-02-16 | Done" \
+  "A-003 | Nominate a content owner per department | bob@example.com | 2026-02-26 | In progress" \
   "A-005 | Chase the two missing content owners | bob@example.com | 2026-02-26 | Open" \
   "A-006 | Prepare the supplier recommendation for the board | alice@example.com | 2026-02-27 | In progress" \
   "A-007 | Book the identity team's change window | dave@example.com | 2026-02-24 | Open"
@@ -563,6 +569,11 @@ edit rows "$RISKS_MD" "Closed risks" \
   "R-002 | Platform licence price rises at renewal | 2026-03-02 | Price fixed for three years in the call-off signed on 2026-02-27"
 edit set "$RISKS_MD" review_date 2026-03-16
 folio checkin "$RISKS_MD" -m "Fortnightly risk review: licence price risk closed"
+
+as alice "2026-03-02 11:00"
+edit cell "$ISSUES_MD" Issues I-004 Status Resolved
+edit cell "$ISSUES_MD" Issues I-004 Resolution "Both owners named on 2026-02-27: closes action A-005"
+folio checkin "$ISSUES_MD" -m "Issue review: content owners named"
 
 # --------------------------------------------------------------------------
 say "Alice writes the February status report"
@@ -804,6 +815,9 @@ folio report schedule --at HEAD
 folio report schedule --at HEAD --format html -o "$REPORTS_DIR/schedule.html"
 folio report cost --as-of 2026-03-20
 folio report cost --as-of 2026-03-20 --format html -o "$REPORTS_DIR/cost.html"
+folio report cost --as-of 2026-03-20 --format ledger -o "$REPORTS_DIR/cost.journal"
+folio report pack --since 2026-03-09 --until 2026-03-15 --as-of 2026-03-16 --at HEAD
+folio report pack --since 2026-03-09 --until 2026-03-15 --as-of 2026-03-16 --at HEAD --format html -o "$REPORTS_DIR/pack.html"
 ls -1 "$REPORTS_DIR"
 
 say "The demo project is in $DEMO_DIR"

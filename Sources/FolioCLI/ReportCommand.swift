@@ -16,7 +16,7 @@ struct ReportCommand: ParsableCommand {
             """,
         subcommands: [
             ReportRegisterCommand.self, ReportStatusCommand.self, ReportHistoryCommand.self, ReportApprovalsCommand.self, ReportResourcesCommand.self,
-            ReportScheduleCommand.self, ReportCostCommand.self,
+            ReportScheduleCommand.self, ReportCostCommand.self, ReportPackCommand.self,
         ])
 }
 

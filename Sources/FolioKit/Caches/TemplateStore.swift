@@ -22,16 +22,43 @@ import Foundation
 enum TemplateStore {
     static let header = "folio-templates 1"
 
+    /// Valid template sets by key, within this process (at most 32 sets).
+    final class Memory: @unchecked Sendable {
+        private let lock = NSLock()
+        private var sets: [String: [Template]] = [:]
+        func get(_ key: String) -> [Template]? {
+            lock.lock()
+            defer { lock.unlock() }
+            return sets[key]
+        }
+        func set(_ key: String, _ templates: [Template]) {
+            lock.lock()
+            defer { lock.unlock() }
+            if sets.count >= 32 { sets.removeAll() }
+            sets[key] = templates
+        }
+    }
+    static let memory = Memory()
+
     /// The templates of `files` (path, text): from the cache, else parsed
     /// (and stored when all are valid). Each result is a template or its
     /// diagnostics, in the order given.
     static func load(_ files: [(path: String, text: String)], repository: Repository) -> [Result<Template, DiagnosticList>] {
         guard !files.isEmpty, let key = try? key(files, repository) else { return parse(files) }
+        // A report that reads many commits (the S-curve, the trend) meets the
+        // same templates at each: decoded once per process.
+        if let known = memory.get(key) { return known.map { .success($0) } }
         let path = repository.commonDir + "folio/templates/" + key
-        if let cached = read(path, key: key, files: files) { return cached.map { .success($0) } }
+        if let cached = read(path, key: key, files: files) {
+            memory.set(key, cached)
+            return cached.map { .success($0) }
+        }
         let parsed = parse(files)
         let valid = parsed.compactMap { try? $0.get() }
-        if valid.count == files.count { write(valid.map(\.compiled), key: key, to: path) }
+        if valid.count == files.count {
+            write(valid.map(\.compiled), key: key, to: path)
+            memory.set(key, valid)
+        }
         return parsed
     }
 

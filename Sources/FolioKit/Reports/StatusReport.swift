@@ -10,7 +10,9 @@ public enum StatusReport {
     public static let closedStatuses: Set<String> = ["closed", "resolved", "done", "cancelled", "canceled", "complete", "completed"]
     /// Register tables whose rows are risks, and those whose rows are actions.
     public static let riskTables = ["Risks"]
-    public static let actionTables = ["Issues", "Action items"]
+    /// Tables read row by row for overdue actions; minutes' `Action items`
+    /// come from the action log instead (one row per action, not per meeting).
+    public static let actionTables = ["Issues"]
 
     static let kinds = RecordEvent.Kind.allCases
     static func key(_ kind: RecordEvent.Kind) -> String { kind.rawValue.replacingOccurrences(of: "-", with: "_") }
@@ -71,6 +73,15 @@ public enum StatusReport {
                     risks += rows.risks
                     actions += rows.actions
                 }
+            }
+            // Actions across all minutes, each once (the action log), as they stood at the report's commit.
+            let untilDay = Day(period.until) ?? Day(end)
+            for action in try ActionLog.build(project, code: source.code) {
+                guard action.isOpen, let due = action.due, due < untilDay else { continue }
+                actions.append([
+                    .text(source.code), .text(action.lastIn), .text(action.id), .text(action.action), .text(action.owner),
+                    .text(due.description), .int(due.distance(to: untilDay)), .text(action.status),
+                ])
             }
             stateRows.append([.text(source.code)] + LifecycleState.allCases.map { .int(states[$0.rawValue] ?? 0) } + [.int(locations.count)])
             for (k, v) in states { stateTotals[k, default: 0] += v }
@@ -201,7 +212,7 @@ public enum StatusReport {
                 rows: risks.map(\.row), empty: "No open risks."),
             ReportSection(
                 key: "overdue_actions", title: "Overdue actions",
-                note: "Rows of the Issues and Action items tables with a Due date before the end of the period (--until) and a Status that is not done, resolved, closed or cancelled.",
+                note: "Rows of the issue logs' Issues tables, and actions of the action log across all minutes (each action once, as the latest meeting listing it says, unless a later meeting or the issue log closed it), with a Due date before the end of the period (--until) and a Status that is not done, resolved, closed or cancelled. Document: the issue log, or the latest minutes listing the action.",
                 columns: [
                     ReportColumn("project", "Project"), ReportColumn("document", "Document"), ReportColumn("id", "ID"),
                     ReportColumn("action", "Action"), ReportColumn("owner", "Owner"), ReportColumn("due", "Due"),

@@ -124,9 +124,11 @@ public struct ProjectConfig: Sendable, Decodable {
     public let people: [Person]
     /// The resource rules (`resources:`; defaults when absent).
     public let resources: ResourcePolicy
+    /// The pack's tolerances (`tolerances:`; standard limits when absent).
+    public let tolerances: Tolerances
 
     package enum CodingKeys: String, CodingKey {
-        case project, numbering, revisions, signatures, people, resources
+        case project, numbering, revisions, signatures, people, resources, tolerances
         case reviewPolicy = "review_policy"
     }
 
@@ -154,6 +156,7 @@ public struct ProjectConfig: Sendable, Decodable {
         reviewPolicy = try c.decodeIfPresent(ReviewPolicy.self, forKey: .reviewPolicy) ?? ReviewPolicy(maxDays: 5)
         people = try c.decodeIfPresent([Person].self, forKey: .people) ?? []
         resources = try c.decodeIfPresent(ResourcePolicy.self, forKey: .resources) ?? .standard
+        tolerances = try c.decodeIfPresent(Tolerances.self, forKey: .tolerances) ?? .standard
     }
 
     /// A project code: 2–16 characters `A-Z`, `0-9`, `-`, starting with a letter.

@@ -118,7 +118,8 @@ public enum HTMLReport {
     /// (so it reads printed in greyscale), flagged cells framed in black
     /// with the value in bold, and a `<title>` tooltip on each cell.
     public static func heatMap(_ map: ReportHeatMap) -> String {
-        let labelWidth = 170.0
+        // Room for the longest row label, at most 170 px (names), at least 30.
+        let labelWidth = min(170.0, max(30.0, Double(map.rows.map { min($0.count, 26) }.max() ?? 0) * 7 + 10))
         let cellWidth = 44.0
         let cellHeight = 20.0
         let headerHeight = 30.0
@@ -150,11 +151,25 @@ public enum HTMLReport {
                 let x = labelWidth + Double(c) * cellWidth
                 let value = r < map.cells.count && c < map.cells[r].count ? map.cells[r][c] : nil
                 let flagged = r < map.flagged.count && c < map.flagged[r].count && map.flagged[r][c]
-                // Lightness falls from 100% (0) to 25% (150% and above): darker is more loaded.
-                let lightness = value.map { 100 - min(max($0, 0), 150) / 150 * 75 } ?? 100
-                let text = value.map { DecimalText.string($0, decimals: 0) } ?? "–"
+                // Lightness falls from 100% (0) to 25% (the maximum and above): darker is more.
+                let lightness = value.map { 100 - min(max($0, 0), map.maximum) / map.maximum * 75 } ?? 100
+                let earlier = map.before.flatMap { r < $0.count && c < $0[r].count ? $0[r][c] : nil }
+                // Counts (a unit): nothing where there is none now or before; the
+                // earlier value in brackets where it differs.
+                let text: String
+                if map.unit != nil {
+                    let now = value ?? 0, then = earlier ?? now
+                    text = now == 0 && then == 0 ? "" : DecimalText.string(now, decimals: 0) + (then != now ? " (\(DecimalText.string(then, decimals: 0)))" : "")
+                } else {
+                    text = value.map { DecimalText.string($0, decimals: 0) } ?? "–"
+                }
                 let ink = lightness < 55 ? "#fff" : "#000"
-                let tip = "\(row), \(column): " + (value.map { String(format: "%.1f%%", $0) } ?? "no capacity") + (flagged ? " (over-allocated)" : "")
+                let tip: String
+                if let unit = map.unit {
+                    tip = "\(row), \(column): \(value.map { DecimalText.string($0, decimals: 1) } ?? "none") \(unit)" + (earlier.map { ", \(DecimalText.string($0, decimals: 1)) before" } ?? "")
+                } else {
+                    tip = "\(row), \(column): " + (value.map { String(format: "%.1f%%", $0) } ?? "no capacity") + (flagged ? " (over-allocated)" : "")
+                }
                 out += "<g><title>\(escape(tip))</title>"
                 out += "<rect x=\"\(f(x + 1))\" y=\"\(f(y + 1))\" width=\"\(f(cellWidth - 2))\" height=\"\(f(cellHeight - 2))\" fill=\"hsl(0,0%,\(f(lightness))%)\" stroke=\"\(flagged ? "#000" : "#bbb")\" stroke-width=\"\(flagged ? 3 : 0.5)\"/>"
                 out += "<text x=\"\(f(x + cellWidth / 2))\" y=\"\(f(y + 14))\" text-anchor=\"middle\" font-size=\"11\" fill=\"\(ink)\"\(flagged ? " font-weight=\"bold\"" : "")>\(escape(text))</text></g>\n"

@@ -235,14 +235,26 @@ public struct ReportHeatMap: Sendable {
     public let cells: [[Double?]]
     /// `flagged[row][column]`: drawn bold and framed (e.g. over-allocated).
     public let flagged: [[Bool]]
+    /// The same cells at an earlier time, written in brackets after each value (a trend).
+    public let before: [[Double?]]?
+    /// The value drawn darkest; lighter in proportion below it.
+    public let maximum: Double
+    /// What a value counts, for the tooltips; nil for a load in %.
+    public let unit: String?
 
-    public init(key: String, title: String, rows: [String], columns: [String], cells: [[Double?]], flagged: [[Bool]]) {
+    public init(
+        key: String, title: String, rows: [String], columns: [String], cells: [[Double?]], flagged: [[Bool]],
+        before: [[Double?]]? = nil, maximum: Double = 150, unit: String? = nil
+    ) {
         self.key = key
         self.title = title
         self.rows = rows
         self.columns = columns
         self.cells = cells
         self.flagged = flagged
+        self.before = before
+        self.maximum = maximum
+        self.unit = unit
     }
 }
 

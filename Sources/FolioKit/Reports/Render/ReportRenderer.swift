@@ -117,6 +117,8 @@ public enum ReportRenderer {
     // MARK: HTML
 
     static func html(_ report: Report, _ sections: [ReportSection]) -> String {
+        // The pack has a page layout of its own (A4, a page per project).
+        if report.kind == "pack", sections.count == report.sections.count { return PackHTML.render(report) }
         var out = HTMLReport.pageStart(title: report.title, subtitle: report.subtitle)
         out += HTMLReport.table(
             ["Project", "Name", "Repository", "Commit", "Commit date"],
