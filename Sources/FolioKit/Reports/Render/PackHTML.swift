@@ -31,15 +31,14 @@ enum PackHTML {
         out += HTMLReport.figures(report.figures.map { ($0.label, ReportRenderer.figureText($0)) })
         out += "<h2>Portfolio</h2>\n"
         out += table(
-            ["Project", "Stated", "Computed", "Schedule", "Cost", "Resources", "Risks", "Issues", "Variance %", "Worst slip", "Past due"],
+            ["Project", "Stated", "Computed", "Sch.", "Cost", "Res.", "Risk", "Iss.", "Var. %", "Slip", "Late"],
             portfolio.map { r in
                 ["<a href=\"#p-\(esc(r["project"]))\"><b>\(esc(r["project"]))</b></a><br><span class=\"small\">\(esc(r["name"]))</span>",
-                 chip(r["stated"]), chip(r["computed"], none: "no data") + (r["agrees"] == .bool(false) ? " <span class=\"flag\" title=\"stated and computed health disagree\">≠ stated</span>" : ""),
-                 chip(r["schedule"], none: "no data"), chip(r["cost"], none: "no data"), chip(r["resources"], none: "no data"),
-                 chip(r["risks"], none: "no data"), chip(r["issues"], none: "no data"),
+                 chip(r["stated"]), chip(r["computed"], none: "no data") + (r["agrees"] == .bool(false) ? "<br><span class=\"flag\" title=\"stated and computed health disagree\">≠ stated</span>" : ""),
+                 letter(r["schedule"]), letter(r["cost"]), letter(r["resources"]), letter(r["risks"]), letter(r["issues"]),
                  esc(r["variance_pct"]), esc(r["worst_slip_days"]).isEmpty ? "–" : "\(esc(r["worst_slip_days"])) d", esc(r["overdue_actions"])]
             }, numeric: [8, 9, 10], empty: "No projects.")
-        out += "<p class=\"note\">Stated: the project manager's latest status report. Computed: the registers against the project's tolerances (amber and red limits in folio.yml). ≠ stated: they disagree on at least one dimension.</p>\n"
+        out += "<p class=\"note\">Stated: the project manager's latest status report. Computed: the registers against the project's tolerances (amber and red limits in folio.yml); Sch., Cost, Res., Risk, Iss.: schedule, cost, resources, risks, issues and actions computed, R, A, G for red, amber, green, – for no data. Var. %: forecast over budget. Slip: the worst slip of a milestone not done. Late: actions and issues past due. ≠ stated: stated and computed disagree on at least one dimension.</p>\n"
         out += "<h2>Support office measures</h2>\n"
         out += table(
             ["Project", "Status report", "Status turnaround", "Pack turnaround", "Errors", "Warnings", "Timesheets missing", "Cost findings", "Stated ≠ computed"],
@@ -137,6 +136,13 @@ enum PackHTML {
         return "<span class=\"rag \(HTMLReport.escape(rating))\">\(HTMLReport.escape(rating.uppercased()))</span>"
     }
 
+    /// A rating abbreviated to its letter (R, A, G) for the dense portfolio
+    /// table, the word in the tooltip; a dash where there is no data.
+    static func letter(_ v: ReportValue?) -> String {
+        guard case .text(let rating) = v, let first = rating.first else { return "<span class=\"rag none short\" title=\"no data\">–</span>" }
+        return "<span class=\"rag short \(HTMLReport.escape(rating))\" title=\"\(HTMLReport.escape(rating))\">\(first.uppercased())</span>"
+    }
+
     static func days(_ v: ReportValue?) -> String {
         guard case .int(let n) = v else { return "–" }
         return "\(n) d"
@@ -179,6 +185,7 @@ enum PackHTML {
         .rag.amber { background: #bbb; color: #000; border-style: dashed; }
         .rag.green { background: #fff; color: #000; }
         .rag.none { border-color: #999; color: #555; font-weight: 400; }
+        .rag.short { min-width: 1.6em; padding: 1px 2px; }
         .flag { font-weight: 700; font-size: 11px; border-bottom: 2px solid #000; }
         .small { font-size: 11px; color: #444; }
         h3 { font-size: 14px; margin: 14px 0 4px; }
@@ -189,7 +196,7 @@ enum PackHTML {
         .grid > div { min-width: 0; }
         table.pack td { white-space: normal; overflow-wrap: break-word; }
         table.pack td.nw { white-space: nowrap; overflow-wrap: normal; }
-        table.pack td.num, table.pack th.num { white-space: nowrap; }
+        table.pack td.num { white-space: nowrap; }
         table.actions td:nth-child(2) { min-width: 14em; }
         @page { size: A4 portrait; margin: 12mm 11mm 14mm; }
         @media print {
@@ -199,6 +206,7 @@ enum PackHTML {
           h3 { font-size: 10pt; margin: 8px 0 3px; break-after: avoid; }
           table.pack { font-size: 7.5pt; }
           .rag { font-size: 7pt; min-width: 3.8em; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+          .rag.short { min-width: 1.6em; }
           .figures .figure { padding: 3px 8px; }
           .figure .value { font-size: 14pt; }
           .table { break-inside: auto; }

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+/// `folio report pack` over a portfolio with known answers
+/// (Fixtures/scripts/make-pack-fixture.sh says what each project holds),
+/// its figures against the per-domain reports built over the same commits,
+/// and the printed page in a real browser (headless Chromium, pdftotext).
+@Suite(.tags(.process))
+struct PackTests {
+    static let period = ["--since", "2026-03-09", "--until", "2026-03-15", "--as-of", "2026-03-16"]
+
+    static func fixture() throws -> (sandbox: Sandbox, alpha: String, beta: String) {
+        let sandbox = try Sandbox(prefix: "folio-pack")
+        let root = sandbox.path("pack")
+        let script = Tools.fixtures.appendingPathComponent("scripts/make-pack-fixture.sh").path
+        let made = try sandbox.run("/bin/bash", [script, try Tools.requireFolio(), root], in: sandbox.root.path)
+        guard made.ok else {
+            Issue.record("make-pack-fixture.sh failed:\n\(made)")
+            throw SetupError("fixture")
+        }
+        return (sandbox, "\(root)/alpha", "\(root)/beta")
+    }
+
+    static func rows(_ json: [String: Any]?, _ section: String) -> [[String: Any]] { json?[section] as? [[String: Any]] ?? [] }
+
+    @Test("the pack: stated green and computed red is flagged, each dimension against its tolerance, one action log across three meetings")
+    func packOfTwoProjects() throws {
+        let (sandbox, alpha, beta) = try Self.fixture()
+        let folio = try Tools.requireFolio()
+        let pack = try sandbox.run(folio, ["report", "pack", "--repo", alpha, "--repo", beta, "--format", "json"] + Self.period, in: alpha)
+        #expect(pack.ok, "\(pack)")
+        let json = pack.jsonObject
+        let portfolio = Self.rows(json, "portfolio")
+        #expect(portfolio.count == 2)
+        let a = portfolio.first { $0["project"] as? String == "ALPHA" } ?? [:]
+        #expect(a["stated"] as? String == "green" && a["computed"] as? String == "red" && a["agrees"] as? Bool == false, "\(a)")
+        #expect(a["schedule"] as? String == "red" && a["risks"] as? String == "red" && a["issues"] as? String == "amber", "\(a)")
+        #expect(a["cost"] is NSNull && a["resources"] is NSNull, "no cost register, no resource plan: not rated, \(a)")
+        #expect(a["worst_slip_days"] as? Int == 30 && a["high_risks"] as? Int == 3 && a["overdue_actions"] as? Int == 2, "\(a)")
+        let b = portfolio.first { $0["project"] as? String == "BETA" } ?? [:]
+        #expect(b["stated"] as? String == "amber" && b["computed"] is NSNull && b["agrees"] is NSNull, "BETA has no data to judge: \(b)")
+        // Health rows: the stated Health table against the computed rating.
+        let health = Self.rows(json, "health").filter { $0["project"] as? String == "ALPHA" }
+        func rating(_ dimension: String) -> (String?, String?, Bool?) {
+            let row = health.first { $0["dimension"] as? String == dimension } ?? [:]
+            return (row["stated"] as? String, row["computed"] as? String, row["agrees"] as? Bool)
+        }
+        #expect(rating("Overall") == ("green", "red", false))
+        #expect(rating("Schedule") == ("green", "red", false))
+        #expect(rating("Risks") == ("green", "red", false))
+        #expect(rating("Issues and actions") == (nil, "amber", nil))
+        #expect(json.flatMap { ($0["summary"] as? [String: Any])?["disagreements"] as? Int } == 3)
+        // The action log: one row per action, across the three meetings.
+        let actions = Self.rows(json, "actions")
+        #expect(actions.map { $0["id"] as? String ?? "" } == ["A-001", "A-002", "A-003", "A-004", "A-005"], "\(actions)")
+        func action(_ id: String) -> [String: Any] { actions.first { $0["id"] as? String == id } ?? [:] }
+        #expect(action("A-001")["reopened"] as? Bool == true && action("A-001")["meetings"] as? Int == 3 && action("A-001")["days_overdue"] as? Int == 11)
+        #expect(action("A-002")["closed_by"] as? String == "ALPHA-ISS-0001 I-001" && action("A-002")["status"] as? String == "closed")
+        #expect(action("A-003")["meetings"] as? Int == 2 && action("A-003")["due"] as? String == "2026-03-06" && action("A-003")["days_overdue"] as? Int == 10)
+        #expect(action("A-004")["closed_by"] as? String == "ALPHA-MIN-0002")
+        #expect(action("A-005")["days_overdue"] is NSNull)
+        // The risk matrix and its change since the last pack (the registers at the last commit before the period).
+        let matrix = Self.rows(json, "risk_matrix").map { "\($0["probability"]!)x\($0["impact"]!)=\($0["open"]!)/\($0["at_last_pack"]!)" }
+        #expect(Set(matrix) == ["5x5=1/1", "4x4=1/0", "4x5=1/0", "3x4=0/1", "2x2=0/1"], "\(matrix)")
+        let changes = Dictionary(uniqueKeysWithValues: Self.rows(json, "risks").map { ($0["id"] as? String ?? "", $0["change"] as? String ?? "") })
+        #expect(changes == ["R-001": "same", "R-002": "up", "R-003": "closed", "R-004": "new"])
+        // Waiting and reviews.
+        let waiting = Self.rows(json, "waiting")
+        #expect(waiting.contains { $0["id"] as? String == "ALPHA-DEC-0001 PD-001" && $0["days_overdue"] as? Int == 6 })
+        #expect(waiting.contains { $0["id"] as? String == "ALPHA-CR-0001" })
+        #expect(Self.rows(json, "reviews").contains { $0["document"] as? String == "ALPHA-RSK-0001" && $0["days"] as? Int == 11 })
+        let narrative = Self.rows(json, "narrative").first { $0["project"] as? String == "ALPHA" } ?? [:]
+        #expect(narrative["this_period"] as? String == "Design workshops held; supplier shortlist agreed.")
+        #expect(narrative["next_period"] as? String == "Sign off the design; choose the supplier.")
+
+        // Each figure against the per-domain report over the same commits.
+        let schedule = try sandbox.run(folio, ["report", "schedule", "--repo", alpha, "--format", "json", "--section", "milestones"], in: alpha).jsonObject
+        let slips = Self.rows(schedule, "milestones").filter { $0["status"] as? String != "done" }.compactMap { $0["slip_days"] as? Int }
+        #expect(slips.max() == a["worst_slip_days"] as? Int)
+        #expect(Self.rows(json, "milestones").count == Self.rows(schedule, "milestones").count)
+        let status = try sandbox.run(folio, ["report", "status", "--repo", alpha, "--since", "2026-03-09", "--until", "2026-03-15", "--format", "json"], in: alpha).jsonObject
+        let overdue = Self.rows(status, "overdue_actions").map { $0["id"] as? String ?? "" }
+        // The status report counts each action once too: A-001 (reopened) and A-003 (carried over), and no issue (I-001 is resolved).
+        #expect(overdue.sorted() == ["A-001", "A-003"], "\(overdue)")
+        #expect(Self.rows(status, "overdue_reviews").count == Self.rows(json, "reviews").filter { $0["kind"] as? String == "review overdue" }.count)
+        // An independent count of the high risks from the committed register.
+        let register = try sandbox.git(["show", "HEAD:docs/risk-register/ALPHA-RSK-0001.md"], in: alpha).stdout
+        let high = register.split(separator: "\n").filter { line in
+            let cells = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count > 11, cells[1].hasPrefix("R-"), let p = Int(cells[4]), let i = Int(cells[5]) else { return false }
+            return cells[11] != "Closed" && p * i >= 15
+        }.count
+        #expect(high == a["high_risks"] as? Int)
+
+        // Tolerances from folio.yml change the computed rating.
+        try String(contentsOfFile: "\(alpha)/folio.yml", encoding: .utf8).appending("tolerances: { milestone_slip_days: [40, 60], high_risks: [5, 9] }\n")
+            .write(toFile: "\(alpha)/folio.yml", atomically: true, encoding: .utf8)
+        #expect(try sandbox.git(["commit", "-q", "--no-verify", "-am", "wider tolerances"], in: alpha).ok)
+        let wider = try sandbox.run(folio, ["report", "pack", "--format", "json"] + Self.period, in: alpha).jsonObject
+        let w = Self.rows(wider, "portfolio").first ?? [:]
+        #expect(w["schedule"] as? String == "green" && w["risks"] as? String == "green" && w["computed"] as? String == "amber", "\(w)")
+        // A bad tolerance is one clear line (exit 2).
+        try String(contentsOfFile: "\(alpha)/folio.yml", encoding: .utf8).replacingOccurrences(of: "[40, 60]", with: "[60, 40]")
+            .write(toFile: "\(alpha)/folio.yml", atomically: true, encoding: .utf8)
+        let bad = try sandbox.run(folio, ["check", "folio.yml"], in: alpha)
+        #expect(bad.status == 2 && bad.stderr.contains("tolerances.milestone_slip_days must be [amber, red]"), "\(bad)")
+    }
+
+    @Test("the pack printed on A4 by headless Chromium: a portfolio page and a page per project, the figures on their pages, no table wider than the page")
+    func printedPack() throws {
+        let chromium = ["chromium", "chromium-browser", "google-chrome"].map(Tools.which).first { FileManager.default.isExecutableFile(atPath: $0) }
+        let pdftotext = Tools.which("pdftotext")
+        guard let chromium, FileManager.default.isExecutableFile(atPath: pdftotext) else {
+            Issue.record("headless Chromium and pdftotext are needed: 'make deps' installs them (Debian packages chromium, poppler-utils)")
+            return
+        }
+        let (sandbox, alpha, beta) = try Self.fixture()
+        let folio = try Tools.requireFolio()
+        let html = sandbox.path("pack.html"), pdf = sandbox.path("pack.pdf")
+        let made = try sandbox.run(folio, ["report", "pack", "--repo", alpha, "--repo", beta, "--format", "html", "-o", html] + Self.period, in: alpha)
+        #expect(made.ok, "\(made)")
+        let browser = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(sandbox.path("chromium"))"]
+        let printed = try sandbox.run(chromium, browser + ["--no-pdf-header-footer", "--print-to-pdf=\(pdf)", "file://\(html)"], in: sandbox.root.path)
+        #expect(FileManager.default.fileExists(atPath: pdf), "Chromium printed nothing:\n\(printed)")
+        // Pages: form feeds separate them in pdftotext's output.
+        let text = try sandbox.run(pdftotext, ["-layout", pdf, "-"], in: sandbox.root.path).stdout
+        let pages = text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        #expect((3...5).contains(pages.count), "a portfolio page and about one page per project: \(pages.count) pages")
+        #expect(pages.first?.contains("Portfolio") == true && pages.first?.contains("Support office measures") == true)
+        #expect(pages.first.map { $0.contains("ALPHA") && $0.contains("BETA") && $0.contains("30 d") } == true, "\(pages.first ?? "")")
+        // A project's page starts with its title and ratings (the portfolio page's subtitle names them too).
+        let alphaPage = pages.indices.dropFirst().first { pages[$0].contains("ALPHA Project ALPHA") && pages[$0].contains("computed") } ?? -1
+        let betaPage = pages.indices.dropFirst().first { pages[$0].contains("BETA Project BETA") && pages[$0].contains("computed") } ?? -1
+        #expect(alphaPage >= 1 && betaPage > alphaPage, "each project starts its own page")
+        if alphaPage >= 1 {
+            let page = pages[alphaPage]
+            for expected in ["Circulate the charter again", "reopened", "Design signed off", "Which supplier?", "RED", "GREEN"] {
+                #expect(page.contains(expected), "'\(expected)' not on ALPHA's page:\n\(page)")
+            }
+        }
+        // No table wider than the printable width of A4 (210 mm − 22 mm of
+        // margins at 96 px per inch = 710 px), measured by the browser: the
+        // page with its print rules applied to the screen, scripts allowed
+        // and a script that writes the widest overflow into the title, read
+        // back with --dump-dom.
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+            .replacingOccurrences(of: "@media print {", with: "@media all {")
+            .replacingOccurrences(of: "default-src 'none'; style-src 'unsafe-inline'", with: "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'")
+            .replacingOccurrences(of: "</body>", with: """
+                <script>
+                let worst = 0, what = "";
+                for (const t of document.querySelectorAll("table, svg")) {
+                  const over = t.getBoundingClientRect().right - document.documentElement.clientWidth;
+                  if (over > worst) { worst = over; what = Array.from(t.querySelectorAll("th")).map(h => h.textContent).join("|") || t.tagName; }
+                }
+                document.title = "overflow " + Math.round(worst) + " " + what;
+                </script>
+                </body>
+                """)
+        let measured = sandbox.path("measure.html")
+        try page.write(toFile: measured, atomically: true, encoding: .utf8)
+        let dom = try sandbox.run(chromium, browser + ["--window-size=710,1000", "--virtual-time-budget=3000", "--dump-dom", "file://\(measured)"], in: sandbox.root.path)
+        let title = dom.stdout.range(of: "<title>overflow ").map { String(dom.stdout[$0.upperBound...].prefix { $0 != "<" }) }
+        #expect(title?.hasPrefix("0 ") == true, "a table or chart is wider than A4's printable width: overflow \(title ?? "not measured: \(dom)")")
+    }
+}
