@@ -6,7 +6,7 @@
 #   make test-fast  the suite without the slow fault-injection and fuzz tests
 #   make demo    build, then create a sample project under demo/alpha
 #   make bench   release build, then run the benchmarks (scripts/bench*.sh)
-#   make screenshot  the demo's status report as docs/status-report.png (Chromium)
+#   make screenshot  the demo's status report and Monday pack as docs/status-report.png, docs/pack.png (Chromium)
 #   make clean   remove build products, the demo and benchmark output
 
 SHELL := /bin/bash
@@ -60,6 +60,7 @@ screenshot: demo
 	@command -v chromium >/dev/null 2>&1 || { sudo=""; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
 	bash scripts/screenshot.sh
+	bash scripts/screenshot.sh demo/reports/pack.html docs/pack.png
 
 bench: deps
 	swift build -c release
@@ -68,6 +69,7 @@ bench: deps
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-report.sh
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-startup.sh
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-register.sh
+	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-cost.sh
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-resources.sh
 
 # Quick checks of the scripts themselves (no folio binary needed).

@@ -19,7 +19,7 @@ struct Folio: ParsableCommand {
             InitCommand.self, TemplatesCommand.self, PeopleCommand.self, NewCommand.self, CheckCommand.self, CheckinCommand.self,
             AttachCommand.self, SubmitCommand.self, ApproveCommand.self, RejectCommand.self, IssueCommand.self,
             SupersedeCommand.self, WithdrawCommand.self, LsCommand.self, StatusCommand.self, ShowCommand.self,
-            LogCommand.self, DiffCommand.self, ImportCommand.self, ReportCommand.self, VerifyCommand.self, RenumberCommand.self, HooksCommand.self,
+            LogCommand.self, DiffCommand.self, ImportCommand.self, ReportCommand.self, PortfolioCommand.self, VerifyCommand.self, RenumberCommand.self, HooksCommand.self,
             HookCommand.self,
         ])
 }

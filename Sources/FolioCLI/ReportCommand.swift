@@ -143,7 +143,8 @@ struct ReportCostCommand: FolioCommand {
         let today = options.today(ctx, sources)
         let parts: CostReport.Parts =
             options.format == .ledger || section == LedgerJournal.section ? [.journal] : section == nil || section == "s_curve" ? [.sCurve] : []
-        let report = try CostReport.build(sources, asOf: day ?? today, generated: ctx.now(), parts: parts)
+        let conversion = try options.loadPortfolio(ctx).flatMap { p in p.currency.map { CostReport.Conversion(currency: $0, rates: p.rates) } }
+        let report = try CostReport.build(sources, asOf: day ?? today, generated: ctx.now(), parts: parts, conversion: conversion)
         try options.write(ctx, report, section: options.format == .ledger ? nil : section)
     }
 }

@@ -11,6 +11,8 @@ extension ReportFormat: ExpressibleByArgument {}
 struct ReportOptions: ParsableArguments {
     @Option(name: .customLong("repo"), help: "A project repository; repeat for a portfolio view (default: the current one).")
     var repos: [String] = []
+    @Option(name: .long, help: "A portfolio file: its projects, local or mirrored by 'folio portfolio sync' (instead of --repo).")
+    var portfolio: String?
     @Option(name: .long, help: "Report at this revision (a branch, tag or commit; default: HEAD).")
     var at: String?
     @Option(name: .long, help: "text, md, csv, json or html (report cost also: ledger).")
@@ -23,9 +25,17 @@ struct ReportOptions: ParsableArguments {
         try (repos.isEmpty ? [ctx.workingDirectory] : repos).map { try openRepository(ctx.absolutePath($0)) }
     }
 
-    /// Each repository at `--at` (or HEAD).
+    /// Each repository at `--at` (or HEAD): the `--repo`s, or the portfolio's projects.
     func sources(_ ctx: FolioContext) throws -> [ReportSource] {
-        try repositories(ctx).map { try ReportSource(repository: $0, at: at) }
+        if let file = try loadPortfolio(ctx) { return try file.sources(at: at, context: ctx) }
+        return try repositories(ctx).map { try ReportSource(repository: $0, at: at) }
+    }
+
+    /// The `--portfolio` file, if given. - Throws: `FolioError.usage` with `--repo` too, or for a bad file.
+    func loadPortfolio(_ ctx: FolioContext) throws -> Portfolio? {
+        guard let portfolio else { return nil }
+        guard repos.isEmpty else { throw FolioError.usage("give --portfolio or --repo, not both") }
+        return try Portfolio.load(ctx.absolutePath(portfolio))
     }
 
     /// "Today" for reports that judge dates: the clock's UTC day, or the day
@@ -38,8 +48,27 @@ struct ReportOptions: ParsableArguments {
     /// report is done (never half-written).
     func stream(_ ctx: FolioContext) throws -> ReportStream {
         guard let output else { return ReportStream(sink: ctx.stdout) }
-        return try ReportStream(path: ctx.absolutePath(output))
+        let path = ctx.absolutePath(output)
+        try Self.refuseRecordOutput(path)
+        return try ReportStream(path: path)
     }
+
+    /// A report never replaces git's own files or a file git tracks (a
+    /// controlled document, folio.yml): `-o .git/HEAD` would break the
+    /// repository, `-o docs/…md` bypass the record. - Throws: `FolioError.usage`.
+    static func refuseRecordOutput(_ path: String) throws {
+        let parts = path.split(separator: "/")
+        if parts.contains(".git") { throw FolioError.usage("-o \(path): reports are not written into a .git folder") }
+        let folder = (path as NSString).deletingLastPathComponent
+        guard let repository = try? Repository.discover(from: folder), let root = repository.workdir, path.hasPrefix(root) else { return }
+        if repository.gitDir.count > 1, path.hasPrefix(repository.gitDir) { throw FolioError.usage("-o \(path): reports are not written into the git directory") }
+        let relative = String(path.dropFirst(root.count))
+        if let index = try? repository.index(), index.entry(at: relative) != nil {
+            throw FolioError.usage("-o \(output(relative)): git tracks this file; write the report somewhere else")
+        }
+    }
+
+    private static func output(_ s: String) -> String { Diagnostic.escaped(s) }
 
     /// Renders a report and writes it where `stream()` says.
     func write(_ ctx: FolioContext, _ report: Report, section: String? = nil) throws {

@@ -40,7 +40,8 @@ struct ReportPackCommand: FolioCommand {
         let end = untilDay ?? (sinceDay.map { $0.isoWeek.sunday } ?? lastWeek.sunday)
         guard start <= end else { throw FolioError.usage("--since \(start) is after --until \(end)") }
         guard end.number - start.number < 366 else { throw FolioError.usage("--since to --until spans more than a year: a pack covers a period, not a history") }
-        let report = try PackReport.build(sources, since: start, until: end, today: max(today, end), generated: ctx.now())
+        let tolerances = try options.loadPortfolio(ctx)?.tolerances.map { t in Dictionary(uniqueKeysWithValues: sources.map { ($0.info.code, t) }) } ?? [:]
+        let report = try PackReport.build(sources, since: start, until: end, today: max(today, end), tolerances: tolerances, generated: ctx.now())
         try options.write(ctx, report, section: section)
     }
 }

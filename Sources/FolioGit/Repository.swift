@@ -8,6 +8,9 @@ public final class Repository {
 
     private init(pointer: OpaquePointer) { self.pointer = pointer }
 
+    /// Takes ownership of an opened `git_repository`.
+    convenience init(opened pointer: OpaquePointer) { self.init(pointer: pointer) }
+
     deinit { git_repository_free(pointer) }
 
     /// Opens the repository containing `path` (searching parent folders), bare or not.

@@ -210,8 +210,15 @@ struct CostTests {
         #expect(!all.contains("WP-1 is not"), "\(all)")
         let checkin = try sandbox.run(folio, ["checkin", "ALPHA-WO-0001"], in: alpha.path)
         #expect(!checkin.ok, "\(checkin)")
-        // A template with ref_type and no ref is refused where templates are judged.
         let shown = try sandbox.run(folio, ["templates", "show", "work-order"], in: alpha.path)
-        #expect(shown.ok, "\(shown)")
+        #expect(shown.ok && shown.stdout.contains("a key of 'Work packages' of a schedule in force"), "\(shown)")
+        // A typo in ref_type or ref is a template error, not a free-text column.
+        for (from, to) in [("ref_type: schedule", "ref_type: schedul"), ("ref: Work packages", "ref: Work package")] {
+            let template = try String(contentsOfFile: "\(alpha.path)/templates/work-order.md", encoding: .utf8)
+            try template.replacingOccurrences(of: from, with: to).write(toFile: "\(alpha.path)/templates/work-order.md", atomically: true, encoding: .utf8)
+            let typo = try sandbox.run(folio, ["check", "templates/work-order.md"], in: alpha.path)
+            #expect(typo.status == 1 && typo.output.contains("[template.ref]"), "\(to): \(typo)")
+            try template.write(toFile: "\(alpha.path)/templates/work-order.md", atomically: true, encoding: .utf8)
+        }
     }
 }

@@ -63,7 +63,7 @@ struct PackTests {
         let matrix = Self.rows(json, "risk_matrix").map { "\($0["probability"]!)x\($0["impact"]!)=\($0["open"]!)/\($0["at_last_pack"]!)" }
         #expect(Set(matrix) == ["5x5=1/1", "4x4=1/0", "4x5=1/0", "3x4=0/1", "2x2=0/1"], "\(matrix)")
         let changes = Dictionary(uniqueKeysWithValues: Self.rows(json, "risks").map { ($0["id"] as? String ?? "", $0["change"] as? String ?? "") })
-        #expect(changes == ["R-001": "same", "R-002": "up", "R-003": "closed", "R-004": "new"])
+        #expect(changes == ["ALPHA-RSK-0001 R-001": "same", "ALPHA-RSK-0001 R-002": "up", "ALPHA-RSK-0001 R-003": "closed", "ALPHA-RSK-0001 R-004": "new"])
         // Waiting and reviews.
         let waiting = Self.rows(json, "waiting")
         #expect(waiting.contains { $0["id"] as? String == "ALPHA-DEC-0001 PD-001" && $0["days_overdue"] as? Int == 6 })

@@ -98,6 +98,11 @@ public enum ImportActuals {
                 fail("'\(Diagnostic.escaped(value("date")))' is not a date (YYYY-MM-DD)")
                 continue
             }
+            // Accounting tools take years 1400 to 9999 (ledger); a booking far outside is a typo.
+            guard let year = Int(date.description.prefix(4)), (1900...2999).contains(year) else {
+                fail("\(date) is not a plausible booking date (years 1900 to 2999)")
+                continue
+            }
             guard !value("line").isEmpty else {
                 fail("no budget line")
                 continue

@@ -72,6 +72,23 @@ public final class Project {
                 }
             }
         }
+        // A `ref_type` must name a type of this project with a keyed table
+        // of that heading: a typo would silently make the column free text.
+        for t in templates {
+            for table in t.tables {
+                for column in table.columns {
+                    guard let type = column.refType, let ref = column.ref else { continue }
+                    let message: String?
+                    if let other = templates.first(where: { $0.type == type }) {
+                        message = other.tables.contains { $0.heading == ref && $0.key != nil }
+                            ? nil : "table '\(table.heading)': '\(column.name)' refers to '\(ref)' of type '\(type)', which has no such table with a key"
+                    } else {
+                        message = "table '\(table.heading)': '\(column.name)' refers to type '\(type)', which this project has no template for (types: \(templates.map(\.type).sorted().joined(separator: ", ")))"
+                    }
+                    if let message { problems.append(Diagnostic(path: t.path, line: 1, column: 1, severity: .error, message: message, rule: "template.ref")) }
+                }
+            }
+        }
         self.templates = templates.sorted { $0.type < $1.type }
         templateDiagnostics = problems
     }

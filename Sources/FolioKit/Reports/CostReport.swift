@@ -28,9 +28,22 @@ public enum CostReport {
 
     /// The report as of a day (UTC). Throws what reading the repositories
     /// throws, and `FolioError.usage` for a project given twice.
-    public static func build(_ sources: [ReportSource], asOf: Day, generated: Date, parts: Parts = [.sCurve]) throws -> Report {
+    /// Converting the portfolio's totals into one currency, with the rates
+    /// a portfolio file gives (units of `currency` per unit of each other).
+    public struct Conversion: Sendable {
+        public let currency: String
+        public let rates: [String: Double]
+        public init(currency: String, rates: [String: Double]) {
+            self.currency = currency
+            self.rates = rates
+        }
+    }
+
+    public static func build(
+        _ sources: [ReportSource], asOf: Day, generated: Date, parts: Parts = [.sCurve], conversion: Conversion? = nil
+    ) throws -> Report {
         try ReportSource.requireDistinct(sources)
-        var report = try figures(sources, try gather(sources), asOf: asOf, generated: generated, journal: parts.contains(.journal))
+        var report = try figures(sources, try gather(sources), asOf: asOf, generated: generated, journal: parts.contains(.journal), conversion: conversion)
         guard parts.contains(.sCurve) else { return report }
         // The S-curve: each week's project figures as of that week's last commit.
         var rows: [[ReportValue]] = []
@@ -149,7 +162,9 @@ public enum CostReport {
     }
 
     /// Every figure of the report but the S-curve, as of a day.
-    static func figures(_ sources: [ReportSource], _ inputs: Inputs, asOf: Day, generated: Date, journal withJournal: Bool = false) throws -> Report {
+    static func figures(
+        _ sources: [ReportSource], _ inputs: Inputs, asOf: Day, generated: Date, journal withJournal: Bool = false, conversion: Conversion? = nil
+    ) throws -> Report {
         let rates = inputs.rates
         let roles = inputs.roles
         let hours = inputs.hours.filter { $0.entry.date <= asOf }
@@ -289,6 +304,22 @@ public enum CostReport {
         if sources.count > 1 {
             for (currency, t) in portfolio.sorted(by: { $0.key < $1.key }) { projectRows.append(totalsRow("portfolio", currency, t)) }
         }
+        // Converted only with the portfolio file's rates; a currency without one is left out, and said.
+        if let conversion, !portfolio.isEmpty {
+            var converted = Totals()
+            for (currency, t) in portfolio.sorted(by: { $0.key < $1.key }) {
+                guard let rate = currency == conversion.currency ? 1 : conversion.rates[currency] else {
+                    finding("portfolio", "", "no rate", "the portfolio file gives no rate from \(currency) to \(conversion.currency): \(currency) is left out of the converted total")
+                    continue
+                }
+                converted.budget += t.budget * rate
+                converted.committed += t.committed * rate
+                converted.invoices += t.invoices * rate
+                converted.labour += t.labour * rate
+                converted.forecast += t.forecast * rate
+            }
+            projectRows.append(totalsRow("portfolio in \(conversion.currency)", conversion.currency, converted))
+        }
         // Earned value per work package of each project's schedules, and per project.
         var evRows: [[ReportValue]] = []
         for source in sources {
@@ -395,7 +426,7 @@ public enum CostReport {
                     rows: lineRows, empty: "No cost register with budget lines."),
                 ReportSection(
                     key: "totals", title: "Totals by project and currency",
-                    note: "Never added across currencies: one row per project and currency, then the portfolio per currency.",
+                    note: "Never added across currencies: one row per project and currency, then the portfolio per currency, then (with a portfolio file's currency and rates) the portfolio converted at those rates.",
                     columns: totalsColumns, rows: projectRows, empty: "No totals."),
                 ReportSection(
                     key: "earned_value", title: "Earned value",

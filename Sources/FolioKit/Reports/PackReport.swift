@@ -77,12 +77,12 @@ public enum PackReport {
             // Cost: forecast over budget, % of budget, per currency (the worst counts).
             let cost = try CostReport.build([source], asOf: today, generated: generated, parts: [])
             var worstVariance: Double?
+            var worstRow: [ReportValue]?
             let ev = cost.section("earned_value")?.rows.first { text($0, cost, "earned_value", "work_package") == "(project)" }
             for row in cost.section("totals")?.rows ?? [] where text(row, cost, "totals", "project") == code {
                 let budget = number(row, cost, "totals", "budget") ?? 0
                 let forecast = number(row, cost, "totals", "forecast") ?? 0
                 let pct: Double? = budget > 0 ? (forecast - budget) * 100 / budget : nil
-                if let pct { worstVariance = max(worstVariance ?? pct, pct) }
                 let currency = text(row, cost, "totals", "currency")
                 let sameCurrency = ev.map { text($0, cost, "earned_value", "currency") == currency } ?? false
                 costRows.append([
@@ -92,6 +92,11 @@ public enum PackReport {
                     sameCurrency ? value(ev!, cost, "earned_value", "cpi") : .null, sameCurrency ? value(ev!, cost, "earned_value", "spi") : .null,
                     sameCurrency ? value(ev!, cost, "earned_value", "eac") : .null,
                 ])
+                // The portfolio row shows the currency whose variance rates the project.
+                if let pct, pct > (worstVariance ?? -.infinity) {
+                    worstVariance = pct
+                    worstRow = costRows.last
+                }
             }
             let costFindings = cost.section("findings")?.rows.count ?? 0
 
@@ -106,11 +111,12 @@ public enum PackReport {
             // Risks: open risks by probability × impact, now and at the last pack.
             let now = try risks(project)
             let before = try snapshot(source, before: since).map { try risks($0.project) } ?? [:]
-            let high = now.values.filter { $0.score >= limits.highRiskScore }.count
+            let high = now.values.filter { ($0.score ?? 0) >= limits.highRiskScore }.count
+            let unscored = now.values.filter { $0.score == nil }.count
             var cellsNow = Array(repeating: Array(repeating: 0, count: 5), count: 5)
             var cellsBefore = cellsNow
-            for risk in now.values { cellsNow[5 - risk.probability][risk.impact - 1] += 1 }
-            for risk in before.values { cellsBefore[5 - risk.probability][risk.impact - 1] += 1 }
+            for risk in now.values { if let p = risk.probability, let i = risk.impact { cellsNow[5 - p][i - 1] += 1 } }
+            for risk in before.values { if let p = risk.probability, let i = risk.impact { cellsBefore[5 - p][i - 1] += 1 } }
             for p in (1...5).reversed() {
                 for i in 1...5 where cellsNow[5 - p][i - 1] > 0 || cellsBefore[5 - p][i - 1] > 0 {
                     matrixRows.append([.text(code), .int(p), .int(i), .int(cellsNow[5 - p][i - 1]), .int(cellsBefore[5 - p][i - 1])])
@@ -123,10 +129,18 @@ public enum PackReport {
                 before: cellsBefore.map { $0.map(Double.init) }, maximum: 4, unit: "open risks"))
             for id in Set(now.keys).union(before.keys).sorted() {
                 let n = now[id], b = before[id]
-                let change = n == nil ? "closed" : b == nil ? "new" : n!.score > b!.score ? "up" : n!.score < b!.score ? "down" : "same"
+                let change: String
+                if let n, n.score == nil {
+                    change = "unscored"
+                } else if let n, let b {
+                    let (s, t) = (n.score ?? 0, b.score ?? 0)
+                    change = b.score == nil ? "scored" : s > t ? "up" : s < t ? "down" : "same"
+                } else {
+                    change = n == nil ? "closed" : "new"
+                }
                 guard let shown = n ?? b else { continue }
                 riskRows.append([
-                    .text(code), .text(id), .text(shown.text), .text(shown.owner), n.map { .int($0.score) } ?? .null, b.map { .int($0.score) } ?? .null,
+                    .text(code), .text(id), .text(shown.text), .text(shown.owner), n?.score.map { .int($0) } ?? .null, b?.score.map { .int($0) } ?? .null,
                     .text(change),
                 ])
             }
@@ -173,7 +187,8 @@ public enum PackReport {
                 "cost": (worstVariance, limits.costVariancePct, worstVariance.map { "forecast \(signed($0))% of budget" } ?? "no cost register with a budget"),
                 "resources": (hasPlans ? Double(overPeople.count) : nil, limits.overAllocatedPeople,
                               hasPlans ? "\(overPeople.count) people over-allocated" : "no resource plan"),
-                "risks": (hasRisks ? Double(high) : nil, limits.highRisks, hasRisks ? "\(high) open risks scoring \(limits.highRiskScore) or more" : "no risk register"),
+                "risks": (hasRisks ? Double(high) : nil, limits.highRisks,
+                          hasRisks ? "\(high) open risks scoring \(limits.highRiskScore) or more" + (unscored > 0 ? "; \(unscored) open without a valid probability and impact (1-5)" : "") : "no risk register"),
                 "issues": (hasActions ? Double(overdue) : nil, limits.overdueActions, hasActions ? "\(overdue) actions and issues past due" : "no minutes or issue log"),
             ]
             var computedOverall: Tolerances.Rating?
@@ -206,7 +221,7 @@ public enum PackReport {
             if let stated {
                 narrativeRows.append([.text(code), .text(stated.id), .text(stated.period), .text(stated.thisPeriod), .text(stated.nextPeriod)])
             }
-            let costRow = costRows.last { $0.first == .text(code) }
+            let costRow = worstRow ?? costRows.last { $0.first == .text(code) }
             let statedOverall: ReportValue = stated?.overall.map { .text($0.rawValue) } ?? .null
             let computedValue: ReportValue = computedOverall.map { .text($0.rawValue) } ?? .null
             var row: [ReportValue] = [.text(code), .text(source.info.name), statedOverall, computedValue, compared == 0 ? .null : .bool(projectDisagrees == 0)]
@@ -315,7 +330,7 @@ public enum PackReport {
                     rows: matrixRows, empty: "No risk register."),
                 ReportSection(
                     key: "risks", title: "Risks: change since the last pack",
-                    note: "Every open risk now or at the last pack, with its score (probability × impact) then and now: new, up, down, same or closed.",
+                    note: "Every open risk now or at the last pack (ID: the register and its row), with its score (probability × impact) then and now: new, up, down, same, closed; unscored where the register's probability or impact is not 1 to 5 (the risk is still open, and said so in the Risks measure).",
                     columns: [
                         ReportColumn("project", "Project"), ReportColumn("id", "ID"), ReportColumn("risk", "Risk"), ReportColumn("owner", "Owner"),
                         ReportColumn("score", "Score"), ReportColumn("score_at_last_pack", "Was"), ReportColumn("change", "Change"),
@@ -366,22 +381,24 @@ public enum PackReport {
     // MARK: reading
 
     struct Risk {
-        let probability: Int
-        let impact: Int
-        var score: Int { probability * impact }
+        /// 1 to 5; nil when the register's cell is not (the risk stays open, unscored).
+        let probability: Int?
+        let impact: Int?
+        var score: Int? { probability.flatMap { p in impact.map { p * $0 } } }
         let text: String
         let owner: String
     }
 
-    /// Open risks (Status not Closed) of the risk registers in force, by `DOCUMENT ID`.
+    /// Open risks (Status not Closed) of the risk registers in force, by
+    /// `REGISTER-ID ROW-ID` (two registers may both have an R-001).
     static func risks(_ project: Project) throws -> [String: Risk] {
         guard let template = project.template("risk-register") else { return [:] }
         var out: [String: Risk] = [:]
         for location in try project.documents(of: template) where try project.inForce(location.id) {
             guard let document = try project.read(location).document else { continue }
-            for row in TableRow.rows(document, under: "Risks") where row["Status"].lowercased() != "closed" {
-                guard let p = Int(row["Probability"]), let i = Int(row["Impact"]), (1...5).contains(p), (1...5).contains(i) else { continue }
-                out["\(row["ID"])"] = Risk(probability: p, impact: i, text: row["Risk"], owner: row["Owner"])
+            for row in TableRow.rows(document, under: "Risks") where row["Status"].lowercased() != "closed" && !row["ID"].isEmpty {
+                func level(_ text: String) -> Int? { Int(text).flatMap { (1...5).contains($0) ? $0 : nil } }
+                out["\(location.id) \(row["ID"])"] = Risk(probability: level(row["Probability"]), impact: level(row["Impact"]), text: row["Risk"], owner: row["Owner"])
             }
         }
         return out

@@ -10,7 +10,13 @@ public final class ReportSource {
     public let commit: ObjectID
     /// The commit's committer time.
     public let commitDate: Date
-    public let info: ReportProject
+    public private(set) var info: ReportProject
+    /// Why this project's data may be old (a portfolio mirror whose last
+    /// sync failed); shown with the project in every report.
+    public var stale: String? {
+        get { info.stale }
+        set { info = ReportProject(code: info.code, name: info.name, repository: info.repository, commit: info.commit, commitDate: info.commitDate, stale: newValue) }
+    }
     /// The revision asked for (nil: HEAD).
     public let revision: String?
 

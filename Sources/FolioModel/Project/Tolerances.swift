@@ -76,7 +76,20 @@ public struct Tolerances: Sendable, Equatable, Decodable {
 
     /// Each measure is `[amber, red]` (0 ≤ amber ≤ red); a measure left out
     /// keeps its standard limits. - Throws: `DecodingError` naming the key.
+    struct AnyKey: CodingKey {
+        let stringValue: String
+        init?(stringValue: String) { self.stringValue = stringValue }
+        var intValue: Int? { nil }
+        init?(intValue: Int) { nil }
+    }
+
     public init(from decoder: Decoder) throws {
+        let all = try decoder.container(keyedBy: AnyKey.self)
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        for key in all.allKeys where !known.contains(key.stringValue) {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: all, debugDescription: "tolerances: unknown key '\(key.stringValue)' (keys: \(known.sorted().joined(separator: ", ")))")
+        }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let s = Tolerances.standard
         func limits(_ key: CodingKeys, _ standard: Limits) throws -> Limits {

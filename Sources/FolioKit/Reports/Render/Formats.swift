@@ -11,7 +11,11 @@ public enum CSVFormat {
     /// written with a leading `'`, so a spreadsheet shows it as text instead
     /// of running it as a formula (OWASP, "CSV injection").
     public static func field(_ s: String) -> String {
-        var s = s
+        // Control characters (ESC and friends) would act on a terminal that
+        // shows the file: written as U+FFFD, as in the HTML; tab, CR and LF stay.
+        var s = s.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0x7F })
+            ? String(String.UnicodeScalarView(s.unicodeScalars.map { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0x7F ? "\u{FFFD}" : $0 }))
+            : s
         if let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), DecimalText.parse(s) == nil {
             s = "'" + s
         }

@@ -23,23 +23,29 @@ public enum LedgerJournal {
     ]
 
     /// A journal account name from its parts (`expenses`, project code,
-    /// budget line): `:` separates levels, so it, and everything a journal
-    /// parser reads as syntax (`;`, brackets, two spaces, tabs, control
-    /// characters), is replaced by `_` inside a part.
+    /// register, budget line): `:` separates levels, so it, and everything
+    /// a journal parser reads as syntax (`;`, brackets, spaces, tabs,
+    /// control characters), is written `%XX` (its UTF-8 bytes in hex, `%`
+    /// itself as `%25`) inside a part: two different lines never share an
+    /// account.
     public static func account(_ parts: String...) -> String {
         parts.map { part in
             var out = ""
             for scalar in part.unicodeScalars {
-                let allowed = CharacterSet.alphanumerics.contains(scalar) || "-_./&+#'".unicodeScalars.contains(scalar)
-                out.unicodeScalars.append(allowed ? scalar : (scalar == " " && !out.hasSuffix(" ") ? " " : "_"))
+                let allowed = (scalar.isASCII && CharacterSet.alphanumerics.contains(scalar)) || "-_./&+#'".unicodeScalars.contains(scalar)
+                    || (!scalar.isASCII && CharacterSet.alphanumerics.contains(scalar))
+                if allowed {
+                    out.unicodeScalars.append(scalar)
+                } else {
+                    for byte in String(scalar).utf8 { out += String(format: "%%%02X", byte) }
+                }
             }
-            let trimmed = out.trimmingCharacters(in: .whitespaces)
-            return trimmed.isEmpty ? "_" : trimmed
+            return out.isEmpty ? "%" : out
         }.joined(separator: ":")
     }
 
     /// Free text on a transaction's first line: one line, no comment or
-    /// payee-note separators, no code brackets.
+    /// payee-note separators, no code brackets (each becomes a space).
     static func text(_ s: String) -> String {
         var out = ""
         for scalar in s.unicodeScalars {

@@ -29,11 +29,12 @@ enum PackHTML {
         // The portfolio page.
         out += "<section class=\"portfolio-page\">\n"
         out += HTMLReport.figures(report.figures.map { ($0.label, ReportRenderer.figureText($0)) })
+        for p in report.projects { if let stale = p.stale { out += "<p class=\"stale\"><b>\(HTMLReport.escape(p.code)) is \(HTMLReport.escape(stale))</b></p>\n" } }
         out += "<h2>Portfolio</h2>\n"
         out += table(
             ["Project", "Stated", "Computed", "Sch.", "Cost", "Res.", "Risk", "Iss.", "Var. %", "Slip", "Late"],
             portfolio.map { r in
-                ["<a href=\"#p-\(esc(r["project"]))\"><b>\(esc(r["project"]))</b></a><br><span class=\"small\">\(esc(r["name"]))</span>",
+                ["<a href=\"#p-\(esc(r["project"]))\"><b>\(esc(r["project"]))</b></a>" + (report.projects.first { .text($0.code) == r["project"] }?.stale != nil ? " <span class=\"flag\">STALE</span>" : "") + "<br><span class=\"small\">\(esc(r["name"]))</span>",
                  chip(r["stated"]), chip(r["computed"], none: "no data") + (r["agrees"] == .bool(false) ? "<br><span class=\"flag\" title=\"stated and computed health disagree\">≠ stated</span>" : ""),
                  letter(r["schedule"]), letter(r["cost"]), letter(r["resources"]), letter(r["risks"]), letter(r["issues"]),
                  esc(r["variance_pct"]), esc(r["worst_slip_days"]).isEmpty ? "–" : "\(esc(r["worst_slip_days"])) d", esc(r["overdue_actions"])]
@@ -188,6 +189,7 @@ enum PackHTML {
         .rag.short { min-width: 1.6em; padding: 1px 2px; }
         .flag { font-weight: 700; font-size: 11px; border-bottom: 2px solid #000; }
         .small { font-size: 11px; color: #444; }
+        .stale { border: 2px solid #000; padding: 4px 8px; }
         h3 { font-size: 14px; margin: 14px 0 4px; }
         .project-title .overall { font-size: 13px; font-weight: 400; margin-left: 8px; }
         .narrative { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }

@@ -73,19 +73,22 @@ public struct ReportProject: Sendable, Equatable {
     public let commit: String
     /// That commit's date (committer time, UTC, ISO 8601).
     public let commitDate: String
+    /// Why the data may be old: a portfolio mirror whose last sync failed.
+    public let stale: String?
 
-    public init(code: String, name: String, repository: String, commit: String, commitDate: String) {
+    public init(code: String, name: String, repository: String, commit: String, commitDate: String, stale: String? = nil) {
         self.code = code
         self.name = name
         self.repository = repository
         self.commit = commit
         self.commitDate = commitDate
+        self.stale = stale
     }
 }
 
 extension ReportProject: Encodable {
     enum CodingKeys: String, CodingKey {
-        case code, name, repository, commit
+        case code, name, repository, commit, stale
         case commitDate = "commit_date"
     }
 }

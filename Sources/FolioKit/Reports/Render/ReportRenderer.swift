@@ -52,7 +52,7 @@ public enum ReportRenderer {
     static func metadataLines(_ report: Report) -> [String] {
         var lines: [String] = []
         for p in report.projects {
-            lines.append("Project \(p.code) (\(p.name)): \(p.repository) at \(p.commit.prefix(12)) (\(p.commitDate))")
+            lines.append("Project \(p.code) (\(p.name)): \(p.repository) at \(p.commit.prefix(12)) (\(p.commitDate))" + (p.stale.map { ", \($0)" } ?? ""))
         }
         if let period = report.period { lines.append("Period: \(period.since) to \(period.until) (UTC, inclusive)") }
         lines.append("Generated: \(report.generated)")
@@ -97,7 +97,7 @@ public enum ReportRenderer {
                 .object([
                     ("code", .string($0.code)), ("name", .string($0.name)), ("repository", .string($0.repository)),
                     ("commit", .string($0.commit)), ("commit_date", .string($0.commitDate)),
-                ])
+                ] + ($0.stale.map { [("stale", JSONValue.string($0))] } ?? []))
             })),
         ]
         if let period = report.period {
@@ -122,7 +122,8 @@ public enum ReportRenderer {
         var out = HTMLReport.pageStart(title: report.title, subtitle: report.subtitle)
         out += HTMLReport.table(
             ["Project", "Name", "Repository", "Commit", "Commit date"],
-            report.projects.map { [$0.code, $0.name, $0.repository, String($0.commit.prefix(12)), $0.commitDate] })
+            report.projects.map { [$0.code + ($0.stale != nil ? " (STALE)" : ""), $0.name, $0.repository, String($0.commit.prefix(12)), $0.commitDate] })
+        for p in report.projects { if let stale = p.stale { out += "<p class=\"note\"><b>\(HTMLReport.escape(p.code)) is \(HTMLReport.escape(stale))</b></p>\n" } }
         if let period = report.period {
             out += "<p class=\"note\">Period: \(HTMLReport.escape(period.since)) to \(HTMLReport.escape(period.until)) (UTC, both days included).</p>\n"
         }

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+/// A portfolio file and `folio portfolio sync`: projects fetched with
+/// libgit2 into bare mirrors over file://, git:// (`git daemon`) and smart
+/// HTTP (`git http-backend`) on loopback, new commits and rewritten
+/// histories followed, an unreachable server marked stale, never dropped.
+@Suite(.tags(.process))
+struct PortfolioTests {
+    static func fixture() throws -> (sandbox: Sandbox, alpha: String, beta: String) {
+        let sandbox = try Sandbox(prefix: "folio-portfolio")
+        let root = sandbox.path("servers")
+        let script = Tools.fixtures.appendingPathComponent("scripts/make-pack-fixture.sh").path
+        let made = try sandbox.run("/bin/bash", [script, try Tools.requireFolio(), root], in: sandbox.root.path)
+        guard made.ok else {
+            Issue.record("make-pack-fixture.sh failed:\n\(made)")
+            throw SetupError("fixture")
+        }
+        return (sandbox, "\(root)/alpha", "\(root)/beta")
+    }
+
+    static func writePortfolio(_ sandbox: Sandbox, alphaURL: String, beta: String) throws -> String {
+        let file = sandbox.path("pmo/portfolio.yml")
+        try FileManager.default.createDirectory(atPath: sandbox.path("pmo"), withIntermediateDirectories: true)
+        try """
+            portfolio: Test portfolio
+            mirrors: mirrors
+            tolerances: { milestone_slip_days: [10, 40] }
+            projects:
+              - { code: ALPHA, url: "\(alphaURL)" }
+              - { code: BETA, path: \(beta) }
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    @Test("sync over file://: a new commit shows in the next pack, a rewritten history replaces the old, an unreachable server leaves the project stale with its last good commit")
+    func syncFollowsTheServer() throws {
+        let (sandbox, alpha, beta) = try Self.fixture()
+        let folio = try Tools.requireFolio()
+        let pmo = sandbox.path("pmo")
+        // Before any sync, reports say what to run.
+        var file = try Self.writePortfolio(sandbox, alphaURL: "file://\(alpha)", beta: beta)
+        let early = try sandbox.run(folio, ["report", "register", "--portfolio", file], in: pmo)
+        #expect(early.status == 2 && early.stderr.contains("no mirror yet: run 'folio portfolio sync"), "\(early)")
+
+        let first = try sandbox.run(folio, ["portfolio", "sync", "--portfolio", file], in: pmo)
+        #expect(first.ok && first.stdout.contains("ALPHA: fetched"), "\(first)")
+        let head1 = try sandbox.git(["rev-parse", "HEAD"], in: alpha).trimmed
+        func packProjects() throws -> [[String: Any]] {
+            let pack = try sandbox.run(folio, ["report", "pack", "--portfolio", file, "--format", "json", "--since", "2026-03-09", "--until", "2026-03-15", "--as-of", "2026-03-16"], in: pmo)
+            #expect(pack.ok, "\(pack)")
+            return pack.jsonObject?["projects"] as? [[String: Any]] ?? []
+        }
+        var projects = try packProjects()
+        #expect(projects.map { $0["code"] as? String ?? "" } == ["ALPHA", "BETA"])
+        #expect(projects.first?["commit"] as? String == head1 && projects.first?["stale"] == nil, "\(projects)")
+        #expect((projects.first?["repository"] as? String)?.hasSuffix("mirrors/ALPHA.git") == true)
+        // The mirror is a bare repository git itself reads.
+        #expect(try sandbox.git(["fsck", "--strict"], in: "\(pmo)/mirrors/ALPHA.git").ok)
+        // The portfolio's tolerances apply: a 30-day slip is amber under [10, 40].
+        let portfolioRows = try sandbox.run(folio, ["report", "pack", "--portfolio", file, "--format", "json", "--section", "portfolio", "--since", "2026-03-09", "--until", "2026-03-15", "--as-of", "2026-03-16"], in: pmo).jsonObject?["portfolio"] as? [[String: Any]]
+        #expect(portfolioRows?.first?["schedule"] as? String == "amber", "\(String(describing: portfolioRows))")
+
+        // A new commit on the server shows after the next sync.
+        #expect(try sandbox.git(["commit", "-q", "--allow-empty", "--no-verify", "-m", "new work"], in: alpha).ok)
+        let head2 = try sandbox.git(["rev-parse", "HEAD"], in: alpha).trimmed
+        let second = try sandbox.run(folio, ["portfolio", "sync", "--portfolio", file], in: pmo)
+        #expect(second.ok && second.stdout.contains(String(head2.prefix(12))), "\(second)")
+        projects = try packProjects()
+        #expect(projects.first?["commit"] as? String == head2)
+        let again = try sandbox.run(folio, ["portfolio", "sync", "--portfolio", file], in: pmo)
+        #expect(again.ok && again.stdout.contains("ALPHA: up to date"), "\(again)")
+
+        // A rewritten history (amend, force-pushed) replaces the old one.
+        #expect(try sandbox.git(["commit", "-q", "--amend", "--allow-empty", "--no-verify", "-m", "new work, reworded"], in: alpha).ok)
+        let head3 = try sandbox.git(["rev-parse", "HEAD"], in: alpha).trimmed
+        #expect(try sandbox.run(folio, ["portfolio", "sync", "--portfolio", file], in: pmo).ok)
+        #expect(try sandbox.git(["rev-parse", "refs/heads/main"], in: "\(pmo)/mirrors/ALPHA.git").trimmed == head3)
+        let ancestor = try sandbox.run(Tools.git, ["merge-base", "--is-ancestor", head2, "main"], in: "\(pmo)/mirrors/ALPHA.git")
+        #expect(ancestor.status == 1, "the replaced commit is no longer on main")
+
+        // The server goes away: sync says stale (exit 1), the reports still show the project, marked, at its last good commit.
+        file = try Self.writePortfolio(sandbox, alphaURL: "file://\(sandbox.path("gone"))", beta: beta)
+        let stale = try sandbox.run(folio, ["portfolio", "sync", "--portfolio", file], in: pmo)
+        #expect(stale.status == 1 && stale.stdout.contains("ALPHA: STALE") && stale.stdout.contains(String(head3.prefix(12))), "\(stale)")
+        projects = try packProjects()
+        #expect(projects.count == 2 && projects.first?["commit"] as? String == head3, "never dropped: \(projects)")
+        #expect((projects.first?["stale"] as? String)?.contains("stale") == true, "\(projects)")
+        let html = try sandbox.run(folio, ["report", "pack", "--portfolio", file, "--format", "html", "--since", "2026-03-09", "--until", "2026-03-15"], in: pmo)
+        #expect(html.stdout.contains("STALE"))
+        let text = try sandbox.run(folio, ["report", "register", "--portfolio", file], in: pmo)
+        #expect(text.ok && text.stdout.contains("ALPHA") && text.stdout.contains("stale:"), "\(text)")
+
+        // A bad portfolio file is one clear line.
+        try "projects:\n  - { code: ALPHA, path: x, url: y }\n".write(toFile: sandbox.path("pmo/bad.yml"), atomically: true, encoding: .utf8)
+        let bad = try sandbox.run(folio, ["report", "register", "--portfolio", sandbox.path("pmo/bad.yml")], in: pmo)
+        #expect(bad.status == 2 && bad.stderr.contains("exactly one of path"), "\(bad)")
+        let both = try sandbox.run(folio, ["report", "register", "--portfolio", file, "--repo", beta], in: pmo)
+        #expect(both.status == 2, "\(both)")
+    }
+
+    @Test("sync over git:// (git daemon) and smart HTTP (git http-backend) on loopback")
+    func syncOverNetworkProtocols() throws {
+        let (sandbox, alpha, beta) = try Self.fixture()
+        let folio = try Tools.requireFolio()
+        let servers = (alpha as NSString).deletingLastPathComponent
+        let head = try sandbox.git(["rev-parse", "HEAD"], in: alpha).trimmed
+
+        /// A server in the background, stopped (and reaped, at most 5 s) at the end.
+        func start(_ executable: String, _ arguments: [String]) throws -> Process {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        func stop(_ process: Process) {
+            process.terminate()
+            for _ in 0..<50 where process.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        }
+        // git daemon (git-daemon itself, so stopping it stops the server), on a free port.
+        let execPath = try sandbox.run(Tools.git, ["--exec-path"], in: sandbox.root.path).trimmed
+        let daemonPort = Int.random(in: 30000...45000)
+        let daemon = try start("\(execPath)/git-daemon", ["--reuseaddr", "--export-all", "--base-path=\(servers)", "--listen=127.0.0.1", "--port=\(daemonPort)", servers])
+        defer { stop(daemon) }
+        // Smart HTTP: git http-backend behind a small server (Fixtures/scripts/git-http-server.py).
+        let httpPort = Int.random(in: 45001...60000)
+        let server = Tools.fixtures.appendingPathComponent("scripts/git-http-server.py").path
+        let http = try start(Tools.python, [server, servers, "\(httpPort)"])
+        defer { stop(http) }
+
+        for (name, url) in [("git daemon", "git://127.0.0.1:\(daemonPort)/alpha"), ("smart HTTP", "http://127.0.0.1:\(httpPort)/alpha")] {
+            // Wait until the server answers git itself.
+            var ready = false
+            for _ in 0..<50 where !ready {
+                ready = try sandbox.run(Tools.git, ["ls-remote", url], in: sandbox.root.path).ok
+                if !ready { Thread.sleep(forTimeInterval: 0.1) }
+            }
+            #expect(ready, "\(name) did not start at \(url)")
+            let file = try Self.writePortfolio(sandbox, alphaURL: url, beta: beta)
+            try? FileManager.default.removeItem(atPath: sandbox.path("pmo/mirrors"))
+            let synced = try sandbox.run(folio, ["portfolio", "sync", "--portfolio", file], in: sandbox.path("pmo"))
+            #expect(synced.ok && synced.stdout.contains("ALPHA: fetched"), "\(name): \(synced)")
+            #expect(try sandbox.git(["rev-parse", "refs/heads/main"], in: sandbox.path("pmo/mirrors/ALPHA.git")).trimmed == head, "\(name)")
+            let tags = try sandbox.git(["tag", "--list"], in: alpha).trimmed
+            #expect(try sandbox.git(["tag", "--list"], in: sandbox.path("pmo/mirrors/ALPHA.git")).trimmed == tags, "\(name): tags fetched too")
+            let register = try sandbox.run(folio, ["report", "register", "--portfolio", file, "--format", "json"], in: sandbox.path("pmo"))
+            #expect(register.ok && (register.jsonObject?["projects"] as? [[String: Any]])?.count == 2, "\(name): \(register)")
+        }
+    }
+}
