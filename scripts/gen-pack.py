@@ -280,10 +280,13 @@ class Project:
         self.last_progress = None
         self.registers = []  # (document, render, week created)
         self.planned_commits = {}
+        self.dropped = 0  # tasks planned after the end (their commits are not made)
 
     def task(self, when, fn):
         if when <= END_AT:
             self.tasks.append((when, len(self.tasks), fn))
+        else:
+            self.dropped += 1
 
     # ------------------------------------------------------------ the project
 
@@ -311,7 +314,7 @@ class Project:
         for i in range(max(0, documents - fixed)):
             self.artifact(i, rng.randrange(2, WEEKS))
         # Fill up with register check-ins (the weekly ones are planned already).
-        planned = 1 + 1 + sum(self.planned_commits.values())
+        planned = 1 + 1 + sum(self.planned_commits.values()) - self.dropped
         registers = self.registers
         weights = [6 if d.type == "risk-register" else 6 if d.type == "issue-log" else 4 if d.type == "schedule"
                    else 2 if d.type == "decision-log" else 1 for d, _, _ in registers]
@@ -374,7 +377,7 @@ class Project:
     def reg_checkin(self, d, fn):
         def run():
             t = self.imp.clock(self.now)
-            d.checkin(t, self.pm if self.rng.random() < 0.7 else self.deputy, fn(d, t, False), "Register review")
+            d.checkin(t, self.pm, fn(d, t, False), "Register review")  # the deputy approves
         return run
 
     # ------------------------------------------------------------ schedule

@@ -106,6 +106,40 @@ struct PackTests {
         #expect(bad.status == 2 && bad.stderr.contains("tolerances.milestone_slip_days must be [amber, red]"), "\(bad)")
     }
 
+    @Test("the S-curve: each week's PV, EV and AC equal cost.py's over the repository at that week's last commit (git ls-tree of that commit)")
+    func sCurveFromHistory() throws {
+        let (sandbox, alpha, _) = try Self.fixture()
+        let folio = try Tools.requireFolio()
+        let asOf = "2026-03-31"
+        let curve = try sandbox.run(folio, ["report", "cost", "--as-of", asOf, "--format", "json", "--section", "s_curve"], in: alpha)
+        let rows = Self.rows(curve.jsonObject, "s_curve")
+        #expect(rows.count >= 4, "a point a week from the first budgeted schedule: \(curve)")
+        let oracle = Tools.fixtures.appendingPathComponent("scripts/cost.py").path
+        var commits = Set<String>()
+        for row in rows {
+            guard let week = row["week"] as? String, let short = row["commit"] as? String else { continue }
+            // The week's Sunday (or the as-of day): ISO week YYYY-Www.
+            let parts = week.split(separator: "-W")
+            guard parts.count == 2, let year = Int(parts[0]), let w = Int(parts[1]) else { continue }
+            var calendar = Calendar(identifier: .iso8601)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            let monday = calendar.date(from: DateComponents(weekday: 2, weekOfYear: w, yearForWeekOfYear: year))!
+            let sunday = ISO8601DateFormatter().string(from: monday.addingTimeInterval(6 * 86400)).prefix(10)
+            let day = min(String(sunday), asOf)
+            let commit = try sandbox.git(["rev-parse", short], in: alpha).trimmed
+            commits.insert(commit)
+            let expected = try sandbox.run(Tools.python, [oracle, "--as-of", day, "--at", commit, alpha], in: alpha)
+            let project = Self.rows(expected.jsonObject, "earned_value").first { $0["work_package"] as? String == "(project)" } ?? [:]
+            for key in ["pv", "ev", "ac"] {
+                let want = (project[key] as? NSNumber)?.doubleValue ?? .nan
+                let got = (row[key] as? NSNumber)?.doubleValue ?? .nan
+                #expect(abs(want - got) < 0.005, "\(week) (\(day), \(short)) \(key): folio \(got), cost.py \(want)")
+            }
+        }
+        // The curve reads more than one commit: the history, not just HEAD.
+        #expect(commits.count >= 2, "\(commits)")
+    }
+
     @Test("the pack printed on A4 by headless Chromium: a portfolio page and a page per project, the figures on their pages, no table wider than the page")
     func printedPack() throws {
         let chromium = ["chromium", "chromium-browser", "google-chrome"].map(Tools.which).first { FileManager.default.isExecutableFile(atPath: $0) }

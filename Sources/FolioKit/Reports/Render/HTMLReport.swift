@@ -99,6 +99,10 @@ public enum HTMLReport {
         if chart.bars.isEmpty {
             return out + "<p class=\"empty\">Nothing to chart.</p>\n</figure>\n"
         }
+        // A quiet period says so instead of drawing empty rows.
+        if chart.bars.allSatisfy({ $0.value == 0 }) {
+            return out + "<p class=\"empty\">No activity: every value is 0 (\(chart.bars.count) \(chart.bars.count == 1 ? "row" : "rows")).</p>\n</figure>\n"
+        }
         out += "<svg role=\"img\" aria-label=\"\(escape(chart.title))\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\">\n"
         for (i, bar) in chart.bars.enumerated() {
             let y = 4 + Double(i) * rowHeight

@@ -7,7 +7,7 @@ Definitions: docs/reports.md (`cost [--as-of D]`, "Earned value") and
 docs/formats.md (rate cards, timesheets, the cost-register and schedule
 templates). The S-curve is not computed.
 
-usage: cost.py --as-of D [--compare FOLIO.json] REPO [REPO ...]
+usage: cost.py --as-of D [--at REV] [--compare FOLIO.json] REPO [REPO ...]
        cost.py --self-test
 Prints one JSON object: lines, totals, earned_value, findings (rows with the
 same keys, values and order as Folio's JSON). With --compare, reads Folio's
@@ -50,11 +50,11 @@ TYPES = ("cost-register", "rate-card", "schedule", "timesheet")
 # ---------------------------------------------------------------- reading
 
 class Repo:
-    """One repository at HEAD: every blob the report reads, in one `git cat-file --batch`."""
+    """One repository at a commit (default HEAD): every blob the report reads, in one `git cat-file --batch`."""
 
-    def __init__(self, path):
+    def __init__(self, path, rev="HEAD"):
         self.path = path
-        out = subprocess.run(["git", "-C", path, "ls-tree", "-r", "-z", "HEAD"], check=True, capture_output=True).stdout
+        out = subprocess.run(["git", "-C", path, "ls-tree", "-r", "-z", rev], check=True, capture_output=True).stdout
         blob = {}
         for entry in out.split(b"\0"):
             if entry:
@@ -652,9 +652,10 @@ def main():
     ap = argparse.ArgumentParser(description="folio report cost, computed independently")
     ap.add_argument("--as-of", required=True)
     ap.add_argument("--compare", metavar="FOLIO_JSON", help="Folio's JSON to compare with (- for standard input)")
+    ap.add_argument("--at", default="HEAD", help="the commit to read each repository at (default HEAD)")
     ap.add_argument("repos", nargs="+")
     args = ap.parse_args()
-    mine = report([Repo(r) for r in args.repos], dt.date.fromisoformat(args.as_of))
+    mine = report([Repo(r, args.at) for r in args.repos], dt.date.fromisoformat(args.as_of))
     if args.compare:
         folio = json.load(sys.stdin if args.compare == "-" else open(args.compare))
         diffs = compare(mine, folio)
