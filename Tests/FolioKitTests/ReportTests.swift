@@ -604,3 +604,36 @@ struct ReportRendererTests {
         #expect(throws: FolioError.self) { try ReportRenderer.render(report, format: .csv, section: "nope") }
     }
 }
+
+/// `Timestamp.date` parses by hand; Foundation's ISO 8601 parser is the reference.
+@Suite struct TimestampTests {
+    @Test("the hand-written RFC 3339 parser agrees with ISO8601DateFormatter on valid, invalid and offset times")
+    func agreesWithFoundation() {
+        let reference = ISO8601DateFormatter()
+        reference.formatOptions = [.withInternetDateTime]
+        var samples = [
+            "2026-03-02T10:00:00Z", "2026-03-02T10:00:00+01:00", "2026-03-02T10:00:00-05:30", "2024-02-29T23:59:59Z",
+            "2023-02-29T10:00:00Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "2026-04-31T00:00:00Z", "2026-03-02T24:00:00Z",
+            "2026-03-02T10:60:00Z", "2026-03-02 10:00:00Z", "2026-03-02T10:00:00", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
+            "1969-12-31T23:59:59Z", "2026-03-02T10:00:00.5Z", "2026-3-2T10:00:00Z", "", "garbage", "2026-03-02t10:00:00z",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let seconds = Int64.random(in: -62_135_596_800...253_402_300_799, using: &generator)
+            samples.append(Timestamp.string(seconds: seconds))
+        }
+        for text in samples {
+            let year = Int(text.prefix(4)) ?? 0
+            if ["2023-02-29T10:00:00Z", "2026-04-31T00:00:00Z"].contains(text) {
+                #expect(Timestamp.date(text) == nil, "an impossible day is refused, not rolled over: \(text)")
+            } else if year >= 1583 || year == 0 {
+                #expect(Timestamp.date(text) == reference.date(from: text), "\(text)")
+            }
+        }
+        // Every time Timestamp.string writes reads back to itself (proleptic Gregorian, years 1 to 9999).
+        for _ in 0..<2000 {
+            let seconds = Int64.random(in: -62_135_596_800...253_402_300_799, using: &generator)
+            #expect(Timestamp.date(Timestamp.string(seconds: seconds)).map { Int64($0.timeIntervalSince1970) } == seconds)
+        }
+    }
+}

@@ -119,10 +119,54 @@ public enum Timestamp {
         var parts = tm()
         gmtime_r(&t, &parts)
         func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        let year = Int(parts.tm_year) + 1900
+        let yyyy = year >= 0 && year < 1000 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
+        return "\(yyyy)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
     }
 
+    /// Parses RFC 3339 (`2026-03-02T10:00:00Z`, `…+01:00`) by hand: a
+    /// formatter a call was a third of a pack over a long history. Days are
+    /// proleptic Gregorian, as `string` writes them (Foundation switches to
+    /// the Julian calendar before 1583), and an impossible day (30 February)
+    /// is nil (Foundation rolls it over into March). Other forms (fractions
+    /// of a second) go to `ISO8601DateFormatter`.
     public static func date(_ text: String) -> Date? {
+        let b = Array(text.utf8)
+        func digits(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var n = 0
+            for i in from..<(from + count) {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                n = n * 10 + Int(b[i] - 0x30)
+            }
+            return n
+        }
+        guard b.count == 20 || b.count == 25, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
+            let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
+            let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
+            (1...12).contains(month), day >= 1, hour < 24, minute < 60, second < 60
+        else { return slowDate(text) }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard day <= monthDays else { return nil }
+        var offset = 0
+        if b.count == 20 {
+            guard b[19] == 0x5A else { return slowDate(text) }
+        } else {
+            guard b[19] == 0x2B || b[19] == 0x2D, b[22] == 0x3A, let oh = digits(20, 2), let om = digits(23, 2), oh < 24, om < 60 else { return slowDate(text) }
+            offset = (oh * 3600 + om * 60) * (b[19] == 0x2B ? 1 : -1)
+        }
+        // Days from 1970-01-01 of a civil date (H. Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146097 + doe - 719468
+        return Date(timeIntervalSince1970: TimeInterval(days * 86400 + hour * 3600 + minute * 60 + second - offset))
+    }
+
+    static func slowDate(_ text: String) -> Date? {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime]
         return f.date(from: text)
