@@ -273,10 +273,22 @@ public final class Project {
 
     /// Reads a document, with the diagnostics of reading it (no rule checks).
     public func read(_ location: DocumentLocation) throws -> DocumentReader.Result {
+        if keepsReads, let kept = memo.reads.get(location.path) { return kept }
         guard let bytes = try source.read(location.path, limit: Limits.documentBytes) else {
             throw FolioError.usage("\(location.path): no such file in \(source.label)")
         }
-        return DocumentReader.read(path: location.path, bytes: bytes, template: template(location.type), expectedID: location.id)
+        let result = DocumentReader.read(path: location.path, bytes: bytes, template: template(location.type), expectedID: location.id)
+        if keepsReads { memo.reads.set(location.path, result) }
+        return result
+    }
+
+    /// Whether `read` keeps what it parsed for the life of this snapshot:
+    /// for a report built from several others over the same commit (the
+    /// pack), which would otherwise parse each document once per part. Off
+    /// by default: a register of 100,000 documents must not hold them all.
+    public var keepsReads: Bool {
+        get { memo.keepsReads.value }
+        set { memo.keepsReads.value = newValue }
     }
 
     /// Validates one document against its template.

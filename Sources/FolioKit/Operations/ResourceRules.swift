@@ -192,8 +192,38 @@ final class KeyedMemo<Key: Hashable, Value>: @unchecked Sendable {
     }
 }
 
+/// A cache whose values are computed outside its lock (two threads may
+/// compute the same value once each; the first stored wins).
+final class SharedCache<Key: Hashable, Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Key: Value] = [:]
+    func get(_ key: Key) -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values[key]
+    }
+    func set(_ key: Key, _ value: Value) {
+        lock.lock()
+        defer { lock.unlock() }
+        if values[key] == nil { values[key] = value }
+    }
+}
+
+/// A flag several threads read.
+final class SharedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    var value: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return flag }
+        set { lock.lock(); flag = newValue; lock.unlock() }
+    }
+}
+
 /// The cross-document reads of one project snapshot.
 final class SnapshotMemo: Sendable {
+    /// Parsed documents by path, while `Project.keepsReads` is on.
+    let reads = SharedCache<String, DocumentReader.Result>()
+    let keepsReads = SharedFlag()
     let plans = Memo<[Document]>()
     let workPackages = Memo<[String: Set<String>]>()
     /// `ref_type` columns: type and heading → the keys (nil: no document in force).

@@ -33,6 +33,8 @@ public enum PackReport {
         _ sources: [ReportSource], since: Day, until: Day, today: Day, tolerances: [String: Tolerances] = [:], generated: Date
     ) throws -> Report {
         try ReportSource.requireDistinct(sources)
+        // Every part reads the same documents at the same commit: parse each once.
+        for source in sources { source.project.keepsReads = true }
         let lookAhead = since...until.advanced(by: 28)
         let resources = try ResourcesReport.build(sources, range: lookAhead, by: .week, today: today, generated: generated)
         let overAllocations = resources.section("over_allocations")?.rows ?? []

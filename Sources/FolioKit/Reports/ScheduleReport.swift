@@ -177,12 +177,40 @@ public enum ScheduleReport {
             guard let document, document != lastDocument || issued else { continue }
             if document != lastDocument {
                 let bytes = try repository.blobData(document, limit: Limits.documentBytes)
-                milestones = DocumentReader.read(path: location.path, bytes: bytes, template: project.template(location.type), expectedID: location.id)
-                    .document.map(Schedule.milestones) ?? []
+                milestones = Self.milestonesSection(bytes).map(Schedule.milestones)
+                    ?? DocumentReader.read(path: location.path, bytes: bytes, template: project.template(location.type), expectedID: location.id)
+                        .document.map(Schedule.milestones) ?? []
                 lastDocument = document
             }
             out.append(Version(day: Day(commit.committer.time), issued: issued, milestones: milestones))
         }
         return out
+    }
+
+    /// The outline of just the `## Milestones` section of a schedule's text,
+    /// when it can be cut out by its lines alone (no fenced code, which could
+    /// hold a line that looks like a heading): the trend reads every version,
+    /// and parsing all of each (front matter and body) was most of a 2,000
+    /// version history. Nil: parse the whole document.
+    static func milestonesSection(_ bytes: [UInt8]) -> MarkdownOutline? {
+        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        var start: Int?
+        var end = lines.count
+        for (i, raw) in lines.enumerated() {
+            let line = raw.drop { $0 == " " }
+            if line.hasPrefix("```") || line.hasPrefix("~~~") { return nil }
+            guard raw.count - line.count <= 3, line.hasPrefix("#") else { continue }
+            let level = line.prefix { $0 == "#" }.count
+            let title = line.dropFirst(level).trimmingCharacters(in: .whitespaces)
+            guard level <= 2, line.dropFirst(level).first == " " || line.count == level else { continue }
+            if start != nil {
+                end = i
+                break
+            }
+            if level == 2, title == Schedule.milestonesHeading { start = i }
+        }
+        guard let start else { return nil }
+        return MarkdownOutline(markdown: lines[start..<end].joined(separator: "\n"), firstLine: start + 1)
     }
 }

@@ -10,7 +10,12 @@ public struct TableRow: Sendable {
 
     /// The rows of the table under the level-2 heading `heading`, or none.
     public static func rows(_ document: Document, under heading: String) -> [TableRow] {
-        guard let table = document.outline.table(under: heading) else { return [] }
+        rows(document.outline, under: heading)
+    }
+
+    /// The rows of the table under the level-2 heading `heading` of an outline.
+    public static func rows(_ outline: MarkdownOutline, under heading: String) -> [TableRow] {
+        guard let table = outline.table(under: heading) else { return [] }
         let names = table.header.map(\.text)
         return table.rows.compactMap { row in
             guard let first = row.first else { return nil }

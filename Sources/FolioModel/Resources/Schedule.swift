@@ -31,7 +31,12 @@ extension Schedule {
 
     /// The milestones of a schedule (rows without an ID are left out).
     public static func milestones(_ document: Document) -> [Milestone] {
-        TableRow.rows(document, under: milestonesHeading).compactMap { row in
+        milestones(document.outline)
+    }
+
+    /// The milestones of an outline (a whole schedule's, or its Milestones section's).
+    public static func milestones(_ outline: MarkdownOutline) -> [Milestone] {
+        TableRow.rows(outline, under: milestonesHeading).compactMap { row in
             guard !row["ID"].isEmpty else { return nil }
             return Milestone(
                 id: row["ID"], name: row["Milestone"], baseline: Day(row["Baseline"]), forecast: Day(row["Forecast"]),
