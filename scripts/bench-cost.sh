@@ -56,38 +56,7 @@ generated() {
   echo "$dir"
 }
 
-# best LABEL COMMAND: best wall time in seconds of RUNS runs after a warm-up
-# (the command is a shell command run in the current folder). A failure is
-# noted in $failures and the time printed as "failed".
-best() {
-  local label="$1" cmd="$2" err
-  err="$(mktemp)"
-  if ! bash -c "$cmd" > /dev/null 2> "$err"; then
-    echo "$label: \`$cmd\` failed in $PWD: $(head -c 600 "$err" | head -5 | tr '\n' ' ')" >> "$failures"
-    rm -f "$err"
-    echo failed
-    return
-  fi
-  rm -f "$err"
-  if command -v hyperfine > /dev/null; then
-    local json
-    json="$(mktemp)"
-    hyperfine --shell bash --style none --warmup 1 --runs "$RUNS" --export-json "$json" "$cmd" > /dev/null
-    python3 -c 'import json, sys; print("%.3f" % min(json.load(open(sys.argv[1]))["results"][0]["times"]))' "$json"
-    rm -f "$json"
-    return
-  fi
-  local best_ns="" t0 t1
-  for ((i = 0; i < RUNS; i++)); do
-    t0=$(date +%s%N)
-    bash -c "$cmd" > /dev/null 2>&1
-    t1=$(date +%s%N)
-    if [[ -z "$best_ns" || $((t1 - t0)) -lt $best_ns ]]; then best_ns=$((t1 - t0)); fi
-  done
-  awk -v ns="$best_ns" 'BEGIN { printf "%.3f", ns / 1e9 }'
-}
 
-ratio() { [[ "$1" == failed || "$2" == failed ]] && echo "-" || awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx", a / b }'; }
 
 # memory COMMAND: peak resident memory in MiB of one run ("-" without GNU time).
 memory() {
