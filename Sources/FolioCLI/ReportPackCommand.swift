@@ -39,6 +39,10 @@ struct ReportPackCommand: FolioCommand {
         let start = sinceDay ?? untilDay.map { $0.advanced(by: -6) } ?? lastWeek.monday
         let end = untilDay ?? (sinceDay.map { $0.isoWeek.sunday } ?? lastWeek.sunday)
         guard start <= end else { throw FolioError.usage("--since \(start) is after --until \(end)") }
+        // The period and its look-ahead (four weeks) stay within the years 1 to 9999.
+        guard start.description.count == 10, !start.description.hasPrefix("0000"), end.advanced(by: 28).description.count == 10 else {
+            throw FolioError.usage("the period \(start) to \(end) (with the four weeks after it) must fall in the years 0001 to 9999")
+        }
         guard end.number - start.number < 366 else { throw FolioError.usage("--since to --until spans more than a year: a pack covers a period, not a history") }
         let tolerances = try options.loadPortfolio(ctx)?.tolerances.map { t in Dictionary(uniqueKeysWithValues: sources.map { ($0.info.code, t) }) } ?? [:]
         let report = try PackReport.build(sources, since: start, until: end, today: max(today, end), tolerances: tolerances, generated: ctx.now())
