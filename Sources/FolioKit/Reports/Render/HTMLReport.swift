@@ -65,13 +65,34 @@ public enum HTMLReport {
         for row in rows {
             out += "<tr>"
             for (i, cell) in row.enumerated() {
-                // IDs, dates and emails stay on one line; prose wraps.
-                let classes = (numeric.contains(i) ? ["num"] : []) + (cell.count <= 24 && !cell.contains(" ") ? ["nw"] : [])
-                out += "<td\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")>\(escape(cell))</td>"
+                // IDs, dates and times stay on one line; prose wraps; emails
+                // and paths break only at their joints, so on paper they take
+                // two short lines instead of squeezing the title.
+                let (html, jointed) = joints(cell)
+                // Prose (titles, comments) gets a fair minimum width, never a few letters a line.
+                let classes = (numeric.contains(i) ? ["num"] : []) + (!jointed && cell.count <= 24 && !cell.contains(" ") ? ["nw"] : [])
+                    + (cell.count > 16 && cell.contains(" ") ? ["prose"] : [])
+                out += "<td\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")>\(html)</td>"
             }
             out += "</tr>\n"
         }
         return out + "</tbody>\n</table></div>\n"
+    }
+
+    /// A cell's HTML cut at the joints of an email (before `@`) or a path
+    /// (after each `/`): each part kept whole
+    /// (`nowrap`), a line break allowed only between them. Whether it has any.
+    static func joints(_ cell: String) -> (String, Bool) {
+        guard cell.count > 12, !cell.contains(" ") else { return (escape(cell), false) }
+        var parts: [String] = []
+        if let at = cell.firstIndex(of: "@"), !cell.contains("/") {
+            parts = [String(cell[..<at]), String(cell[at...])]
+        } else if cell.contains("/") {
+            let pieces = cell.split(separator: "/", omittingEmptySubsequences: false)
+            parts = pieces.enumerated().map { $0.offset < pieces.count - 1 ? $0.element + "/" : String($0.element) }
+        }
+        guard parts.count > 1 else { return (escape(cell), false) }
+        return (parts.map { "<span class=\"nw\">\(escape($0))</span>" }.joined(separator: "<wbr>"), true)
     }
 
     /// Headline figures as a row of cards.
@@ -262,7 +283,8 @@ public enum HTMLReport {
            line beside columns that do not wrap (ids, emails, dates). Long
            paths still break at '/' and '-'. */
         td { overflow-wrap: break-word; }
-        td.nw { white-space: nowrap; overflow-wrap: normal; }
+        td.nw, span.nw { white-space: nowrap; overflow-wrap: normal; }
+        td.prose { min-width: 9em; }
         td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
         tbody tr:nth-child(even) { background: #f7f7f7; }
         .empty { color: #444; font-style: italic; }
