@@ -24,10 +24,13 @@ struct PortfolioSyncCommand: FolioCommand {
 
     @Option(name: .long, help: "The portfolio file (default: portfolio.yml).")
     var portfolio: String = "portfolio.yml"
+    @Option(name: .long, help: "Give up on a server that has not finished after this many seconds (default 300); the project is then stale.")
+    var timeout: Int = 300
 
     func run(_ ctx: FolioContext) throws {
+        guard (1...86400).contains(timeout) else { throw FolioError.usage("--timeout must be 1 to 86400 seconds") }
         let file = try Portfolio.load(ctx.absolutePath(portfolio))
-        let results = file.sync(now: ctx.now())
+        let results = file.sync(now: ctx.now(), timeout: TimeInterval(timeout))
         if results.isEmpty { ctx.print("\(portfolio): no project has a url: nothing to fetch") }
         var stale = 0
         for r in results {

@@ -19,8 +19,8 @@ extension Repository {
 
     /// Fetches every branch and tag of `url` into the same names here,
     /// forced (a rewritten history replaces the old one, as `git fetch
-    /// --prune '+refs/heads/*:refs/heads/*' '+refs/tags/*:refs/tags/*'`
-    /// does) and pruned (a branch deleted there is deleted here). Transports:
+    /// '+refs/heads/*:refs/heads/*' '+refs/tags/*:refs/tags/*'` does), not
+    /// pruned (a branch deleted there keeps its last commit here). Transports:
     /// local paths and `file://`, `git://`, `ssh://` (keys from the
     /// ssh-agent) and `http(s)://` (public, or credentials in the URL), as
     /// libgit2 supports them.
@@ -32,7 +32,9 @@ extension Repository {
         defer { git_remote_free(remote) }
         var options = git_fetch_options()
         try gitCheck(git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "prepare the fetch")
-        options.prune = GIT_FETCH_PRUNE
+        // Not pruned: a branch deleted on the server stays here at its last
+        // good commit (a stale project is reported from it, never dropped).
+        options.prune = GIT_FETCH_NO_PRUNE
         options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
         // ssh: one try with the agent's keys, then give up (libgit2 would ask again forever).
         let attempts = UnsafeMutablePointer<Int>.allocate(capacity: 1)
@@ -57,6 +59,15 @@ extension Repository {
             var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
             try gitCheck(git_remote_fetch(remote, &array, &options, "folio portfolio sync"), "fetch \(url)")
         }
+    }
+
+    /// Opens the repository at exactly `path` (never a parent folder's).
+    /// - Throws: `GitError` when there is none there.
+    public static func open(exactly path: String) throws -> Repository {
+        _ = libgit2Initialised
+        var out: OpaquePointer?
+        try gitCheck(git_repository_open_ext(&out, path, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil), "open \(path)")
+        return Repository(opened: out!)
     }
 
     /// Points HEAD at `reference` (a branch that may not exist yet).

@@ -92,6 +92,26 @@ struct PortfolioTests {
         let text = try sandbox.run(folio, ["report", "register", "--portfolio", file], in: pmo)
         #expect(text.ok && text.stdout.contains("ALPHA") && text.stdout.contains("stale:"), "\(text)")
 
+        // A damaged mirror is never read as the repository around it (the PMO's own clone).
+        try sandbox.git(["init", "-q"], in: pmo)
+        try FileManager.default.removeItem(atPath: "\(pmo)/mirrors/ALPHA.git/objects")
+        let damaged = try sandbox.run(folio, ["report", "register", "--portfolio", file], in: pmo)
+        #expect(damaged.status == 2 && damaged.stderr.contains("project ALPHA"), "\(damaged)")
+        // A server that never answers is given up after --timeout; a password in a url is never shown or stored.
+        let listener = try Socket.listening()
+        defer { listener.close() }
+        try """
+            projects:
+              - { code: ALPHA, url: "git://127.0.0.1:\(listener.port)/alpha" }
+              - { code: BETA, url: "http://pmo:s3cretPW@127.0.0.1:1/beta" }
+
+            """.write(toFile: sandbox.path("pmo/slow.yml"), atomically: true, encoding: .utf8)
+        let slow = try sandbox.run(folio, ["portfolio", "sync", "--portfolio", sandbox.path("pmo/slow.yml"), "--timeout", "2"], in: pmo)
+        #expect(slow.status == 1 && slow.stdout.contains("ALPHA: STALE: no answer from the server within 2 s"), "\(slow)")
+        #expect(slow.stdout.contains("BETA: STALE") && !slow.output.contains("s3cretPW") && slow.stdout.contains("pmo:***@"), "\(slow)")
+        let stored = try String(contentsOfFile: sandbox.path("pmo/.folio-mirrors/BETA.git/folio/sync.json"), encoding: .utf8)
+        #expect(!stored.contains("s3cretPW"), "\(stored)")
+
         // A bad portfolio file is one clear line.
         try "projects:\n  - { code: ALPHA, path: x, url: y }\n".write(toFile: sandbox.path("pmo/bad.yml"), atomically: true, encoding: .utf8)
         let bad = try sandbox.run(folio, ["report", "register", "--portfolio", sandbox.path("pmo/bad.yml")], in: pmo)
@@ -152,4 +172,32 @@ struct PortfolioTests {
             #expect(register.ok && (register.jsonObject?["projects"] as? [[String: Any]])?.count == 2, "\(name): \(register)")
         }
     }
+}
+
+/// A TCP socket on loopback that accepts connections and never answers (a hung server).
+final class Socket {
+    let fd: Int32
+    let port: Int
+
+    private init(fd: Int32, port: Int) {
+        self.fd = fd
+        self.port = port
+    }
+
+    static func listening() throws -> Socket {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SetupError("socket") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard bound == 0, listen(fd, 16) == 0 else { throw SetupError("bind/listen") }
+        var actual = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &actual) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Socket(fd: fd, port: Int(UInt16(bigEndian: actual.sin_port)))
+    }
+
+    func close() { _ = Glibc.close(fd) }
 }

@@ -99,6 +99,27 @@ public struct Portfolio: Sendable {
 
     public func mirror(_ member: Member) -> String { mirrors + "/" + member.code + ".git" }
 
+    /// A URL as it may be shown or stored: a password in it replaced by `***`.
+    public static func redacted(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@"),
+            let colon = url[scheme.upperBound..<at].firstIndex(of: ":")
+        else { return url }
+        return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
+    }
+
+    /// Text from elsewhere (a server's error) made safe to show: one line,
+    /// no control characters, no password of the URL.
+    static func shown(_ text: String, url: String) -> String {
+        var s = text
+        if let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@"),
+            let colon = url[scheme.upperBound..<at].firstIndex(of: ":")
+        {
+            let password = String(url[url.index(after: colon)..<at])
+            if !password.isEmpty { s = s.replacingOccurrences(of: password, with: "***") }
+        }
+        return Diagnostic.escaped(s)
+    }
+
     /// What the last `sync` of a mirror said, kept in the mirror's git
     /// directory (`folio/sync.json`).
     public struct SyncState: Codable, Sendable {
@@ -130,18 +151,18 @@ public struct Portfolio: Sendable {
     /// Fetches every `url` project into its bare mirror (`path` projects
     /// are read where they are). A project that cannot be fetched keeps its
     /// mirror as it was: stale, with its last good commit.
-    public func sync(now: Date) -> [SyncResult] {
+    public func sync(now: Date, timeout: TimeInterval = 300) -> [SyncResult] {
         projects.compactMap { member -> SyncResult? in
             guard let url = member.url else { return nil }
             let path = mirror(member)
-            var state = state(member) ?? SyncState(url: url, lastAttempt: "", lastSuccess: nil, commit: nil, error: nil)
-            state.url = url
+            var state = state(member) ?? SyncState(url: Self.redacted(url), lastAttempt: "", lastSuccess: nil, commit: nil, error: nil)
+            state.url = Self.redacted(url)
             state.lastAttempt = Timestamp.string(now)
             let previous = state.commit
             do {
                 try FileManager.default.createDirectory(atPath: mirrors, withIntermediateDirectories: true)
-                let repository = try Repository.createBare(at: path)
-                try repository.fetchMirror(from: url)
+                try Self.fetch(url, into: path, timeout: timeout)
+                let repository = try Repository.open(exactly: path)
                 let branches = try repository.references(prefix: "refs/heads/").map(\.name)
                 let head = member.branch.map { "refs/heads/\($0)" }
                     ?? ["refs/heads/main", "refs/heads/master"].first(where: branches.contains) ?? branches.sorted().first
@@ -149,18 +170,46 @@ public struct Portfolio: Sendable {
                     throw FolioError.refused(member.branch.map { "the server has no branch \($0)" } ?? "the server's repository has no branches")
                 }
                 try repository.setHead(head)
-                state.commit = try repository.referenceTarget(head)?.description
+                // The mirror must be readable, not just fetched: a damaged one is stale.
+                guard let tip = try repository.headCommit() else { throw FolioError.refused("the mirror's \(head) has no commit") }
+                _ = try tip.tree()
+                state.commit = tip.id.description
                 state.lastSuccess = state.lastAttempt
                 state.error = nil
             } catch {
-                state.error = "\(error)"
+                state.error = Self.shown("\(error)", url: url)
             }
             if let data = try? JSONEncoder().encode(state) {
                 try? FileManager.default.createDirectory(atPath: path + "/folio", withIntermediateDirectories: true)
                 try? FileIO.writeAtomically([UInt8](data), to: Self.statePath(path))
             }
-            return SyncResult(code: member.code, url: url, commit: state.commit, previous: previous, error: state.error, lastSuccess: state.lastSuccess)
+            return SyncResult(code: member.code, url: Self.redacted(url), commit: state.commit, previous: previous, error: state.error, lastSuccess: state.lastSuccess)
         }
+    }
+
+    /// A fetch on a thread of its own, given up after `timeout` seconds: a
+    /// server that accepts the connection and never answers would otherwise
+    /// hold the sync (and every project after it) forever. A fetch given up
+    /// leaves the mirror as it was; its thread ends with the process.
+    static func fetch(_ url: String, into path: String, timeout: TimeInterval) throws {
+        final class Outcome: @unchecked Sendable {
+            let done = DispatchSemaphore(value: 0)
+            var error: Error?
+        }
+        let outcome = Outcome()
+        let thread = Thread {
+            do {
+                try Repository.createBare(at: path).fetchMirror(from: url)
+            } catch {
+                outcome.error = error
+            }
+            outcome.done.signal()
+        }
+        thread.start()
+        guard outcome.done.wait(timeout: .now() + timeout) == .success else {
+            throw FolioError.refused("no answer from the server within \(Int(timeout)) s")
+        }
+        if let error = outcome.error { throw error }
     }
 
     /// The projects as report sources, in the file's order, at `revision`
@@ -169,26 +218,37 @@ public struct Portfolio: Sendable {
     /// - Throws: `FolioError.usage` for a project not synced yet, or a path
     ///   that is not a repository.
     public func sources(at revision: String?, context: FolioContext) throws -> [ReportSource] {
-        try projects.map { member in
-            if let path = member.path {
-                let repository: Repository
-                do {
-                    repository = try Repository.discover(from: path)
-                } catch {
-                    throw FolioError.usage("\(file): project \(member.code): \(path) is not a git repository")
+        let sources = try projects.map { member -> ReportSource in
+            let source: ReportSource
+            do {
+                if let path = member.path {
+                    source = try ReportSource(repository: try Repository.discover(from: path), at: revision)
+                } else {
+                    let path = mirror(member)
+                    guard FileManager.default.fileExists(atPath: path), state(member)?.commit != nil else {
+                        throw FolioError.usage("project \(member.code) has no mirror yet: run 'folio portfolio sync --portfolio \(file)'")
+                    }
+                    // The mirror itself, never a repository around it.
+                    source = try ReportSource(repository: try Repository.open(exactly: path), at: revision)
                 }
-                return try ReportSource(repository: repository, at: revision)
+            } catch let e as FolioError {
+                throw FolioError.usage("\(file): \(e.description.hasPrefix("project ") ? "" : "project \(member.code): ")\(e.description)")
+            } catch {
+                throw FolioError.usage("\(file): project \(member.code): \(member.path ?? mirror(member)) cannot be read (\(Diagnostic.escaped("\(error)"))); for a mirror, run 'folio portfolio sync'")
             }
-            let path = mirror(member)
-            let state = state(member)
-            guard FileManager.default.fileExists(atPath: path), state?.commit != nil else {
-                throw FolioError.usage("\(file): project \(member.code) has no mirror yet: run 'folio portfolio sync --portfolio \(file)'")
+            guard source.info.code == member.code else {
+                throw FolioError.usage("\(file): project \(member.code) is \(source.info.code) in its folio.yml: the codes must agree")
             }
-            let source = try ReportSource(repository: try Repository.discover(from: path), at: revision)
-            if let state, let error = state.error {
-                source.stale = "stale: the last sync (\(state.lastAttempt)) failed (\(error)); reported as fetched \(state.lastSuccess ?? "never")"
+            if member.url != nil, let state = state(member) {
+                if let url = member.url, state.url != Self.redacted(url) {
+                    source.stale = "stale: its url changed since the last sync (\(state.lastSuccess ?? "never")): run 'folio portfolio sync'"
+                } else if let error = state.error {
+                    source.stale = "stale: the last sync (\(state.lastAttempt)) failed (\(Diagnostic.escaped(error))); reported as fetched \(state.lastSuccess ?? "never")"
+                }
             }
             return source
         }
+        try ReportSource.requireDistinct(sources)
+        return sources
     }
 }
