@@ -7,17 +7,8 @@ import Testing
 /// histories followed, an unreachable server marked stale, never dropped.
 @Suite(.tags(.process))
 struct PortfolioTests {
-    static func fixture() throws -> (sandbox: Sandbox, alpha: String, beta: String) {
-        let sandbox = try Sandbox(prefix: "folio-portfolio")
-        let root = sandbox.path("servers")
-        let script = Tools.fixtures.appendingPathComponent("scripts/make-pack-fixture.sh").path
-        let made = try sandbox.run("/bin/bash", [script, try Tools.requireFolio(), root], in: sandbox.root.path)
-        guard made.ok else {
-            Issue.record("make-pack-fixture.sh failed:\n\(made)")
-            throw SetupError("fixture")
-        }
-        return (sandbox, "\(root)/alpha", "\(root)/beta")
-    }
+    /// The pack's two projects (Fixtures/scripts/make-pack-fixture.sh), here the servers.
+    static func fixture() throws -> (sandbox: Sandbox, alpha: String, beta: String) { try PackTests.fixture() }
 
     static func writePortfolio(_ sandbox: Sandbox, alphaURL: String, beta: String) throws -> String {
         let file = sandbox.path("pmo/portfolio.yml")
