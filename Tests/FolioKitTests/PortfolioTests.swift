@@ -107,6 +107,9 @@ struct PortfolioTests {
         try "projects:\n  - { code: ALPHA, path: x, url: y }\n".write(toFile: sandbox.path("pmo/bad.yml"), atomically: true, encoding: .utf8)
         let bad = try sandbox.run(folio, ["report", "register", "--portfolio", sandbox.path("pmo/bad.yml")], in: pmo)
         #expect(bad.status == 2 && bad.stderr.contains("exactly one of path"), "\(bad)")
+        try "currency: EUR\nrates: { EUR: 2 }\nprojects:\n  - { code: BETA, path: \(beta) }\n".write(toFile: sandbox.path("pmo/self.yml"), atomically: true, encoding: .utf8)
+        let selfRate = try sandbox.run(folio, ["report", "cost", "--portfolio", sandbox.path("pmo/self.yml")], in: pmo)
+        #expect(selfRate.status == 2 && selfRate.stderr.contains("rates.EUR is the portfolio's own currency"), "\(selfRate)")
         let both = try sandbox.run(folio, ["report", "register", "--portfolio", file, "--repo", beta], in: pmo)
         #expect(both.status == 2, "\(both)")
     }

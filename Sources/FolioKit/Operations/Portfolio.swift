@@ -89,6 +89,9 @@ public struct Portfolio: Sendable {
             throw FolioError.usage("\(path): rates.\(code) must be a positive number per ISO 4217 code (1 \(code) = RATE \(raw.currency ?? "of the portfolio's currency"))")
         }
         if raw.rates?.isEmpty == false && raw.currency == nil { throw FolioError.usage("\(path): rates need a currency to convert into") }
+        if let currency = raw.currency, raw.rates?[currency] != nil {
+            throw FolioError.usage("\(path): rates.\(currency) is the portfolio's own currency (1 \(currency) is 1 \(currency)): leave it out")
+        }
         let folder = (path as NSString).deletingLastPathComponent
         func absolute(_ p: String) -> String { p.hasPrefix("/") ? p : (folder.isEmpty ? p : folder + "/" + p) }
         return Portfolio(
