@@ -141,14 +141,11 @@ public enum Timestamp {
             }
             return n
         }
-        guard b.count == 20 || b.count == 25, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
-            let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
-            let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2),
-            (1...12).contains(month), day >= 1, hour < 24, minute < 60, second < 60
+        guard b.count == 20 || b.count == 25, b[10] == 0x54, b[13] == 0x3A, b[16] == 0x3A,
+            let hour = digits(11, 2), let minute = digits(14, 2), let second = digits(17, 2), hour < 24, minute < 60, second < 60
         else { return slowDate(text) }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let monthDays = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        guard day <= monthDays else { return nil }
+        // The day is `Day`'s (an impossible one is nil).
+        guard let day = Day(String(decoding: b[0..<10], as: UTF8.self)) else { return b[4] == 0x2D && b[7] == 0x2D && digits(0, 4) != nil ? nil : slowDate(text) }
         var offset = 0
         if b.count == 20 {
             guard b[19] == 0x5A else { return slowDate(text) }
@@ -156,14 +153,7 @@ public enum Timestamp {
             guard b[19] == 0x2B || b[19] == 0x2D, b[22] == 0x3A, let oh = digits(20, 2), let om = digits(23, 2), oh < 24, om < 60 else { return slowDate(text) }
             offset = (oh * 3600 + om * 60) * (b[19] == 0x2B ? 1 : -1)
         }
-        // Days from 1970-01-01 of a civil date (H. Hinnant's algorithm).
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146097 + doe - 719468
-        return Date(timeIntervalSince1970: TimeInterval(days * 86400 + hour * 3600 + minute * 60 + second - offset))
+        return Date(timeIntervalSince1970: TimeInterval(day.number * 86400 + hour * 3600 + minute * 60 + second - offset))
     }
 
     static func slowDate(_ text: String) -> Date? {
