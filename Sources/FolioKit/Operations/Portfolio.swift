@@ -102,25 +102,25 @@ public struct Portfolio: Sendable {
 
     public func mirror(_ member: Member) -> String { mirrors + "/" + member.code + ".git" }
 
-    /// A URL as it may be shown or stored: a password in it replaced by `***`.
-    public static func redacted(_ url: String) -> String {
+    /// Where the password of a URL's user information is (`https://user:PASSWORD@host/…`), if any.
+    static func password(in url: String) -> Range<String.Index>? {
         guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@"),
             let colon = url[scheme.upperBound..<at].firstIndex(of: ":")
-        else { return url }
-        return String(url[..<url.index(after: colon)]) + "***" + String(url[at...])
+        else { return nil }
+        return url.index(after: colon)..<at
+    }
+
+    /// A URL as it may be shown or stored: a password in it replaced by `***`.
+    public static func redacted(_ url: String) -> String {
+        guard let range = password(in: url) else { return url }
+        return url.replacingCharacters(in: range, with: "***")
     }
 
     /// Text from elsewhere (a server's error) made safe to show: one line,
     /// no control characters, no password of the URL.
     static func shown(_ text: String, url: String) -> String {
-        var s = text
-        if let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].firstIndex(of: "@"),
-            let colon = url[scheme.upperBound..<at].firstIndex(of: ":")
-        {
-            let password = String(url[url.index(after: colon)..<at])
-            if !password.isEmpty { s = s.replacingOccurrences(of: password, with: "***") }
-        }
-        return Diagnostic.escaped(s)
+        guard let range = password(in: url), !range.isEmpty else { return Diagnostic.escaped(text) }
+        return Diagnostic.escaped(text.replacingOccurrences(of: String(url[range]), with: "***"))
     }
 
     /// What the last `sync` of a mirror said, kept in the mirror's git
