@@ -64,21 +64,26 @@ extension Project {
     /// document of the type is in force, or its template has no such keyed
     /// table: the column is then free text. Unreadable documents add nothing.
     func foreignKeys(type: String, heading: String) -> Set<String>? {
-        memo.foreignKeys.get([type, heading]) {
-            guard let template = template(type), let key = template.tables.first(where: { $0.heading == heading })?.key,
-                let locations = try? documents(of: template)
-            else { return nil }
-            var keys = Set<String>()
-            var any = false
-            for location in locations where (try? inForce(location.id)) == true {
-                any = true
-                guard let document = try? read(location).document, let table = document.outline.table(under: heading),
-                    let k = table.header.firstIndex(where: { $0.text == key })
-                else { continue }
-                for row in table.rows where k < row.count && !row[k].text.isEmpty { keys.insert(row[k].text) }
-            }
-            return any ? keys : nil
+        if let known = memo.foreignKeys.get([type, heading]) { return known }
+        let keys = readForeignKeys(type: type, heading: heading)
+        memo.foreignKeys.set([type, heading], keys)
+        return keys
+    }
+
+    private func readForeignKeys(type: String, heading: String) -> Set<String>? {
+        guard let template = template(type), let key = template.tables.first(where: { $0.heading == heading })?.key,
+            let locations = try? documents(of: template)
+        else { return nil }
+        var keys = Set<String>()
+        var any = false
+        for location in locations where (try? inForce(location.id)) == true {
+            any = true
+            guard let document = try? read(location).document, let table = document.outline.table(under: heading),
+                let k = table.header.firstIndex(where: { $0.text == key })
+            else { continue }
+            for row in table.rows where k < row.count && !row[k].text.isEmpty { keys.insert(row[k].text) }
         }
+        return any ? keys : nil
     }
 
     /// The person a timesheet belongs to (lower case), or nil for other types.
@@ -177,21 +182,6 @@ final class Memo<Value>: @unchecked Sendable {
     }
 }
 
-/// Values computed once per key and then shared, like `Memo`.
-final class KeyedMemo<Key: Hashable, Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Key: Value] = [:]
-
-    func get(_ key: Key, _ make: () throws -> Value) rethrows -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        if let value = values[key] { return value }
-        let made = try make()
-        values[key] = made
-        return made
-    }
-}
-
 /// A cache whose values are computed outside its lock (two threads may
 /// compute the same value once each; the first stored wins).
 final class SharedCache<Key: Hashable, Value>: @unchecked Sendable {
@@ -227,5 +217,5 @@ final class SnapshotMemo: Sendable {
     let plans = Memo<[Document]>()
     let workPackages = Memo<[String: Set<String>]>()
     /// `ref_type` columns: type and heading → the keys (nil: no document in force).
-    let foreignKeys = KeyedMemo<[String], Set<String>?>()
+    let foreignKeys = SharedCache<[String], Set<String>?>()
 }
