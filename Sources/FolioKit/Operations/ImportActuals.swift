@@ -1,4 +1,3 @@
-import CSV
 import FolioGit
 import FolioModel
 import Foundation
@@ -55,15 +54,9 @@ public enum ImportActuals {
         } catch {
             return ([], ["\(name):\(error.line): error: \(error.message)"])
         }
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: true)
-        } catch {
-            return ([], ["\(name):1: error: no header row"])
-        }
-        let header = (reader.headerRow ?? []).map {
-            $0.lowercased().filter { $0.isLetter || $0.isNumber }
-        }
+        let csv = CSVRecords.read(text, name: name, cell: "a register cell")
+        if csv.header.isEmpty && !csv.problems.isEmpty { return ([], csv.problems) }
+        let header = csv.header.map { $0.lowercased().filter { $0.isLetter || $0.isNumber } }
         var index: [String: Int] = [:]
         for (field, names) in aliases {
             let found = header.indices.filter { names.contains(header[$0]) }
@@ -75,19 +68,11 @@ public enum ImportActuals {
             return ([], ["\(name):1: error: the header has no \(missing.joined(separator: ", ")) column (columns: date,line,supplier,invoice,amount[,currency,approved_by,paid]; also read: posting date, budget line, vendor, reference, journal)"])
         }
         var rows: [Row] = []
-        var problems: [String] = []
-        var line = 2 + (reader.headerRow ?? []).reduce(0) { $0 + $1.filter { $0 == "\n" }.count }
-        while let fields = reader.next() {
-            let here = line
-            line += 1 + fields.reduce(0) { $0 + $1.filter { $0 == "\n" || $0 == "\r\n" }.count }
-            if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+        var problems = csv.problems
+        for (here, fields) in csv.records {
             func fail(_ message: String) { problems.append("\(name):\(here): error: \(message)") }
-            if fields.count > header.count {
-                fail("\(fields.count) fields, but the header has \(header.count)")
-                continue
-            }
             if fields.contains(where: { $0.unicodeScalars.contains { $0.properties.generalCategory == .control } }) {
-                fail("a field holds a control character or line break, which a register cell cannot (or a quote is not closed)")
+                fail("a field holds a control character, which a register cell cannot")
                 continue
             }
             func value(_ field: String) -> String {
@@ -120,10 +105,7 @@ public enum ImportActuals {
                 date: date, line: value("line"), supplier: value("supplier"), reference: value("reference"), amount: amount,
                 approvedBy: value("approved_by"), paid: value("paid"), fileLine: here))
         }
-        if let error = reader.error {
-            problems.append("\(name):\(line): error: the CSV cannot be read here (\(error))")
-        }
-        return (rows, problems)
+        return (rows, ImportTimesheets.byLine(problems, name: name))
     }
 
     /// An amount cell with an optional currency column, in cents.

@@ -1,4 +1,3 @@
-import CSV
 import FolioModel
 import Foundation
 import Yams
@@ -108,17 +107,11 @@ public struct TimesheetInput {
         init(_ message: String) { self.message = message }
     }
 
-    /// RFC 4180 with a header row; columns by name (case and spaces ignored).
+    /// RFC 4180 with a header row (`CSVRecords`); columns by name (case and spaces ignored).
     static func csv(_ text: String, name: String, person: String?, defaultProject: String) -> TimesheetInput {
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: true)
-        } catch {
-            return TimesheetInput(rows: [], problems: ["\(name):1: error: no header row"])
-        }
-        let header = (reader.headerRow ?? []).map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "\u{FEFF}", with: "")
-        }
+        let csv = CSVRecords.read(text, name: name, cell: "a timesheet cell")
+        if csv.header.isEmpty && !csv.problems.isEmpty { return TimesheetInput(rows: [], problems: csv.problems) }
+        let header = csv.header.map { $0.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: " ", with: "_") }
         var missing = ["date", "hours"].filter { !header.contains($0) }
         if person == nil && !header.contains("person") { missing.append("person") }
         if !missing.isEmpty {
@@ -130,20 +123,8 @@ public struct TimesheetInput {
         }
         func index(_ key: String) -> Int? { header.firstIndex(of: key) }
         var rows: [Row] = []
-        var problems: [String] = []
-        var line = 2 + (reader.headerRow ?? []).reduce(0) { $0 + $1.filter { $0 == "\n" }.count }
-        while let fields = reader.next() {
-            let here = line
-            line += 1 + fields.reduce(0) { $0 + $1.filter { $0 == "\n" || $0 == "\r\n" }.count }
-            if fields.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-            if fields.count > header.count {
-                problems.append("\(name):\(here): error: \(fields.count) fields, but the header has \(header.count)")
-                continue
-            }
-            if fields.contains(where: { $0.contains("\n") || $0.contains("\r") }) {
-                problems.append("\(name):\(here): error: a field holds a line break, which a timesheet cell cannot (or a quote is not closed)")
-                continue
-            }
+        var problems = csv.problems
+        for (here, fields) in csv.records {
             func value(_ key: String) -> String {
                 guard let i = index(key), i < fields.count else { return "" }
                 return fields[i].trimmingCharacters(in: .whitespaces)
@@ -155,10 +136,7 @@ public struct TimesheetInput {
             case .failure(let p): problems.append("\(name):\(here): error: \(p.message)")
             }
         }
-        if let error = reader.error {
-            problems.append("\(name):\(line): error: the CSV cannot be read here (\(error))")
-        }
-        return TimesheetInput(rows: rows, problems: problems)
+        return TimesheetInput(rows: rows, problems: ImportTimesheets.byLine(problems, name: name))
     }
 
     /// `timew export`: a JSON array of intervals, in Timewarrior's layout of
