@@ -169,9 +169,9 @@ public enum PackReport {
             waitingRows += try waiting(project, code: code, today: today)
 
             // Reviews overdue (the status report's policy) and review dates passed.
-            let status = try StatusReport.build([source], since: since.description, until: until.description, generated: generated)
-            for row in status.section("overdue_reviews")?.rows ?? [] {
-                reviewRows.append([.text(code), .text("review overdue"), row[1], row[2], row[4], row[5]])
+            let periodEnd = Date(timeIntervalSince1970: Double(until.number + 1) * 86400)
+            for (location, title, review) in try StatusReport.overdueReviews(project, end: periodEnd) {
+                reviewRows.append([.text(code), .text("review overdue"), .text(location.id), .text(title), .text(review.submitted), .int(review.days)])
             }
             reviewRows += try reviewDatesPassed(project, code: code, today: today)
 

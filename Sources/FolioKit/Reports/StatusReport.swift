@@ -111,20 +111,12 @@ public enum StatusReport {
                     default: break
                     }
                 }
-                // The review as it stood at the end of the period.
-                let status = DocumentStatus.derive(Record(events: untilEnd, lines: []), scheme: project.config.revisions)
-                guard status.state == .inReview, let submitted = status.submittedAt.flatMap(Timestamp.date) else { continue }
-                let required = byID[id].flatMap { project.template($0.type)?.approvals } ?? []
-                let check = ApprovalCheck(
-                    required: required, approvals: status.approvals, authors: status.authors,
-                    fingerprint: status.contentFingerprint ?? "", document: id, config: project.config)
-                if check.complete { continue }  // approved: waiting for release, not for review
+                guard let review = openReview(project, id, type: byID[id]?.type, events: untilEnd, end: end) else { continue }
                 reviewsOpen += 1
-                let days = Int((end.timeIntervalSince(submitted) / 86400).rounded(.down))
-                if days > project.config.reviewPolicy.maxDays {
+                if review.days > project.config.reviewPolicy.maxDays {
                     waiting.append([
-                        .text(source.code), .text(id), .text(titles[id] ?? ""), .text(status.revision), .text(status.submittedAt ?? ""),
-                        .int(days), .int(project.config.reviewPolicy.maxDays), .list(check.missingRoles),
+                        .text(source.code), .text(id), .text(titles[id] ?? ""), .text(review.revision), .text(review.submitted),
+                        .int(review.days), .int(project.config.reviewPolicy.maxDays), .list(review.missingRoles),
                     ])
                 }
             }
@@ -279,6 +271,44 @@ public enum StatusReport {
         return Report(
             kind: "status", title: title, generated: generated, projects: sources.map(\.info), period: period,
             figures: figures, charts: charts, sections: sections, mainSection: "events")
+    }
+
+    /// A review open at `end`: submitted, still without all the required
+    /// approvals (`events`: the record's events before `end`).
+    struct OpenReview {
+        let revision: String
+        let submitted: String
+        /// Whole days since the submission.
+        let days: Int
+        let missingRoles: [String]
+    }
+
+    static func openReview(_ project: Project, _ id: String, type: String?, events: [RecordEvent], end: Date) -> OpenReview? {
+        let status = DocumentStatus.derive(Record(events: events, lines: []), scheme: project.config.revisions)
+        guard status.state == .inReview, let submittedAt = status.submittedAt, let submitted = Timestamp.date(submittedAt) else { return nil }
+        let required = type.flatMap { project.template($0)?.approvals } ?? []
+        let check = ApprovalCheck(
+            required: required, approvals: status.approvals, authors: status.authors,
+            fingerprint: status.contentFingerprint ?? "", document: id, config: project.config)
+        if check.complete { return nil }  // approved: waiting for release, not for review
+        return OpenReview(
+            revision: status.revision, submitted: submittedAt, days: Int((end.timeIntervalSince(submitted) / 86400).rounded(.down)),
+            missingRoles: check.missingRoles)
+    }
+
+    /// Reviews waiting longer than the review policy at `end`, by document,
+    /// over the documents in force (what `overdue_reviews` lists, without the
+    /// rest of the status report): the pack's part.
+    static func overdueReviews(_ project: Project, end: Date) throws -> [(location: DocumentLocation, title: String, review: OpenReview)] {
+        var out: [(location: DocumentLocation, title: String, review: OpenReview)] = []
+        for location in try project.allDocuments().sorted(by: { $0.id < $1.id }) {
+            let events = try project.record(location.id).events.filter { Timestamp.date($0.at).map { $0 < end } ?? false }
+            guard let review = openReview(project, location.id, type: location.type, events: events, end: end),
+                review.days > project.config.reviewPolicy.maxDays
+            else { continue }
+            out.append((location, try project.read(location).document?.title ?? "", review))
+        }
+        return out
     }
 
     /// The median of some numbers (the mean of the middle two for an even count).
