@@ -213,6 +213,9 @@ enum PackHTML {
           .figure .value { font-size: 14pt; }
           .table { break-inside: auto; }
           a { color: inherit; text-decoration: none; }
+          /* A full last project page would push the one-line footer onto a
+             page of its own; the header already says what was read and when. */
+          footer { display: none; }
         }
         """
 }
