@@ -71,6 +71,8 @@ bench: deps
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-register.sh
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-cost.sh
 	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-resources.sh
+	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-pack.sh
+	FOLIO="$${FOLIO:-$$(swift build -c release --show-bin-path)/folio}" bash scripts/bench-adopt.sh
 
 # Quick checks of the scripts themselves (no folio binary needed).
 scripts-check:
@@ -83,7 +85,8 @@ scripts-check:
 	bash -n scripts/bench-startup.sh
 	bash -n scripts/bench-register.sh
 	bash -n scripts/bench-resources.sh
-	python3 -m py_compile scripts/gen-portfolio.py Tests/FolioKitTests/Fixtures/scripts/resources.py
+	bash -n scripts/bench-adopt.sh
+	python3 -m py_compile scripts/gen-portfolio.py scripts/gen-adopt.py Tests/FolioKitTests/Fixtures/scripts/resources.py Tests/FolioKitTests/Fixtures/scripts/adopt.py
 	bash -n .ci/run
 	tmp="$$(mktemp -d)"; \
 	python3 scripts/generate-repo.py "$$tmp/repo" 200 --verify; \

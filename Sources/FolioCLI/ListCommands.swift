@@ -16,7 +16,9 @@ struct LsCommand: FolioCommand {
     @Option(name: .long, help: "text, json, csv or md.") var format: OutputFormat = .text
 
     func run(_ ctx: FolioContext) throws {
-        let project = try Project.atRevision(try global.repository(ctx), at)
+        let repository = try global.repository(ctx)
+        let project = try Project.atRevision(repository, at)
+        if at == nil { Output.warn(ctx, Project.uncommittedRules(repository)) }
         let entries = try Register.entries(project, filter: .init(type: type, state: state, owner: owner))
         if format == .json { return try Output.json(ctx, entries) }
         Output.rows(ctx, format, ["ID", "TYPE", "REV", "STATE", "OWNER", "LAST CHANGE", "TITLE"], entries.map {
@@ -58,6 +60,7 @@ struct StatusCommand: FolioCommand {
             }
             return
         }
+        if at == nil { Output.warn(ctx, Project.uncommittedRules(repository)) }
         let entries = try Register.entries(project)
         let pending = try WorkTreeChanges.documents(repository, project)
         if format == .json {
@@ -95,13 +98,15 @@ struct ShowCommand: FolioCommand {
         let repository = try global.repository(ctx)
         var project = try Project.atRevision(repository, at)
         let location = try project.require(id, from: ctx.workingDirectory)
+        var path = location.path
         if let rev {
             let tip = try at.map { try repository.commit($0).id } ?? repository.headCommit()!.id
-            let commit = try DocumentHistory.commit(for: rev, project, location, from: tip)
-            project = try Project.atRevision(repository, commit.description)
+            let found = try DocumentHistory.commit(for: rev, project, location, from: tip)
+            project = try Project.atRevision(repository, found.commit.description)
+            path = found.path
         }
-        guard let bytes = try project.source.read(location.path, limit: Limits.documentBytes) else {
-            throw FolioError.usage("\(location.path): not in \(project.source.label)")
+        guard let bytes = try project.source.read(path, limit: Limits.documentBytes) else {
+            throw FolioError.usage("\(path): not in \(project.source.label)")
         }
         ctx.stdout.write(bytes)
     }
@@ -123,8 +128,11 @@ struct LogCommand: FolioCommand {
         let tip = try at.map { try repository.commit($0).id } ?? repository.headCommit()!.id
         let entries = try DocumentHistory.entries(project, location, from: tip)
         if format == .json { return try Output.json(ctx, entries) }
+        // Commits before the document came under control are its history as
+        // a plain file (followed through renames): marked, with the path it had.
         Output.rows(ctx, format, ["DATE", "COMMIT", "WHO", "ACTION", "REV", "SUBJECT"], entries.map {
-            [$0.date, String($0.commit.prefix(10)), $0.email, $0.action, $0.revision ?? "", $0.subject]
+            [$0.date, String($0.commit.prefix(10)), $0.email, $0.controlled ? $0.action : "before control", $0.revision ?? "",
+             $0.subject + ($0.path == location.path ? "" : " [\($0.path)]")]
         })
     }
 }

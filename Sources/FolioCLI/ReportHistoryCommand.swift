@@ -36,6 +36,11 @@ struct ReportHistoryCommand: FolioCommand {
         var commits = 0
         var read: [HistoryWriter.SourceSummary] = []
         for source in sources {
+            var filter = filter
+            // One document: also its history as a plain file, through renames.
+            if let id, let location = try? source.project.find(id) {
+                for entry in try DocumentHistory.entries(source.project, location, from: source.commit) { filter.follow[entry.commit] = entry.path }
+            }
             let rows = HistoryRows(project: source.project, filter: filter)
             let summary = try HistoryLog.forEach(
                 source.repository, from: source.commit, rules: source.project, useIndex: !noCache, progress: progress.update

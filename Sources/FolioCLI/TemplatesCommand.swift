@@ -28,8 +28,9 @@ struct TemplatesCommand: ParsableCommand {
         @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
 
         func run(_ ctx: FolioContext) throws {
-            let project = try Project.atRevision(try global.repository(ctx), at)
-            Output.warn(ctx, project.templateDiagnostics)
+            let repository = try global.repository(ctx)
+            let project = try Project.atRevision(repository, at)
+            Output.warn(ctx, project.templateDiagnostics + (at == nil ? Project.uncommittedRules(repository) : []))
             if format == .json {
                 try Output.json(ctx, project.templates.map { TemplateSummary($0) })
             } else {

@@ -61,12 +61,12 @@ struct DiffCommand: FolioCommand {
             fromLabel = issued ?? history.last?.revision ?? current
         }
         let toLabel = revisions.count == 2 ? revisions[1] : current
-        let fromCommit = try DocumentHistory.commit(for: fromLabel, project, location, from: head.id)
-        let toCommit = revisions.count == 2 ? try DocumentHistory.commit(for: toLabel, project, location, from: head.id) : head.id
+        let from = try DocumentHistory.commit(for: fromLabel, project, location, from: head.id)
+        let to = revisions.count == 2 ? try DocumentHistory.commit(for: toLabel, project, location, from: head.id) : (commit: head.id, path: location.path)
         let diff = DocumentDiff(
             location: location, template: project.template(location.type),
-            old: try DocumentDiff.version(project, location, commit: fromCommit, label: fromLabel),
-            new: try DocumentDiff.version(project, location, commit: toCommit, label: toLabel))
+            old: try DocumentDiff.version(project, location, commit: from.commit, label: fromLabel, path: from.path),
+            new: try DocumentDiff.version(project, location, commit: to.commit, label: toLabel, path: to.path))
         if format == .json { return try Output.json(ctx, diff) }
         ctx.print("\(diff.document): \(diff.from) -> \(diff.to)")
         if diff.isEmpty { ctx.print("no changes") }

@@ -153,6 +153,10 @@ public final class Verifier {
     private func checkContentRecorded(_ location: DocumentLocation, commit: Commit, here: Project, status known: DocumentStatus?, recordChanged: Bool) throws {
         let id = location.id
         guard try here.source.exists(location.path), DocumentID.problem(id) == nil else { return }
+        if enforceTemplates, let problem = try here.adoptionIndex().duplicateProblem(id) {
+            add("id.duplicate", "\(location.path): \(problem)", commit.id, id)
+            return
+        }
         if enforceTemplates, let canonical = try here.find(id), canonical.path != location.path {
             add("id.duplicate", "\(location.path) claims the ID \(id) of \(canonical.path) (an ID names one document)", commit.id, id)
             return
@@ -212,6 +216,13 @@ public final class Verifier {
                 DocumentID.problem(location.id) == nil, try parent.source.exists(Record.path(for: location.id)),
                 try !here.source.exists(change.path)
             else { continue }
+            // An adopted document whose record now binds it to another file
+            // there: a recorded move (the event itself is judged with the record).
+            if here.template(location.type)?.adopt != nil, let bound = try here.boundPath(location.id), bound != change.path,
+                try here.source.exists(bound)
+            {
+                continue
+            }
             if let parentID {
                 add("document.deleted", "the merge drops \(change.path) (\(location.id)), a controlled document its parent \(parentID.short) has", commit.id, location.id)
             } else {
@@ -411,6 +422,9 @@ public final class Verifier {
             if event.document != id {
                 add("event.copied", "an event of \(event.document) was copied into the record of \(id)", commit.id, id)
             }
+            if let path = event.path {
+                try checkBinding(event, path: path, id: id, commit: commit, project: project, location: location)
+            }
             if event.event == .created && !before.events.isEmpty {
                 add("id.reused", "\(id) was created again although its record already existed (IDs are never reused)", commit.id, id)
             }
@@ -509,9 +523,35 @@ public final class Verifier {
         }
     }
 
+    /// A record event's `path` binds an adopted document's ID to a file: it
+    /// must be that document's file in the commit, of a type that adopts, and
+    /// not the file of another controlled document.
+    private func checkBinding(_ event: RecordEvent, path: String, id: String, commit: Commit, project: Project, location: DocumentLocation?) throws {
+        guard let location, let template = project.template(location.type), template.adopt != nil else {
+            add("event.path", "\(id) \(event.revision): the \(event.event.rawValue) event binds it to \(path), but only adopted documents are bound to files", commit.id, id)
+            return
+        }
+        guard event.event == .created || event.event == .checkedIn else {
+            add("event.path", "\(id) \(event.revision): only a created or checked-in event binds a document to a file, not \(event.event.rawValue)", commit.id, id)
+            return
+        }
+        guard location.path == path, Glob.matches(template.adopt!.glob, path), try project.source.exists(path) else {
+            add("event.path", "\(id) \(event.revision): the \(event.event.rawValue) event binds it to \(path), which is not its adopted file in this commit", commit.id, id)
+            return
+        }
+        guard let parentID = commit.parentIDs.first, let rules = try self.project(try repository.commit(parentID).tree()) else { return }
+        let parent = Project(repository: repository, source: TreeSource(repository: repository, tree: try repository.commit(parentID).tree(), label: "parent"), reusing: rules)
+        if let previous = parent.locate(path), previous.id != id, !previous.id.isEmpty, DocumentID.problem(previous.id) == nil,
+            try parent.source.exists(Record.path(for: previous.id))
+        {
+            add("adopt.binding", "\(id) \(event.revision): the \(event.event.rawValue) event binds it to \(path), the file of \(previous.id) (a controlled document keeps its file)", commit.id, id)
+        }
+    }
+
     private func locate(_ id: String, _ project: Project) throws -> DocumentLocation? {
         if let hit = locations[id], let location = hit, try project.source.exists(location.path) { return location }
-        let location = try project.find(id)
+        // An ID several adopted files claim is reported (id.duplicate), not resolved here.
+        let location = (try? project.find(id)) ?? nil
         if location != nil { locations[id] = location }
         return location
     }

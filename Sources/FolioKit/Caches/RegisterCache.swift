@@ -12,7 +12,7 @@ import Foundation
 /// (approval roles, states, signature verification). The file names the
 /// rules' key in its header; rows whose key is not found are read again.
 ///
-///     folio-register 1 <rules key>
+///     folio-register 2 <rules key>
 ///     R <path> <fingerprint> <record blob or -> <id> <type> <title> <state> <revision> <owner> <last change> <last actor>
 ///     A <person> <name> <role> <meaning> <at> <current><signed><verified>
 ///     F <attachment>
@@ -26,7 +26,7 @@ import Foundation
 /// never sees half a file. Like the history index, it is a cache, not a
 /// record: deleting it only makes the next register slower.
 struct RegisterCache {
-    static let header = "folio-register 1"
+    static let header = "folio-register 2"
 
     /// Compared and hashed by bytes: two paths that differ only in Unicode
     /// normal form are two documents to git, so two rows here.

@@ -10,7 +10,7 @@ import Foundation
 /// (for a commit, what its `templates/` tree holds; the same for the index or
 /// the work tree when they hold the same texts). A cache file is
 ///
-///     folio-templates 1 <key> <FNV-1a 64 of the JSON>
+///     folio-templates 2 <key> <FNV-1a 64 of the JSON>
 ///     <JSON: the templates' Template.Compiled, in order>
 ///
 /// and is trusted only when its header, key and checksum hold; otherwise it
@@ -20,7 +20,7 @@ import Foundation
 /// cannot be written (a server mirror) just parses. Within one process,
 /// `Template.cached` keeps what was parsed.
 enum TemplateStore {
-    static let header = "folio-templates 1"
+    static let header = "folio-templates 2"
 
     /// Valid template sets by key, within this process (at most 32 sets).
     final class Memory: @unchecked Sendable {

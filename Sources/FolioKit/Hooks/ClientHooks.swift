@@ -28,7 +28,11 @@ public enum ClientHooks {
                 out += try recordChange(repository, change)
                 continue
             }
-            if change.status == .deleted, project.locate(change.path) != nil { continue }
+            if change.status == .deleted, project.locate(change.path) != nil {
+                // An adopted document moved without a record of the move.
+                out += try project.missingAdoptedDocuments().filter { $0.path == change.path }
+                continue
+            }
             out += try CheckDocuments.checkPath(project, change.path, explicit: false, checked: &checked, complete: false)
         }
         return out

@@ -37,12 +37,12 @@ public enum CheckDocuments {
         var seen: [String: String] = [:]
         for (i, location) in locations.enumerated() {
             out += perDocument[i]
-            if let other = seen[location.id] {
+            if let other = seen[location.id], !perDocument[i].contains(where: { $0.rule == "id.duplicate" }) {
                 out.append(Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: "ID '\(location.id)' is also used by \(other)", rule: "id.duplicate"))
             }
             seen[location.id] = location.path
         }
-        return out + (try duplicateTimesheets(project))
+        return out + (try project.missingAdoptedDocuments()) + (try duplicateTimesheets(project))
     }
 
     /// `timesheet.duplicate`: one timesheet per person and ISO week (those

@@ -30,7 +30,8 @@ public enum CheckIn {
                     attachments[name] = try repository.writeBlob(fromFile: root + file)
                 }
             }
-            return DocumentContent(document: bytes, attachments: attachments)
+            let sidecar = try template.adopt?.metadataPath(for: location.path).flatMap { try work.read($0, limit: Limits.documentBytes) }
+            return DocumentContent(document: bytes, attachments: attachments, sidecar: sidecar)
         }
     }
 
@@ -63,7 +64,7 @@ public enum CheckIn {
             guard project.config.person(actor.email) != nil else {
                 throw FolioError.refused("\(actor.email) is not listed in the people of folio.yml")
             }
-            let location = try project.require(document, from: context.workingDirectory)
+            let (location, movedFrom) = try resolve(project, document, action: action, context: context)
             guard let template = project.template(location.type) else {
                 throw FolioError.refused("type '\(location.type)' has no valid template")
             }
@@ -72,7 +73,8 @@ public enum CheckIn {
             let new = try content(project, location, template, committed)
             let record = try project.record(location.id)
             let status = DocumentStatus.derive(record, scheme: project.config.revisions)
-            let writer = VersionWriter(project: project, actor: actor, template: template, location: location)
+            var writer = VersionWriter(project: project, actor: actor, template: template, location: location)
+            writer.movedFrom = movedFrom
             // Unchanged content is refused, unless a plain git commit changed it
             // since the last recorded version: then this records that version.
             if let committed, committed == new, try status.contentFingerprint == writer.fingerprint(new) {
@@ -88,7 +90,8 @@ public enum CheckIn {
             let isNew = committed == nil && record.events.isEmpty
             let plan = try writer.plan(
                 new, previous: committed, event: isNew ? .created : .checkedIn, action: isNew ? "create" : action,
-                subject: "\(location.id): \(isNew ? "register" : action == "attach" ? "attach files to" : "check in") '\(titleOf(new, location, template))'",
+                subject: "\(location.id): \(isNew ? "register" : action == "attach" ? "attach files to" : "check in") '\(titleOf(new, location, template))'"
+                    + (movedFrom.map { " (moved from \($0))" } ?? ""),
                 comment: message)
             result = (location, plan.trailers.first { $0.key == "Folio-Revision" }?.value ?? "", warnings)
             return plan
@@ -97,8 +100,32 @@ public enum CheckIn {
         return Result(id: location.id, path: location.path, revision: revision, commit: commit, warnings: warnings)
     }
 
+    /// The document a check-in names. An adopted file is found in the work
+    /// tree (a new file has no ID in HEAD yet), under the ID its record
+    /// binds; a file `git mv` moved is recognised as its document (same
+    /// derived ID, or exactly the content last recorded) and recorded at
+    /// its new path. Returns the location and the path the record bound.
+    static func resolve(_ project: Project, _ document: String, action: String, context: FolioContext) throws -> (DocumentLocation, String?) {
+        guard action == "checkin", !project.adoptingTemplates.isEmpty, let root = project.repository.workdir else {
+            return (try project.require(document, from: context.workingDirectory), nil)
+        }
+        let work = Project(repository: project.repository, source: WorkTreeSource(root: root), rules: project.rules)
+        let found = try work.require(document, from: context.workingDirectory)
+        guard work.template(found.type)?.adopt != nil else { return (try project.require(document, from: context.workingDirectory), nil) }
+        let index = try work.adoptionIndex()
+        if let bound = index.missing[found.id], bound != found.path { return (found, bound) }
+        guard try project.record(found.id).events.isEmpty else { return (found, nil) }
+        for (id, bound) in index.missing.sorted(by: { $0.key < $1.key }) where index.byID[id] == nil {
+            if try work.movedCandidates(of: id, boundPath: bound, index: index).contains(where: { $0.path == found.path }) {
+                return (DocumentLocation(type: found.type, id: id, path: found.path), bound)
+            }
+        }
+        return (found, nil)
+    }
+
     static func titleOf(_ content: DocumentContent, _ location: DocumentLocation, _ template: Template) -> String {
-        DocumentReader.read(path: location.path, bytes: content.document, template: template, expectedID: location.id)
+        let sidecar = template.adopt?.metadataPath(for: location.path).map { Sidecar(path: $0, bytes: content.sidecar) }
+        return DocumentReader.read(path: location.path, bytes: content.document, template: template, expectedID: location.id, sidecar: sidecar)
             .document?.title ?? location.id
     }
 }

@@ -22,10 +22,13 @@ public final class Project {
     /// packages), read once per snapshot: checking N plans reads N plans,
     /// not N², and an import of many weeks reads the schedules once.
     let memo = SnapshotMemo()
+    /// What adoption derived, shared by the snapshots of the same rules.
+    let adoptionMemo: AdoptionMemo
 
     public init(repository: Repository, source: ContentSource) throws {
         self.repository = repository
         self.source = source
+        adoptionMemo = AdoptionMemo()
         let configBytes: [UInt8]?
         do {
             configBytes = try source.read(ProjectConfig.path, limit: Limits.configBytes)
@@ -105,9 +108,10 @@ public final class Project {
         let config: ProjectConfig
         let templates: [Template]
         let templateDiagnostics: [Diagnostic]
+        let adoption: AdoptionMemo
     }
 
-    public var rules: Rules { Rules(config: config, templates: templates, templateDiagnostics: templateDiagnostics) }
+    public var rules: Rules { Rules(config: config, templates: templates, templateDiagnostics: templateDiagnostics, adoption: adoptionMemo) }
 
     public init(repository: Repository, source: ContentSource, rules: Rules) {
         self.repository = repository
@@ -115,6 +119,7 @@ public final class Project {
         config = rules.config
         templates = rules.templates
         templateDiagnostics = rules.templateDiagnostics
+        adoptionMemo = rules.adoption
     }
 
     /// Opens the project at HEAD, or at any revision.
@@ -170,20 +175,12 @@ public final class Project {
         }
         for t in templates {
             if let adopt = t.adopt, Glob.matches(adopt.glob, path) {
-                return DocumentLocation(type: t.type, id: adoptedID(path, adopt), path: path)
+                if let indexed = try? adoptionIndex().byPath[path] { return indexed }
+                // Not in this snapshot (a new file, or one deleted here).
+                return DocumentLocation(type: t.type, id: (try? derivedID(path, t, tree: nil)) ?? "", path: path)
             }
         }
         return nil
-    }
-
-    /// An adopted file's ID: its front matter `id`, else from the file name or
-    /// its first heading, as the type's adoption rule says.
-    func adoptedID(_ path: String, _ adopt: Template.AdoptRule) -> String {
-        let stem = (splitPath(path).name as NSString).deletingPathExtension
-        guard let bytes = try? source.read(path, limit: Limits.documentBytes),
-            case .some(let document) = DocumentReader.read(path: path, bytes: bytes, template: nil, expectedID: nil, adopt: adopt).document
-        else { return adopt.id == .heading ? "" : stem }
-        return document.id.isEmpty && adopt.id != .heading ? stem : document.id
     }
 
     /// The document whose attachment folder holds `path`.
@@ -208,9 +205,9 @@ public final class Project {
                 if try source.exists(path) { return DocumentLocation(type: t.type, id: id, path: path) }
             }
         }
-        for t in templates where t.adopt != nil {
-            if let hit = try documents(of: t).first(where: { $0.id == id }) { return hit }
-        }
+        let adopted = try adoptionIndex()
+        if let problem = adopted.duplicateProblem(id) { throw FolioError.usage(problem) }
+        if let hit = adopted.byID[id]?.first { return hit }
         // IDs that do not follow the current pattern (adopted, or older numbering).
         for t in templates where t.adopt == nil {
             let path = t.documentPath(id: id)
@@ -223,6 +220,13 @@ public final class Project {
     /// (nil when the source is not a commit).
     public func currentFingerprint(_ location: DocumentLocation) throws -> String? {
         guard let tree = source as? TreeSource, let doc = try tree.entry(location.path) else { return nil }
+        if let rule = template(location.type)?.adopt {
+            // An adopted file and its metadata file; it has no attachment folder.
+            let metadata = try rule.metadataPath(for: location.path).flatMap { try tree.entry($0) }
+            return try Fingerprint.compute(
+                documentName: splitPath(location.path).name, documentBlob: doc.id, attachmentsFolder: nil,
+                siblings: metadata.map { [($0.name, $0.id)] } ?? [])
+        }
         let folder = template(location.type).map { $0.attachmentFolder(id: location.id) }
         let attachments = try folder.flatMap { try tree.entry($0) }.flatMap { $0.kind == .tree ? ($0.name, $0.id) : nil }
         return try Fingerprint.compute(documentName: splitPath(location.path).name, documentBlob: doc.id, attachmentsFolder: attachments)
@@ -244,10 +248,8 @@ public final class Project {
     }
 
     public func documents(of template: Template) throws -> [DocumentLocation] {
-        if let adopt = template.adopt {
-            return try source.files(below: Glob.staticPrefix(adopt.glob)).filter { Glob.matches(adopt.glob, $0) }.map {
-                DocumentLocation(type: template.type, id: adoptedID($0, adopt), path: $0)
-            }
+        if template.adopt != nil {
+            return try adoptionIndex().all.filter { $0.type == template.type }
         }
         return try source.list(template.folder).filter { !$0.isFolder && $0.name.hasSuffix(".md") }.map {
             let id = String($0.name.dropLast(3))
@@ -277,7 +279,8 @@ public final class Project {
         guard let bytes = try source.read(location.path, limit: Limits.documentBytes) else {
             throw FolioError.usage("\(location.path): no such file in \(source.label)")
         }
-        let result = DocumentReader.read(path: location.path, bytes: bytes, template: template(location.type), expectedID: location.id)
+        let result = DocumentReader.read(
+            path: location.path, bytes: bytes, template: template(location.type), expectedID: location.id, sidecar: try sidecar(location))
         if keepsReads { memo.reads.set(location.path, result) }
         return result
     }
@@ -307,8 +310,9 @@ public final class Project {
         guard let t = template(location.type) else {
             return [Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: "type '\(location.type)' has no valid template", rule: "template.missing")]
         }
-        let result = DocumentReader.read(path: location.path, bytes: bytes, template: t, expectedID: location.id)
-        guard let document = result.document else { return result.diagnostics }
+        let result = DocumentReader.read(path: location.path, bytes: bytes, template: t, expectedID: location.id, sidecar: try sidecar(location))
+        let identity = t.adopt == nil ? [] : try adoptionDiagnostics(location)
+        guard let document = result.document else { return identity + result.diagnostics }
         let validator = Validator(template: t, context: valueContext, complete: complete)
         let names = try attachments(of: location)
         var linked: [Diagnostic] = []
@@ -321,7 +325,7 @@ public final class Project {
                 }
             }
         }
-        return result.diagnostics + linked + validator.validate(document, attachments: names) + (try typeRules(document, location))
+        return identity + result.diagnostics + linked + validator.validate(document, attachments: names) + (try typeRules(document, location))
     }
 
     /// The document's lifecycle record.

@@ -218,4 +218,6 @@ final class SnapshotMemo: Sendable {
     let workPackages = Memo<[String: Set<String>]>()
     /// `ref_type` columns: type and heading → the keys (nil: no document in force).
     let foreignKeys = SharedCache<[String], Set<String>?>()
+    /// The adopted documents of the snapshot.
+    let adoption = Memo<AdoptionIndex>()
 }

@@ -8,6 +8,8 @@ struct DocumentContent: Equatable {
     var document: [UInt8]
     /// Attachment path (relative to the attachment folder) → blob.
     var attachments: [String: ObjectID]
+    /// An adopted document's metadata file (nil: none, or the type has none).
+    var sidecar: [UInt8]? = nil
 }
 
 /// Shared steps of every write that records a new content version
@@ -18,11 +20,17 @@ struct VersionWriter {
     let actor: Actor
     let template: Template
     let location: DocumentLocation
+    /// An adopted document recorded at a new path: where its record bound it.
+    var movedFrom: String? = nil
+
+    /// The metadata file beside the document, where the type has one.
+    var sidecarPath: String? { template.adopt?.metadataPath(for: location.path) }
 
     /// Validates content as it would stand after the write; throws the
     /// diagnostics when any is an error. Returns the warnings.
     func validate(_ content: DocumentContent) throws -> [Diagnostic] {
-        let result = DocumentReader.read(path: location.path, bytes: content.document, template: template, expectedID: location.id)
+        let sidecar = sidecarPath.map { Sidecar(path: $0, bytes: content.sidecar) }
+        let result = DocumentReader.read(path: location.path, bytes: content.document, template: template, expectedID: location.id, sidecar: sidecar)
         var diagnostics = result.diagnostics
         if let document = result.document {
             let validator = Validator(template: template, context: project.valueContext, complete: false)
@@ -42,7 +50,9 @@ struct VersionWriter {
             let tree = try repo.updatedTree(base: nil, changes: content.attachments.map { .set($0.key, $0.value) })
             folder = (location.id, tree)
         }
-        return try Fingerprint.compute(documentName: splitPath(location.path).name, documentBlob: blob, attachmentsFolder: folder)
+        var siblings: [(name: String, blob: ObjectID)] = []
+        if let path = sidecarPath, let bytes = content.sidecar { siblings = [(splitPath(path).name, try repo.writeBlob(bytes))] }
+        return try Fingerprint.compute(documentName: splitPath(location.path).name, documentBlob: blob, attachmentsFolder: folder, siblings: siblings)
     }
 
     /// The plan for committing `content` as a new version, with its record event.
@@ -53,12 +63,20 @@ struct VersionWriter {
         let record = try project.record(location.id)
         let status = DocumentStatus.derive(record, scheme: project.config.revisions)
         let revision = status.nextDraftRevision(scheme: project.config.revisions)
+        // An adopted document's event binds its ID to its file's path.
         let recordEvent = RecordEvent(
             event: event, document: location.id, revision: revision, fingerprint: try fingerprint(content),
             actor: actor.email, name: actor.name, at: Timestamp.string(actor.time), meaning: "authorship",
-            comment: comment)
+            comment: comment, path: template.adopt != nil ? location.path : nil)
         var plan = WritePlan(subject: subject)
         if previous?.document != content.document { plan.changes.append((location.path, .bytes(content.document))) }
+        if let path = sidecarPath, let bytes = content.sidecar, previous?.sidecar != bytes {
+            plan.changes.append((path, .bytes(bytes)))
+        }
+        if let old = movedFrom, old != location.path {
+            plan.changes.append((old, .remove))
+            if let oldSidecar = template.adopt?.metadataPath(for: old), oldSidecar != sidecarPath { plan.changes.append((oldSidecar, .remove)) }
+        }
         let folder = template.attachmentFolder(id: location.id)
         for (name, id) in content.attachments.sorted(by: { $0.key < $1.key }) where previous?.attachments[name] != id {
             plan.changes.append(("\(folder)/\(name)", .blob(id)))
@@ -82,7 +100,8 @@ struct VersionWriter {
                 attachments = try project.repository.files(inTree: entry.id)
             }
         }
-        return DocumentContent(document: try project.repository.blobData(doc.id, limit: Limits.documentBytes), attachments: attachments)
+        let sidecar = try project.sidecar(location)?.bytes
+        return DocumentContent(document: try project.repository.blobData(doc.id, limit: Limits.documentBytes), attachments: attachments, sidecar: sidecar)
     }
 }
 

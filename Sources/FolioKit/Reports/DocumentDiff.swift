@@ -155,10 +155,11 @@ public struct DocumentDiff: Codable, Sendable {
     }
 
     /// Reads a document's version at a commit.
-    public static func version(_ project: Project, _ location: DocumentLocation, commit: ObjectID, label: String) throws -> Version {
+    /// `path` is where the file was at that commit (default: where it is now).
+    public static func version(_ project: Project, _ location: DocumentLocation, commit: ObjectID, label: String, path: String? = nil) throws -> Version {
         let repo = project.repository
         let tree = try repo.commit(commit).tree()
-        guard let doc = try tree.entry(at: location.path) else {
+        guard let doc = try tree.entry(at: path ?? location.path) else {
             throw FolioError.usage("\(location.id) does not exist at \(label)")
         }
         var attachments: [String: String] = [:]

@@ -13,25 +13,83 @@ public struct HistoryEntry: Codable, Sendable {
     public let subject: String
     /// What the commit touched: document, attachments, record.
     public let changed: [String]
+    /// The document's path in this commit (an adopted file may have moved).
+    public let path: String
+    /// False for commits before the document's first record event: its
+    /// history as a plain file, before it came under control.
+    public let controlled: Bool
 }
 
 /// The history of one document: the commits of the change history
-/// (`HistoryLog`, with its index) that touched it.
+/// (`HistoryLog`, with its index) that touched it, and before it came under
+/// control, the commits that touched its file, followed back through
+/// renames as `git log --follow` does.
 public enum DocumentHistory {
     public static func entries(_ project: Project, _ location: DocumentLocation, from tip: ObjectID) throws -> [HistoryEntry] {
         var result: [HistoryEntry] = []
+        let rule = project.template(location.type)?.adopt
+        // The file's path at the commit being looked at, walking back in time.
+        var path = location.path
         try HistoryLog.forEach(project.repository, from: tip, rules: project) { commit in
-            let parts = Set(commit.changes.filter { $0.document == location.id }.map(\.part))
+            var parts = Set(commit.changes.filter { $0.document == location.id }.map(\.part))
+            let sidecar = rule?.metadataPath(for: path)
+            if commit.changes.contains(where: { $0.path == path || $0.path == sidecar }) { parts.insert(.document) }
             let changed = [(HistoryChange.Part.document, "document"), (.attachment, "attachments"), (.record, "record")]
                 .filter { parts.contains($0.0) }.map(\.1)
-            if changed.isEmpty { return }
-            result.append(
-                HistoryEntry(
-                    commit: commit.id.description, author: commit.authorName, email: commit.authorEmail,
-                    date: Timestamp.string(seconds: commit.authorTime), action: commit.action.isEmpty ? "git-commit" : commit.action,
-                    revision: commit.revision.isEmpty ? nil : commit.revision, subject: commit.subject, changed: changed))
+            if !changed.isEmpty {
+                result.append(
+                    HistoryEntry(
+                        commit: commit.id.description, author: commit.authorName, email: commit.authorEmail,
+                        date: Timestamp.string(seconds: commit.authorTime), action: commit.action.isEmpty ? "git-commit" : commit.action,
+                        revision: commit.revision.isEmpty ? nil : commit.revision, subject: commit.subject, changed: changed,
+                        path: path, controlled: true))
+            }
+            // Where the file was before the commit that added it here.
+            if let added = commit.changes.first(where: { $0.path == path && $0.status == .added }),
+                let from = try renameSource(added, commit, project.repository)
+            {
+                path = from
+            }
         }
-        return result
+        // Before the first commit that wrote its record, the document was a plain file.
+        guard let firstRecorded = result.lastIndex(where: { $0.changed.contains("record") }) else {
+            return result.map { $0.uncontrolled() }
+        }
+        return result.enumerated().map { $0.offset > firstRecorded ? $0.element.uncontrolled() : $0.element }
+    }
+
+    /// The path a commit renamed to `added`: a file it deleted with the same
+    /// content, or else the most similar one at least half alike (git's
+    /// default rename threshold, by lines here).
+    static func renameSource(_ added: HistoryChange, _ commit: HistoryCommit, _ repository: Repository) throws -> String? {
+        let deleted = commit.changes.filter { $0.status == .deleted && $0.oldBlob != nil }
+        guard !deleted.isEmpty, let newBlob = added.newBlob else { return nil }
+        if let exact = deleted.first(where: { $0.oldBlob == newBlob }) { return exact.path }
+        let ext = (added.path as NSString).pathExtension
+        let new = lineCounts(try repository.blobData(newBlob, limit: Limits.documentBytes))
+        var best: (path: String, score: Double)?
+        for candidate in deleted.prefix(64) where (candidate.path as NSString).pathExtension == ext {
+            let old = lineCounts(try repository.blobData(candidate.oldBlob!, limit: Limits.documentBytes))
+            let common = old.reduce(0) { $0 + min($1.value, new[$1.key] ?? 0) }
+            let total = old.values.reduce(0, +) + new.values.reduce(0, +)
+            let score = total == 0 ? 0 : 2 * Double(common) / Double(total)
+            if score >= 0.5, score > (best?.score ?? 0) { best = (candidate.path, score) }
+        }
+        return best?.path
+    }
+
+    private static func lineCounts(_ bytes: [UInt8]) -> [ArraySlice<UInt8>: Int] {
+        var counts: [ArraySlice<UInt8>: Int] = [:]
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) { counts[line, default: 0] += 1 }
+        return counts
+    }
+}
+
+extension HistoryEntry {
+    func uncontrolled() -> HistoryEntry {
+        HistoryEntry(
+            commit: commit, author: author, email: email, date: date, action: action, revision: revision, subject: subject,
+            changed: changed, path: path, controlled: false)
     }
 }
 
@@ -39,13 +97,27 @@ extension DocumentHistory {
     /// The commit holding a document's content at a revision label (`0.2`,
     /// `1.0`, `B`, `P01.02`, …): the last commit that recorded that revision.
     /// Falls back to any git revision expression (a commit id, a tag).
-    public static func commit(for revision: String, _ project: Project, _ location: DocumentLocation, from tip: ObjectID) throws -> ObjectID {
-        for entry in try entries(project, location, from: tip) where entry.revision == revision {
-            if let id = ObjectID(hex: entry.commit) { return id }
+    /// Returns the commit and the document's path there (an adopted file
+    /// may have been elsewhere, before or after it came under control).
+    public static func commit(for revision: String, _ project: Project, _ location: DocumentLocation, from tip: ObjectID) throws -> (commit: ObjectID, path: String) {
+        let history = try entries(project, location, from: tip)
+        for entry in history where entry.revision == revision && entry.controlled {
+            if let id = ObjectID(hex: entry.commit) { return (id, entry.path) }
+        }
+        // A document with no record yet is its first draft as committed.
+        if try project.record(location.id).events.isEmpty,
+            revision == DocumentStatus.derive(.empty, scheme: project.config.revisions).revision
+        {
+            return (tip, location.path)
         }
         let repo = project.repository
-        if let commit = try? repo.commit(revision) { return commit.id }
-        let known = try entries(project, location, from: tip).compactMap(\.revision)
+        if let commit = try? repo.commit(revision) {
+            // The path the file had there: that of the newest change at or before it.
+            let path = history.first { $0.commit == commit.id.description }?.path
+                ?? history.first { ObjectID(hex: $0.commit).map { repo.isDescendant(commit.id, of: $0) } ?? false }?.path
+            return (commit.id, path ?? location.path)
+        }
+        let known = history.compactMap(\.revision)
         var labels: [String] = []
         for label in known.reversed() where !labels.contains(label) { labels.append(label) }
         throw FolioError.usage("\(location.id) has no revision '\(revision)' (revisions: \(labels.joined(separator: ", ")))")

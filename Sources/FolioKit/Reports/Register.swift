@@ -114,6 +114,8 @@ public enum Register {
         let record: [UInt8]?
         let fingerprint: String?
         let attachments: [String]
+        /// An adopted document's metadata file.
+        let sidecar: Sidecar?
 
         init(_ project: Project, _ location: DocumentLocation, fingerprint known: String? = nil) throws {
             self.location = location
@@ -124,6 +126,7 @@ public enum Register {
             record = try project.source.read(Record.path(for: location.id), limit: Limits.recordBytes)
             fingerprint = try known ?? project.currentFingerprint(location)
             attachments = try project.attachments(of: location)
+            sidecar = try project.sidecar(location)
         }
     }
 
@@ -131,7 +134,8 @@ public enum Register {
     static func entry(_ project: Project, _ input: Input, signers: String) throws -> RegisterEntry {
         let location = input.location
         let read = DocumentReader.read(
-            path: location.path, bytes: input.document, template: project.template(location.type), expectedID: location.id)
+            path: location.path, bytes: input.document, template: project.template(location.type), expectedID: location.id,
+            sidecar: input.sidecar)
         let record = try input.record.map { try Record.parse($0, path: Record.path(for: location.id)) } ?? .empty
         let status = try project.status(location, record: record, fingerprint: input.fingerprint)
         return RegisterEntry(

@@ -16,10 +16,22 @@ public enum WorkTreeChanges {
         let work = try Project(repository: repository, source: WorkTreeSource(root: root))
         var result: [Change] = []
         var seen = Set<String>()
+        // Adopted files `git mv` moved: the new path, under the ID its record keeps.
+        let index = try work.adoptionIndex()
+        var moves: [String: (id: String, from: String)] = [:]
+        for (id, bound) in index.missing where index.byID[id] == nil {
+            for candidate in try work.movedCandidates(of: id, boundPath: bound, index: index) { moves[candidate.path] = (id, bound) }
+        }
+        for (id, bound) in index.missing {
+            for claimant in index.byID[id] ?? [] where claimant.path != bound { moves[claimant.path] = (id, bound) }
+        }
         for location in try work.allDocuments() {
             seen.insert(location.path)
             guard let bytes = try? work.source.read(location.path, limit: Limits.documentBytes) else { continue }
-            if let committed = try tree.entry(location.path) {
+            if let move = moves[location.path] {
+                seen.insert(move.from)
+                result.append(Change(id: move.id, path: location.path, change: "moved from \(move.from), not recorded"))
+            } else if let committed = try tree.entry(location.path) {
                 if try repository.writeBlobID(bytes) != committed.id {
                     result.append(Change(id: location.id, path: location.path, change: "modified"))
                 }

@@ -10,6 +10,9 @@ public struct Document {
     public let type: String
     public let title: String
     public let frontMatter: FrontMatter
+    /// The file the front matter was read from: the document itself, or an
+    /// adopted document's metadata file (where its diagnostics point).
+    public let frontMatterPath: String
     public let outline: MarkdownOutline
     public let text: String
 
@@ -25,6 +28,17 @@ public struct Document {
     }
 }
 
+/// The metadata file beside an adopted document (`kep.yaml`), as read:
+/// nil bytes when there is no such file.
+public struct Sidecar: Sendable {
+    public let path: String
+    public let bytes: [UInt8]?
+    public init(path: String, bytes: [UInt8]?) {
+        self.path = path
+        self.bytes = bytes
+    }
+}
+
 /// Reads documents from bytes, reporting every problem as a diagnostic.
 public enum DocumentReader {
     /// The result of reading: the document when it could be parsed at all.
@@ -36,7 +50,8 @@ public enum DocumentReader {
     /// Parses a document of `template` at `path`. `expectedID` is the ID its
     /// place in the repository gives it.
     public static func read(
-        path: String, bytes: [UInt8], template: Template?, expectedID: String?, adopt: Template.AdoptRule? = nil
+        path: String, bytes: [UInt8], template: Template?, expectedID: String?, adopt: Template.AdoptRule? = nil,
+        sidecar: Sidecar? = nil
     ) -> Result {
         func failure(_ line: Int, _ column: Int, _ message: String, _ rule: String) -> Result {
             Result(
@@ -57,21 +72,57 @@ public enum DocumentReader {
                 line, 1, "unresolved merge conflict (git's '<<<<<<<', '=======', '>>>>>>>' lines): keep one side and remove the markers",
                 "text.conflict")
         }
-        let split: SplitDocument
-        let frontMatter: FrontMatter
-        do {
-            split = try SplitDocument(text: text)
-            if let yaml = split.yaml {
-                frontMatter = try SafeYAML.frontMatter(yaml, firstLine: split.yamlFirstLine)
-            } else {
-                frontMatter = FrontMatter(entries: [], endLine: 0)
-            }
-        } catch {
-            return failure(error.line, error.column, error.message, "front-matter")
-        }
-        var diagnostics: [Diagnostic] = []
-        let outline = MarkdownOutline(markdown: split.body, firstLine: split.bodyFirstLine)
         let adopted = template?.adopt ?? adopt
+        let format = adopted?.textFormat ?? .markdown
+        var split = SplitDocument(yaml: nil, yamlFirstLine: 1, body: text, bodyFirstLine: 1)
+        var frontMatter = FrontMatter(entries: [], endLine: 0)
+        var frontMatterPath = path
+        var diagnostics: [Diagnostic] = []
+        if format == .markdown {
+            do {
+                split = try SplitDocument(text: text)
+                if let yaml = split.yaml {
+                    frontMatter = try SafeYAML.frontMatter(yaml, firstLine: split.yamlFirstLine)
+                }
+            } catch {
+                return failure(error.line, error.column, error.message, "front-matter")
+            }
+            if adopted != nil, !Self.markdownExtensions.contains((path as NSString).pathExtension.lowercased()) {
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, line: 1, column: 1, severity: .error,
+                        message: "not a Markdown file, but the type's format is markdown: declare 'format: restructuredtext' or 'format: text' in its adopt rule, or narrow the glob",
+                        rule: "adopt.format"))
+            }
+        }
+        if let adopted, let metadataName = adopted.metadata {
+            let metadataPath = sidecar?.path ?? adopted.metadataPath(for: path) ?? metadataName
+            if split.yaml != nil {
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, line: 1, column: 1, severity: .error,
+                        message: "this type's metadata is in \(metadataName) beside the document, not in front matter", rule: "adopt.metadata"))
+            }
+            if let bytes = sidecar?.bytes {
+                do {
+                    let yaml = try Text.decode(bytes)
+                    frontMatter = try SafeYAML.frontMatter(yaml, firstLine: 1)
+                    frontMatterPath = metadataPath
+                } catch let p as Text.Problem {
+                    return Result(document: nil, diagnostics: [Diagnostic(path: metadataPath, line: p.line, column: 1, severity: .error, message: "file \(p.message)", rule: p.rule)])
+                } catch let p as YAMLProblem {
+                    return Result(document: nil, diagnostics: [Diagnostic(path: metadataPath, line: p.line, column: p.column, severity: .error, message: p.message, rule: "adopt.metadata")])
+                } catch {
+                    return Result(document: nil, diagnostics: [Diagnostic(path: metadataPath, line: 1, column: 1, severity: .error, message: "\(error)", rule: "adopt.metadata")])
+                }
+            } else {
+                diagnostics.append(
+                    Diagnostic(
+                        path: path, line: 1, column: 1, severity: .error,
+                        message: "no metadata file \(metadataPath) beside the document (the type reads its metadata from \(metadataName))", rule: "adopt.metadata"))
+            }
+        }
+        let outline = format == .markdown ? MarkdownOutline(markdown: split.body, firstLine: split.bodyFirstLine) : MarkdownOutline(markdown: "", firstLine: 1)
         if split.yaml == nil && adopted == nil {
             diagnostics.append(
                 Diagnostic(
@@ -79,12 +130,13 @@ public enum DocumentReader {
                     message: "a document starts with YAML front matter between '---' lines (id, type, title)",
                     rule: "front-matter"))
         }
-        func reserved(_ key: String, derived: String?) -> String {
+        func reserved(_ key: String, derived: String?, derivedWins: Bool = false) -> String {
+            if derivedWins, let derived, !derived.isEmpty { return derived }
             if let entry = frontMatter[key] {
                 guard let value = FrontMatter.scalarText(entry.value) else {
                     diagnostics.append(
                         Diagnostic(
-                            path: path, line: entry.line, column: entry.column, severity: .error,
+                            path: frontMatterPath, line: entry.line, column: entry.column, severity: .error,
                             message: "'\(key)' must be a non-empty text value", rule: "field.\(key)"))
                     return derived ?? ""
                 }
@@ -95,25 +147,42 @@ public enum DocumentReader {
                 diagnostics.append(
                     Diagnostic(
                         path: path, line: 1, column: 1, severity: .error,
-                        message: split.yaml == nil
-                            ? "cannot take '\(key)' from the file: it needs a level-1 heading or '\(key)' in front matter"
-                            : "missing '\(key)' in front matter",
+                        message: adopted == nil
+                            ? "missing '\(key)' in front matter"
+                            : "cannot take '\(key)' from the file: \(Self.source(of: key, adopted!)) or '\(key)' in \(adopted!.metadata ?? "front matter")",
                         rule: "field.\(key)"))
             }
             return ""
         }
-        let headingTitle = outline.headings.first { $0.level == 1 }?.text
         let fileStem = (splitPath(path).name as NSString).deletingPathExtension
         var derivedID: String?
         var derivedTitle: String?
         if let adopted {
-            derivedID =
-                adopted.id == .heading
-                ? headingTitle.flatMap { $0.split(separator: " ").first.map { String($0).trimmingCharacters(in: [":", "."]) } }
-                : fileStem
-            derivedTitle = adopted.title == .filename ? fileStem : (headingTitle ?? fileStem)
+            let headingTitle: String? =
+                switch format {
+                case .markdown: outline.headings.first { $0.level == 1 }?.text
+                case .restructuredtext: Self.restructuredTextTitle(text)
+                case .text: text.split(whereSeparator: \.isNewline).lazy.map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
+                }
+            let derived: String? =
+                switch adopted.idSource {
+                case .filename: fileStem
+                case .heading: headingTitle.flatMap { $0.split(separator: " ").first.map { String($0).trimmingCharacters(in: [":", "."]) } }
+                case .folder: splitPath(splitPath(path).folder).name
+                case .path: adopted.pattern.flatMap { Self.firstGroup($0, path) }
+                case .metadata: frontMatter.string(adopted.field ?? "id")
+                }
+            derivedID = derived.flatMap { $0.isEmpty ? nil : (adopted.prefix ?? "") + $0 }
+            derivedTitle =
+                switch adopted.titleSource {
+                case .filename: fileStem
+                case .metadata: nil  // the metadata's `title`
+                default: headingTitle ?? fileStem
+                }
         }
-        let id = reserved("id", derived: derivedID)
+        // A bound adopted document keeps the ID its record gives it, whatever
+        // its file name or heading now say.
+        let id = reserved("id", derived: adopted != nil ? (expectedID ?? derivedID) : derivedID, derivedWins: adopted != nil && (expectedID != nil || adopted!.idSource == .metadata))
         let type = reserved("type", derived: adopted != nil ? template?.type : nil)
         let title = reserved("title", derived: derivedTitle)
         let idLine = frontMatter["id"]?.line ?? 1
@@ -136,8 +205,47 @@ public enum DocumentReader {
                     rule: "type.mismatch"))
         }
         let document = Document(
-            path: path, id: id, type: type, title: title, frontMatter: frontMatter, outline: outline, text: text)
+            path: path, id: id, type: type, title: title, frontMatter: frontMatter, frontMatterPath: frontMatterPath, outline: outline, text: text)
         return Result(document: document, diagnostics: diagnostics)
+    }
+
+    static let markdownExtensions: Set<String> = ["md", "markdown", "mdown", "mkd", "mkdn"]
+
+    /// Where an adopted document's ID or title is taken from, for messages.
+    static func source(of key: String, _ rule: Template.AdoptRule) -> String {
+        let source = key == "id" ? rule.idSource : rule.titleSource
+        switch source {
+        case .heading: return "it needs a level-1 heading"
+        case .filename: return "its file name gives none"
+        case .folder: return "its folder gives none"
+        case .path: return "its path does not match the pattern '\(rule.pattern ?? "")'"
+        case .metadata: return "it needs '\(key == "id" ? rule.field ?? "id" : "title")' in \(rule.metadata ?? "its metadata file")"
+        }
+    }
+
+    /// The first capture group of `pattern` in `path`, if it matches.
+    static func firstGroup(_ pattern: String, _ path: String) -> String? {
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+            let match = regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)), match.numberOfRanges > 1,
+            let range = Range(match.range(at: 1), in: path)
+        else { return nil }
+        return String(path[range])
+    }
+
+    /// The title of a reStructuredText file: its first section title, a line
+    /// underlined (and perhaps overlined) with one punctuation character
+    /// repeated at least as long as the title.
+    static func restructuredTextTitle(_ text: String) -> String? {
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        func isAdornment(_ line: String) -> Bool {
+            guard let c = line.first, line.count >= 2, c.isPunctuation || c.isSymbol else { return false }
+            return line.allSatisfy { $0 == c }
+        }
+        for i in lines.indices.dropLast() where !lines[i].isEmpty && !isAdornment(lines[i]) {
+            let under = lines[i + 1]
+            if isAdornment(under), under.count >= lines[i].count { return lines[i] }
+        }
+        return nil
     }
 }
 

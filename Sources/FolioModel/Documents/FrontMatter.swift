@@ -59,6 +59,13 @@ public struct SplitDocument: Sendable {
     /// The line (1-based) of the first body line.
     public let bodyFirstLine: Int
 
+    package init(yaml: String?, yamlFirstLine: Int, body: String, bodyFirstLine: Int) {
+        self.yaml = yaml
+        self.yamlFirstLine = yamlFirstLine
+        self.body = body
+        self.bodyFirstLine = bodyFirstLine
+    }
+
     public init(text: String) throws(YAMLProblem) {
         // Works on UTF-8 bytes: splitting a String by Character is slow.
         let bytes = Array(text.utf8)

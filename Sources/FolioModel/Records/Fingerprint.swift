@@ -6,10 +6,18 @@ import FolioGit
 /// document's type folder. An auditor can recompute it with stock git:
 /// `git ls-tree REV docs/<type>/ | grep -F '<ID>' | git mktree`.
 public enum Fingerprint {
-    public static func compute(documentName: String, documentBlob: ObjectID, attachmentsFolder: (name: String, tree: ObjectID)?) throws -> String {
+    /// - Parameter siblings: files beside the document that belong to it (an
+    ///   adopted document's metadata file), by name.
+    public static func compute(
+        documentName: String, documentBlob: ObjectID, attachmentsFolder: (name: String, tree: ObjectID)?,
+        siblings: [(name: String, blob: ObjectID)] = []
+    ) throws -> String {
         var entries: [(name: String, mode: String, id: ObjectID, isTree: Bool)] = [
             (documentName, "100644", documentBlob, false)
         ]
+        for sibling in siblings where sibling.name != documentName {
+            entries.append((sibling.name, "100644", sibling.blob, false))
+        }
         if let folder = attachmentsFolder {
             entries.append((folder.name, "40000", folder.tree, true))
         }

@@ -26,13 +26,16 @@ public struct RecordEvent: Codable, Sendable, Equatable {
     public var comment: String?
     /// For `superseded`: the ID of the document that replaces this one.
     public var by: String?
+    /// For `created` and `checked-in` of an adopted document: the file's path,
+    /// which binds the ID to the file (a rename or a new heading keeps the ID).
+    public var path: String?
     /// An SSH signature (armoured) over `canonicalText`.
     public var signature: String?
 
     public init(
         event: Kind, document: String, revision: String, fingerprint: String, actor: String, name: String,
         at: String, role: String? = nil, meaning: String? = nil, comment: String? = nil, by: String? = nil,
-        signature: String? = nil
+        path: String? = nil, signature: String? = nil
     ) {
         self.event = event
         self.document = document
@@ -45,6 +48,7 @@ public struct RecordEvent: Codable, Sendable, Equatable {
         self.meaning = meaning
         self.comment = comment
         self.by = by
+        self.path = path
         self.signature = signature
     }
 

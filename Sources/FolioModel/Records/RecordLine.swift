@@ -85,6 +85,6 @@ package enum RecordLine {
         else { return nil }
         return RecordEvent(
             event: kind, document: document, revision: revision, fingerprint: fingerprint, actor: actor, name: name, at: at,
-            role: fields["role"], meaning: fields["meaning"], comment: fields["comment"], by: fields["by"], signature: fields["signature"])
+            role: fields["role"], meaning: fields["meaning"], comment: fields["comment"], by: fields["by"], path: fields["path"], signature: fields["signature"])
     }
 }

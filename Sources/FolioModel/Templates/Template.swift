@@ -33,11 +33,116 @@ public final class Template: @unchecked Sendable {
         public let max: Int?
     }
 
+    /// How a type takes existing files in place (docs/formats.md, "Adoption").
     public struct AdoptRule: Sendable, Codable {
-        public enum Source: String, Sendable, Codable { case filename, heading }
+        /// Where an adopted document's ID or title comes from.
+        public enum Source: String, Sendable, Codable, CaseIterable {
+            /// The file name without its extension.
+            case filename
+            /// The first level-1 heading (for an ID, its leading token).
+            case heading
+            /// The name of the folder holding the file.
+            case folder
+            /// The first capture group of `pattern` over the repository path.
+            case path
+            /// A field of the metadata file, or of the front matter without one
+            /// (`field`, default `id`; `title` for a title).
+            case metadata
+        }
+
+        /// What kind of text the files are, and so what is checked.
+        public enum Format: String, Sendable, Codable, CaseIterable {
+            /// Front matter, title, sections, tables: everything a template says.
+            case markdown
+            /// reStructuredText: title (the first underlined heading) and metadata.
+            case restructuredtext
+            /// Plain text: title (the first non-empty line) and metadata.
+            case text
+        }
+
         public let glob: String
         public let id: Source?
         public let title: Source?
+        /// With `id: metadata`: the metadata field that holds the ID.
+        public let field: String?
+        /// With `id: path`: a regular expression over the path; its first group is the ID.
+        public let pattern: String?
+        /// Put before every derived ID (`KEP-` gives `KEP-1234`).
+        public let prefix: String?
+        /// A file beside each document (`kep.yaml`, `metadata.json`) read as its front matter.
+        public let metadata: String?
+        /// Front matter keys the template does not declare: `allow`, or `refuse` (the default).
+        public let extraKeys: String?
+        public let format: Format?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case glob, id, title, field, pattern, prefix, metadata, format
+            case extraKeys = "extra_keys"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            func choice<T: RawRepresentable & CaseIterable>(_ key: CodingKeys, _: T.Type) throws -> T? where T.RawValue == String {
+                guard let raw = try c.decodeIfPresent(String.self, forKey: key) else { return nil }
+                guard let value = T(rawValue: raw) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: key, in: c,
+                        debugDescription: "adopt \(key.rawValue) '\(raw)' is not one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return value
+            }
+            glob = try c.decode(String.self, forKey: .glob)
+            id = try choice(.id, Source.self)
+            title = try choice(.title, Source.self)
+            field = try c.decodeIfPresent(String.self, forKey: .field)
+            pattern = try c.decodeIfPresent(String.self, forKey: .pattern)
+            prefix = try c.decodeIfPresent(String.self, forKey: .prefix)
+            metadata = try c.decodeIfPresent(String.self, forKey: .metadata)
+            extraKeys = try c.decodeIfPresent(String.self, forKey: .extraKeys)
+            format = try choice(.format, Format.self)
+        }
+
+        public var idSource: Source { id ?? .filename }
+        public var titleSource: Source { title ?? (metadata != nil ? .metadata : .heading) }
+        public var textFormat: Format { format ?? .markdown }
+        public var allowsExtraKeys: Bool { extraKeys == "allow" }
+
+        /// The sibling metadata file of a document at `path`, if the rule has one.
+        public func metadataPath(for path: String) -> String? {
+            guard let metadata else { return nil }
+            let folder = splitPath(path).folder
+            return folder.isEmpty ? metadata : folder + "/" + metadata
+        }
+
+        /// Problems with the rule itself (reported on the template).
+        func problems() -> [String] {
+            var out: [String] = []
+            if !Template.isSafeFolder(glob.replacingOccurrences(of: "*", with: "x").replacingOccurrences(of: "?", with: "x")) {
+                out.append("adopt glob '\(glob)' must be a relative path inside the repository")
+            }
+            switch idSource {
+            case .path:
+                guard let pattern else { out.append("adopt id: path needs a 'pattern' whose first group is the ID"); break }
+                if let regex = try? NSRegularExpression(pattern: pattern) {
+                    if regex.numberOfCaptureGroups < 1 { out.append("adopt pattern '\(pattern)' has no capture group (the ID)") }
+                } else {
+                    out.append("adopt pattern '\(pattern)' is not a valid regular expression")
+                }
+            default:
+                if pattern != nil { out.append("adopt pattern is used only with id: path") }
+            }
+            if field != nil && idSource != .metadata { out.append("adopt field is used only with id: metadata") }
+            if [.folder, .path].contains(titleSource) { out.append("adopt title must be heading, filename or metadata") }
+            if let metadata, metadata.contains("/") || metadata.contains("*") || metadata.hasPrefix(".") || metadata.isEmpty {
+                out.append("adopt metadata '\(metadata)' must be a plain file name beside each document")
+            }
+            if let metadata, !([".yaml", ".yml", ".json"].contains { metadata.lowercased().hasSuffix($0) }) {
+                out.append("adopt metadata '\(metadata)' must be a .yaml, .yml or .json file")
+            }
+            if let extraKeys, !["allow", "refuse"].contains(extraKeys) { out.append("adopt extra_keys '\(extraKeys)' is not one of allow, refuse") }
+            if let prefix, DocumentID.problem(prefix + "1") != nil { out.append("adopt prefix '\(prefix)' would make IDs that are not safe") }
+            return out
+        }
     }
 
     package struct Rules: Codable, Sendable {
@@ -126,6 +231,16 @@ public final class Template: @unchecked Sendable {
             throw fail("invalid 'template:' block: \(Template.describe(error))", line: block.line)
         } catch {
             throw fail("invalid 'template:' block: \(error)", line: block.line)
+        }
+        // A misspelled key (`adpot:`) would otherwise be ignored without a word.
+        let unknown = Template.unknownKeys(block.value)
+        if !unknown.isEmpty {
+            throw DiagnosticList(unknown.map { key, mark, known in
+                Diagnostic(
+                    path: path, line: (mark ?? 1) + split.yamlFirstLine - 1, column: 1, severity: .error,
+                    message: "unknown key '\(key)' in the template rules (known here: \(known.sorted().joined(separator: ", ")))",
+                    rule: "template.key")
+            })
         }
         try self.init(compiled: Compiled(
             path: path, rules: rules, rulesLine: block.line, frontMatter: split.yaml ?? "",
@@ -225,8 +340,11 @@ public final class Template: @unchecked Sendable {
         if let a = rules.attachments, let min = a.min, let max = a.max, min > max {
             problems.append("attachments: min \(min) is above max \(max)")
         }
-        if let adopt = rules.adopt, !Template.isSafeFolder(adopt.glob.replacingOccurrences(of: "*", with: "x")) {
-            problems.append("adopt glob '\(adopt.glob)' must be a relative path inside the repository")
+        if let adopt = rules.adopt {
+            problems += adopt.problems()
+            if adopt.textFormat != .markdown, !sections.isEmpty || !(rules.tables ?? []).isEmpty {
+                problems.append("format \(adopt.textFormat.rawValue): sections and tables are checked only in Markdown (only the title and metadata are checked)")
+            }
         }
         if !problems.isEmpty {
             throw DiagnosticList(
@@ -247,6 +365,43 @@ public final class Template: @unchecked Sendable {
         adopt = rules.adopt
         fieldCheckers = checkers
         self.columnCheckers = columnCheckers
+    }
+
+    /// The keys each mapping of the rules may hold, by where it is.
+    private static let knownKeys: [String: Set<String>] = [
+        "": ["type", "code", "name", "description", "folder", "fields", "sections", "tables", "attachments", "approvals", "adopt"],
+        "adopt": Set(AdoptRule.CodingKeys.allCases.map(\.rawValue)),
+        "attachments": ["kinds", "min", "max"],
+        "fields": ["name", "type", "list", "required", "pattern", "min", "max", "values", "default", "description", "ref", "currency", "ref_type"],
+        "tables": ["heading", "key", "columns", "assert", "min_rows"],
+        "tables.assert": ["sum", "equals"],
+    ]
+
+    /// Keys of the rules that no rule reads: (key, line of the key in the
+    /// YAML text, the keys known there).
+    static func unknownKeys(_ rules: Node) -> [(String, Int?, Set<String>)] {
+        var out: [(String, Int?, Set<String>)] = []
+        func visit(_ node: Node, _ place: String) {
+            guard case .mapping(let mapping) = node, let known = knownKeys[place] else { return }
+            for (k, v) in mapping {
+                guard case .scalar(let key) = k else { continue }
+                if !known.contains(key.string) { out.append((key.string, k.mark?.line, known)); continue }
+                let inner = place.isEmpty ? key.string : place + "." + key.string
+                switch (inner, v) {
+                case ("fields", .sequence(let items)), ("tables.assert", .sequence(let items)):
+                    items.forEach { visit($0, inner) }
+                case ("tables", .sequence(let items)):
+                    items.forEach { visit($0, "tables") }
+                case ("tables.columns", .sequence(let items)):
+                    items.forEach { visit($0, "fields") }
+                case ("adopt", _), ("attachments", _):
+                    visit(v, inner)
+                default: break
+                }
+            }
+        }
+        visit(rules, "")
+        return out
     }
 
     /// Where a document of this type with `id` lives.

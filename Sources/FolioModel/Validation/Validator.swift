@@ -25,10 +25,17 @@ public struct Validator {
                 Validator.completenessRules.contains(rule) && !complete ? .warning : .error
             out.append(Diagnostic(path: path, line: line, column: column, severity: severity, message: message, rule: rule))
         }
-        if document.title.trimmingCharacters(in: .whitespaces).isEmpty, document.frontMatter["title"] != nil {
-            report(document.frontMatter["title"]!.line, 1, "'title' must not be empty", "field.title")
+        // Front matter problems point into the file it came from (an adopted
+        // document's metadata file, or the document).
+        func reportField(_ line: Int, _ column: Int, _ message: String, _ rule: String) {
+            let severity: Diagnostic.Severity =
+                Validator.completenessRules.contains(rule) && !complete ? .warning : .error
+            out.append(Diagnostic(path: document.frontMatterPath, line: line, column: column, severity: severity, message: message, rule: rule))
         }
-        checkFields(document, report: report)
+        if document.title.trimmingCharacters(in: .whitespaces).isEmpty, document.frontMatter["title"] != nil {
+            reportField(document.frontMatter["title"]!.line, 1, "'title' must not be empty", "field.title")
+        }
+        checkFields(document, report: reportField)
         checkSections(document, report: report)
         checkTables(document, report: report)
         checkAttachments(attachments, path: path, report: report)
@@ -74,7 +81,9 @@ public struct Validator {
             }
         }
         let known = Set(template.fields.map(\.name) + Template.reservedFields)
-        for entry in fm.entries where !known.contains(entry.key) {
+        // An adopted collection's own keys (a site generator's `nav_order`)
+        // are allowed where the type says so.
+        for entry in fm.entries where !known.contains(entry.key) && template.adopt?.allowsExtraKeys != true {
             out(entry, report)
         }
         func out(_ entry: FrontMatter.Entry, _ report: (Int, Int, String, String) -> Void) {

@@ -73,6 +73,10 @@ public struct HistoryFilter: Sendable {
     public var until: Int64?
     /// Work out field, section and row changes of each document version.
     public var detail = false
+    /// With `document`: the file it was, by commit id, where the commit does
+    /// not name the document (its history as a plain file, before control,
+    /// followed through renames: `DocumentHistory.entries`).
+    public var follow: [String: String] = [:]
 
     public init(document: String? = nil, since: Int64? = nil, until: Int64? = nil, detail: Bool = false) {
         self.document = document
@@ -103,6 +107,11 @@ public struct HistoryRows {
             let events = c.events.filter { $0.document == id }
             let revision = events.last?.revision ?? (c.revision.isEmpty ? "" : c.revision)
             result.append(try row(c, document: id, revision: revision, changes: changes, events: events, problems: c.problems.filter { $0.document == id }))
+        }
+        if let only = filter.document, ids.isEmpty, let path = filter.follow[c.id.description] {
+            var changes = c.changes.filter { $0.path == path }
+            for i in changes.indices { changes[i].part = .document }
+            if !changes.isEmpty { result.append(try row(c, document: only, revision: "", changes: changes, events: [], problems: [])) }
         }
         if filter.document == nil {
             let own = c.changes.filter { $0.document.isEmpty }

@@ -1,0 +1,265 @@
+import FolioGit
+import FolioModel
+import Foundation
+
+/// The adopted documents of one snapshot: every file an adoption rule
+/// matches, under the ID its record binds it to, or else the ID its file
+/// derives (file name, heading, folder, path pattern or metadata field).
+///
+/// Built once per snapshot, and across snapshots reused by tree ids: a
+/// history walk over thousands of commits re-derives only the files whose
+/// blobs changed (docs/formats.md, "Adoption").
+struct AdoptionIndex: Sendable {
+    /// Every adopted file, by path.
+    let byPath: [String: DocumentLocation]
+    /// Every adopted file claiming an ID (more than one: a duplicate).
+    let byID: [String: [DocumentLocation]]
+    /// Records that bind their ID to a path where there is no adopted file
+    /// now (renamed or deleted without a recorded move): ID → bound path.
+    let missing: [String: String]
+    /// Every adopted file, sorted by ID, then path.
+    let all: [DocumentLocation]
+
+    static let empty = AdoptionIndex(byPath: [:], byID: [:], missing: [:], all: [])
+
+    /// An ID several files claim, as an error naming them (nil when unique).
+    func duplicateProblem(_ id: String) -> String? {
+        guard let claims = byID[id], claims.count > 1 else { return nil }
+        return "the ID \(id) is claimed by \(claims.count) files (\(claims.map(\.path).joined(separator: ", "))): an ID names one document; give one of them another ID (front matter 'id:', or a distinct file name or heading)"
+    }
+}
+
+/// What adoption derived, kept across the snapshots that share one set of
+/// rules: IDs by file content, record bindings by record blob, and whole
+/// indexes by the trees they were built from.
+final class AdoptionMemo: Sendable {
+    /// (type, path, document blob, metadata blob) → the derived ID.
+    let derived = SharedCache<[UInt8], String>()
+    /// Record blob → the path its latest event binds (empty: none).
+    let bindings = SharedCache<ObjectID, String>()
+    /// The ids of the trees an index was built from → the index.
+    let indexes = BoundedCache<[UInt8], AdoptionIndex>(capacity: 16)
+}
+
+/// A small cache that forgets everything when full (indexes of a history
+/// walk are wanted for the next commit or two, not for the whole walk).
+final class BoundedCache<Key: Hashable, Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Key: Value] = [:]
+    private let capacity: Int
+    init(capacity: Int) { self.capacity = capacity }
+    func get(_ key: Key) -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values[key]
+    }
+    func set(_ key: Key, _ value: Value) {
+        lock.lock()
+        defer { lock.unlock() }
+        if values.count >= capacity { values.removeAll() }
+        values[key] = value
+    }
+}
+
+extension Project {
+    var adoptingTemplates: [Template] { templates.filter { $0.adopt != nil } }
+
+    /// The adopted documents of this snapshot (empty without adoption rules).
+    func adoptionIndex() throws -> AdoptionIndex {
+        let adopting = adoptingTemplates
+        guard !adopting.isEmpty else { return .empty }
+        return try memo.adoption.get {
+            let tree = source as? TreeSource
+            var key: [UInt8] = []
+            if let tree {
+                for t in adopting {
+                    let prefix = Glob.staticPrefix(t.adopt!.glob)
+                    key += Array(t.type.utf8) + [0]
+                    key += (prefix.isEmpty ? tree.tree.id.bytes : (try tree.entry(prefix)?.id.bytes ?? [])) + [0]
+                }
+                key += (try tree.entry(RecordFile.folder)?.id.bytes ?? []) + [0]
+                if let known = adoptionMemo.indexes.get(key) { return known }
+            }
+            let index = try buildAdoptionIndex(adopting, tree: tree)
+            if tree != nil { adoptionMemo.indexes.set(key, index) }
+            return index
+        }
+    }
+
+    private func buildAdoptionIndex(_ adopting: [Template], tree: TreeSource?) throws -> AdoptionIndex {
+        var byPath: [String: DocumentLocation] = [:]
+        for t in adopting {
+            let rule = t.adopt!
+            for path in try source.files(below: Glob.staticPrefix(rule.glob)) where Glob.matches(rule.glob, path) {
+                byPath[path] = DocumentLocation(type: t.type, id: try derivedID(path, t, tree: tree), path: path)
+            }
+        }
+        var missing: [String: String] = [:]
+        for (id, path) in try recordBindings(tree: tree) {
+            if let found = byPath[path] {
+                byPath[path] = DocumentLocation(type: found.type, id: id, path: path)
+            } else {
+                missing[id] = path
+            }
+        }
+        var byID: [String: [DocumentLocation]] = [:]
+        for location in byPath.values where !location.id.isEmpty { byID[location.id, default: []].append(location) }
+        for id in byID.keys { byID[id]!.sort { $0.path < $1.path } }
+        let all = byPath.values.sorted { ($0.id, $0.path) < ($1.id, $1.path) }
+        return AdoptionIndex(byPath: byPath, byID: byID, missing: missing, all: all)
+    }
+
+    /// The ID an adopted file gives itself: front matter or metadata `id`,
+    /// else what the type's rule derives. "" when it gives none.
+    func derivedID(_ path: String, _ template: Template, tree: TreeSource?) throws -> String {
+        let rule = template.adopt!
+        let metadataPath = rule.metadataPath(for: path)
+        var key: [UInt8] = []
+        if let tree, let blob = try tree.entry(path)?.id {
+            key = Array(template.type.utf8) + [0] + Array(path.utf8) + [0] + blob.bytes
+            if let metadataPath { key += try tree.entry(metadataPath)?.id.bytes ?? [] }
+            if let known = adoptionMemo.derived.get(key) { return known }
+        }
+        let id = derive(path, template, metadataPath: metadataPath)
+        if !key.isEmpty { adoptionMemo.derived.set(key, id) }
+        return id
+    }
+
+    private func derive(_ path: String, _ template: Template, metadataPath: String?) -> String {
+        let stem = (splitPath(path).name as NSString).deletingPathExtension
+        let fallback = template.adopt!.idSource == .filename ? (template.adopt!.prefix ?? "") + stem : ""
+        guard let bytes = try? source.read(path, limit: Limits.documentBytes) else { return fallback }
+        let sidecar = metadataPath.map { Sidecar(path: $0, bytes: (try? source.read($0, limit: Limits.documentBytes)) ?? nil) }
+        let read = DocumentReader.read(path: path, bytes: bytes, template: template, expectedID: nil, sidecar: sidecar)
+        guard let id = read.document?.id, !id.isEmpty else { return fallback }
+        return id
+    }
+
+    /// The paths records bind their IDs to: the `path` of each record's
+    /// latest event that has one. Records without such an event (ordinary
+    /// types, or adopted before bindings) bind nothing.
+    private func recordBindings(tree: TreeSource?) throws -> [(id: String, path: String)] {
+        var out: [(String, String)] = []
+        for entry in try source.list(RecordFile.folder) where !entry.isFolder {
+            let recordPath = RecordFile.folder + "/" + entry.name
+            guard let id = RecordFile.documentID(atPath: recordPath) else { continue }
+            let blob = try tree?.entry(recordPath)?.id
+            if let blob, let known = adoptionMemo.bindings.get(blob) {
+                if !known.isEmpty { out.append((id, known)) }
+                continue
+            }
+            var bound = ""
+            if let bytes = try? source.read(recordPath, limit: Limits.recordBytes), Self.mentionsPath(bytes),
+                let record = try? Record.parse(bytes, path: recordPath)
+            {
+                bound = record.events.last { $0.path != nil }?.path ?? ""
+            }
+            if let blob { adoptionMemo.bindings.set(blob, bound) }
+            if !bound.isEmpty { out.append((id, bound)) }
+        }
+        return out
+    }
+
+    /// Whether a record's bytes hold a `"path"` key at all (most do not:
+    /// parsing them would be wasted).
+    private static func mentionsPath(_ bytes: [UInt8]) -> Bool {
+        let needle = Array("\"path\":".utf8)
+        guard bytes.count >= needle.count else { return false }
+        var i = 0
+        while i + needle.count <= bytes.count {
+            if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// An adopted document's identity problems: an ID another file claims
+    /// too, or a file under an ID its record binds to another path (moved
+    /// without a record of the move).
+    func adoptionDiagnostics(_ location: DocumentLocation) throws -> [Diagnostic] {
+        let index = try adoptionIndex()
+        var out: [Diagnostic] = []
+        if let problem = index.duplicateProblem(location.id) {
+            out.append(Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: problem, rule: "id.duplicate"))
+        }
+        if let bound = index.missing[location.id], bound != location.path {
+            out.append(Diagnostic(
+                path: location.path, line: 1, column: 1, severity: .error,
+                message: "this file is \(location.id), whose record binds it to \(bound): record the move with 'folio checkin \(location.path)'",
+                rule: "adopt.moved"))
+        }
+        return out
+    }
+
+    /// Records binding a path where no file is now, and no other file claims
+    /// their ID: controlled documents gone without a trace in their record.
+    func missingAdoptedDocuments() throws -> [Diagnostic] {
+        let index = try adoptionIndex()
+        return index.missing.sorted { $0.key < $1.key }.compactMap { id, path in
+            guard index.byID[id] == nil else { return nil }
+            let moved = try? movedCandidates(of: id, boundPath: path, index: index)
+            let hint = moved.flatMap(\.first).map { " (renamed to \($0.path)? record the move with 'folio checkin \($0.path)')" } ?? " (restore it, or record its new place with 'folio checkin NEW-PATH')"
+            return Diagnostic(
+                path: path, line: 1, column: 1, severity: .error,
+                message: "\(id): its record binds it to this file, which is gone\(hint)", rule: "adopt.missing")
+        }
+    }
+
+    /// Adopted files that hold exactly the content `id`'s record last
+    /// recorded (its fingerprint, with the file's old name): where a
+    /// `git mv` took it.
+    func movedCandidates(of id: String, boundPath: String, index: AdoptionIndex) throws -> [DocumentLocation] {
+        guard let fingerprint = DocumentStatus.derive(try record(id), scheme: config.revisions).contentFingerprint else { return [] }
+        let oldName = splitPath(boundPath).name
+        var out: [DocumentLocation] = []
+        for location in index.all where location.id != id && (try? record(location.id).events.isEmpty) ?? true {
+            guard let bytes = try source.read(location.path, limit: Limits.documentBytes) else { continue }
+            let blob = try repository.writeBlobID(bytes)
+            var siblings: [(name: String, blob: ObjectID)] = []
+            if let side = try sidecar(location), let data = side.bytes { siblings = [(splitPath(side.path).name, try repository.writeBlobID(data))] }
+            if try Fingerprint.compute(documentName: oldName, documentBlob: blob, attachmentsFolder: nil, siblings: siblings) == fingerprint {
+                out.append(location)
+            }
+        }
+        return out
+    }
+
+    /// The path `id`'s record binds it to (its latest event with a path), if any.
+    func boundPath(_ id: String) throws -> String? {
+        try record(id).events.last { $0.path != nil }?.path
+    }
+
+    /// The sibling metadata file of an adopted document, as it stands in this snapshot.
+    func sidecar(_ location: DocumentLocation) throws -> Sidecar? {
+        guard let rule = template(location.type)?.adopt, let path = rule.metadataPath(for: location.path) else { return nil }
+        return Sidecar(path: path, bytes: try source.read(path, limit: Limits.documentBytes))
+    }
+}
+
+extension Project {
+    /// Rule files (`folio.yml`, `templates/*.md`) that differ between the
+    /// work tree and HEAD, as warnings: commands that read HEAD (ls, status,
+    /// templates, reports) do not see them yet, while `check` of the work
+    /// tree does. One sentence tells the user which view they are in.
+    public static func uncommittedRules(_ repository: Repository) -> [Diagnostic] {
+        guard let root = repository.workdir, let head = try? repository.headCommit(), let tree = try? head.tree() else { return [] }
+        let work = WorkTreeSource(root: root)
+        let committed = TreeSource(repository: repository, tree: tree, label: "HEAD")
+        var paths = Set([ProjectConfig.path])
+        for source in [work, committed] as [ContentSource] {
+            for entry in (try? source.list("templates")) ?? [] where !entry.isFolder && entry.name.hasSuffix(".md") {
+                paths.insert("templates/" + entry.name)
+            }
+        }
+        return paths.sorted().compactMap { path in
+            let here = (try? work.read(path, limit: Limits.documentBytes)) ?? nil
+            let there = try? committed.entry(path)?.id
+            guard here.flatMap({ try? repository.writeBlobID($0) }) != there else { return nil }
+            let what = here == nil ? "deleted in the work tree" : there == nil ? "not committed yet" : "changed in the work tree"
+            return Diagnostic(
+                path: path, line: 1, column: 1, severity: .warning,
+                message: "\(what): ls, status, templates and reports read the committed rules; check reads the work tree's (commit it to apply it)",
+                rule: "rules.uncommitted")
+        }
+    }
+}
