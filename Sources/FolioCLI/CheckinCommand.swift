@@ -7,14 +7,20 @@ import Foundation
 struct CheckinCommand: FolioCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkin", abstract: "Validate and commit the work tree's version of a document and its attachments.",
-        discussion: "A document file created by hand in a type's folder is registered by its first check-in.")
+        discussion: """
+            A document file created by hand in a type's folder, or an existing file an adopt rule matches, is registered \
+            by its first check-in. An adopted file moved with 'git mv' is recorded at its new path under the ID it had \
+            (found by its ID or its unchanged content); one renamed and edited takes --as ID.
+            """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The document's path or ID.") var document: String
     @Option(name: .shortAndLong, help: "What changed (recorded with the version).") var message: String?
+    @Option(name: .customLong("as"), help: "For an adopted file renamed and edited: the ID it had (its record binds the old path).")
+    var recordAs: String?
 
     func run(_ ctx: FolioContext) throws {
-        let result = try CheckIn.run(repository: try global.repository(ctx), document: document, message: message, context: ctx)
+        let result = try CheckIn.run(repository: try global.repository(ctx), document: document, message: message, recordAs: recordAs, context: ctx)
         ctx.print("\(result.id) \(result.revision) (commit \(result.commit.short))")
         Output.warn(ctx, result.warnings)
     }

@@ -80,7 +80,7 @@ struct StatusCommand: FolioCommand {
         }
         if !pending.isEmpty {
             ctx.print("\nChanged in the work tree, not checked in (folio checkin ID):")
-            for c in pending { ctx.print("  \(Diagnostic.escaped(c.id))  \(Diagnostic.escaped(c.path))  \(c.change)") }
+            for c in pending { ctx.print("  \(Diagnostic.escaped(c.id))  \(Diagnostic.escaped(c.path))  \(Diagnostic.escaped(c.change))") }
         }
     }
 }
@@ -96,17 +96,20 @@ struct ShowCommand: FolioCommand {
 
     func run(_ ctx: FolioContext) throws {
         let repository = try global.repository(ctx)
-        var project = try Project.atRevision(repository, at)
+        let project = try Project.atRevision(repository, at)
         let location = try project.require(id, from: ctx.workingDirectory)
-        var path = location.path
         if let rev {
+            // Any commit, also one from before the project existed (no folio.yml there).
             let tip = try at.map { try repository.commit($0).id } ?? repository.headCommit()!.id
             let found = try DocumentHistory.commit(for: rev, project, location, from: tip)
-            project = try Project.atRevision(repository, found.commit.description)
-            path = found.path
+            let source = TreeSource(repository: repository, tree: try repository.commit(found.commit).tree(), label: found.commit.short)
+            guard let bytes = try source.read(found.path, limit: Limits.documentBytes) else {
+                throw FolioError.usage("\(Diagnostic.escaped(found.path)): not in \(source.label)")
+            }
+            return ctx.stdout.write(bytes)
         }
-        guard let bytes = try project.source.read(path, limit: Limits.documentBytes) else {
-            throw FolioError.usage("\(path): not in \(project.source.label)")
+        guard let bytes = try project.source.read(location.path, limit: Limits.documentBytes) else {
+            throw FolioError.usage("\(Diagnostic.escaped(location.path)): not in \(project.source.label)")
         }
         ctx.stdout.write(bytes)
     }
@@ -131,7 +134,7 @@ struct LogCommand: FolioCommand {
         // Commits before the document came under control are its history as
         // a plain file (followed through renames): marked, with the path it had.
         Output.rows(ctx, format, ["DATE", "COMMIT", "WHO", "ACTION", "REV", "SUBJECT"], entries.map {
-            [$0.date, String($0.commit.prefix(10)), $0.email, $0.controlled ? $0.action : "before control", $0.revision ?? "",
+            [$0.date, String($0.commit.prefix(10)), $0.email, $0.controlled || $0.action == "adopted" ? $0.action : "before control", $0.revision ?? "",
              $0.subject + ($0.path == location.path ? "" : " [\($0.path)]")]
         })
     }

@@ -38,7 +38,7 @@ struct ReportHistoryCommand: FolioCommand {
         for source in sources {
             var filter = filter
             // One document: also its history as a plain file, through renames.
-            if let id, let location = try? source.project.find(id) {
+            if let id, let location = try source.project.find(id) {
                 for entry in try DocumentHistory.entries(source.project, location, from: source.commit) { filter.follow[entry.commit] = entry.path }
             }
             let rows = HistoryRows(project: source.project, filter: filter)

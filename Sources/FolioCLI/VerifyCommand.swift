@@ -20,7 +20,8 @@ struct VerifyCommand: FolioCommand {
             try Output.json(ctx, report)
         } else {
             for f in report.findings {
-                ctx.print("\(String(f.commit.prefix(10))) \(f.document): \(f.message) [\(f.rule)]")
+                // Paths and IDs come from the repository: shown, never obeyed by the terminal.
+                ctx.print("\(String(f.commit.prefix(10))) \(Diagnostic.escaped(f.document)): \(Diagnostic.escaped(f.message)) [\(f.rule)]")
             }
             ctx.print("verified \(report.commits) commits, \(report.events) record events, \(report.signatures) signatures: " +
                 (report.ok ? "no findings" : "\(report.findings.count) finding(s)"))

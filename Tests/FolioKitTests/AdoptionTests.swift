@@ -66,7 +66,10 @@ struct AdoptionTests {
             let git = try repo.git("log", "--follow", "--format=%H", "--", path)
             let expected = git.stdout.split(separator: "\n").map(String.init)
             let log = expectSuccess(try repo.folio("log", id, "--format", "json"))
-            let entries = log.jsonArray ?? []
+            let all = log.jsonArray ?? []
+            // The commit that adopted the collection is in the log too, once.
+            #expect(all.filter { $0["action"] as? String == "adopted" }.count == 1, "\(id): \(all)")
+            let entries = all.filter { $0["action"] as? String != "adopted" }
             #expect(entries.map { $0["commit"] as? String ?? "" } == expected, "\(id): folio log differs from git log --follow")
             #expect(entries.allSatisfy { $0["controlled"] as? Bool == false }, "\(id) has no record: all of its history is before control")
             if Set(entries.compactMap { $0["path"] as? String }).count > 1 { renamed += 1 }
@@ -127,7 +130,7 @@ struct AdoptionTests {
         // checkin records it: one commit, old path gone, new bound.
         let moved = expectSuccess(try repo.folio("checkin", "decisions/0001-postgres.md"))
         #expect(moved.stdout.contains("ADR-1"))
-        let stat = try repo.git("show", "--name-status", "--format=%s", "HEAD").stdout
+        let stat = try repo.git("show", "--no-renames", "--name-status", "--format=%s", "HEAD").stdout
         #expect(stat.contains("D\tdecisions/first.md") && stat.contains("A\tdecisions/0001-postgres.md"), "\(stat)")
         #expect(try repo.git("status", "--porcelain").stdout.isEmpty)
         let log = expectSuccess(try repo.folio("log", "ADR-1", "--format", "json")).jsonArray ?? []
@@ -138,8 +141,17 @@ struct AdoptionTests {
         // A plain-git rename committed past the hooks: verify finds it.
         try repo.git("mv", "decisions/0001-postgres.md", "decisions/pg.md")
         try repo.git("commit", "-q", "--no-verify", "-m", "sneaky rename")
-        expectFailure(try repo.folio("verify"), exit: [1], rule: "document.deleted")
+        let sneaky = try repo.folio("verify")
+        #expect(sneaky.status == 1 && sneaky.stdout.contains("[document.deleted]"), "\(sneaky)")
         try repo.git("reset", "-q", "--hard", "HEAD~1")
+
+        // A plain-git rename committed where no hook runs: checkin records it afterwards.
+        try repo.git("mv", "decisions/0001-postgres.md", "decisions/pg.md")
+        try repo.git("commit", "-q", "--no-verify", "-m", "rename without hooks")
+        expectSuccess(try repo.folio("checkin", "decisions/pg.md"))
+        #expect(try String(contentsOfFile: repo.file(".folio/records/ADR-1.jsonl"), encoding: .utf8).contains(#""path":"decisions/pg.md""#))
+        try repo.git("mv", "decisions/pg.md", "decisions/0001-postgres.md")
+        expectSuccess(try repo.folio("checkin", "decisions/0001-postgres.md"))
 
         // A hand-written event binding ADR-2 to ADR-1's file is caught.
         expectSuccess(try repo.folio("checkin", "ADR-2"))
@@ -164,7 +176,7 @@ struct AdoptionTests {
         try repo.write("templates/adr.md", Self.adr.replacingOccurrences(of: "  adopt:", with: "  adpot:"))
         let typo = try repo.folio("check", "--all")
         let found = diagnostics(in: typo.stdout + typo.stderr).first { $0.rule == "template.key" }
-        #expect(found?.path == "templates/adr.md" && found?.line == 7 && found?.message.contains("adpot") == true, "\(typo)")
+        #expect(found?.path == "templates/adr.md" && found?.line == 6 && found?.message.contains("adpot") == true, "\(typo)")
         try repo.write("templates/adr.md", Self.adr.replacingOccurrences(of: "id: heading", with: "id: haeding"))
         expectFailure(try repo.folio("check", "--all"), exit: [1], mentioning: ["haeding", "filename, heading, folder, path, metadata"])
         try repo.write("templates/adr.md", Self.adr)
@@ -264,7 +276,8 @@ struct AdoptionTests {
         #expect(try repo.git("show", "--name-only", "--format=", "HEAD").stdout.contains("keps/1002-y/kep.yaml"))
         try repo.write("keps/1002-y/kep.yaml", "{\"number\": \"1002\", \"title\": \"Graduate Y\", \"status\": \"implemented\"}\n")
         try repo.git("commit", "-q", "--no-verify", "-am", "edit metadata past the hooks")
-        expectFailure(try repo.folio("verify"), exit: [1], rule: "content.unrecorded")
+        let edited = try repo.folio("verify")
+        #expect(edited.status == 1 && edited.stdout.contains("[content.unrecorded]"), "\(edited)")
     }
 
     @Test("an adopted folder that grows by one note a commit: verify and the server hook accept the history, with the oracle's documents")

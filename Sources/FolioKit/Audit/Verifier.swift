@@ -287,10 +287,16 @@ public final class Verifier {
     /// commit changes, and who may change the project's configuration.
     private func checkServerRules(_ commit: Commit, changes: [FileChange], parentTree: ObjectID?, here: Project) throws {
         var checked = Set<String>()
+        var conflictsChecked = false
         for change in changes {
             if change.path.hasPrefix("templates/") {
                 for d in here.templateDiagnostics where d.path == change.path {
                     add("template.invalid", d.formatted, commit.id, change.path)
+                }
+                // A new or changed adopt rule may take files another type has.
+                if !conflictsChecked {
+                    conflictsChecked = true
+                    for d in try here.allAdoptionConflicts() { add(d.rule, "\(d.path): \(d.message)", commit.id, d.path) }
                 }
                 continue
             }
@@ -413,6 +419,7 @@ public final class Verifier {
                 inherited += record.events
             }
         }
+        var bound = before.events.last { $0.path != nil }?.path
         for event in appended {
             eventCount += 1
             let who = event.actor.lowercased()
@@ -423,7 +430,8 @@ public final class Verifier {
                 add("event.copied", "an event of \(event.document) was copied into the record of \(id)", commit.id, id)
             }
             if let path = event.path {
-                try checkBinding(event, path: path, id: id, commit: commit, project: project, location: location)
+                try checkBinding(event, path: path, previous: bound, id: id, commit: commit, project: project, location: location)
+                bound = path
             }
             if event.event == .created && !before.events.isEmpty {
                 add("id.reused", "\(id) was created again although its record already existed (IDs are never reused)", commit.id, id)
@@ -526,7 +534,9 @@ public final class Verifier {
     /// A record event's `path` binds an adopted document's ID to a file: it
     /// must be that document's file in the commit, of a type that adopts, and
     /// not the file of another controlled document.
-    private func checkBinding(_ event: RecordEvent, path: String, id: String, commit: Commit, project: Project, location: DocumentLocation?) throws {
+    /// The first binding names the ID the file gives itself; a later one
+    /// (a move) leaves the file it bound before.
+    private func checkBinding(_ event: RecordEvent, path: String, previous: String?, id: String, commit: Commit, project: Project, location: DocumentLocation?) throws {
         guard let location, let template = project.template(location.type), template.adopt != nil else {
             add("event.path", "\(id) \(event.revision): the \(event.event.rawValue) event binds it to \(path), but only adopted documents are bound to files", commit.id, id)
             return
@@ -538,6 +548,16 @@ public final class Verifier {
         guard location.path == path, Glob.matches(template.adopt!.glob, path), try project.source.exists(path) else {
             add("event.path", "\(id) \(event.revision): the \(event.event.rawValue) event binds it to \(path), which is not its adopted file in this commit", commit.id, id)
             return
+        }
+        if let previous {
+            if previous != path, try project.source.exists(previous) {
+                add("adopt.binding", "\(id) \(event.revision): the \(event.event.rawValue) event binds it to \(path), but its file \(previous) is still there (a move leaves its old place)", commit.id, id)
+            }
+        } else {
+            let derived = try project.derivedID(path, template, tree: nil)
+            if derived != id {
+                add("adopt.binding", "\(id) \(event.revision): the \(event.event.rawValue) event binds it to \(path), a file that gives itself the ID \(derived.isEmpty ? "(none)" : derived) (the first binding names the file's own ID)", commit.id, id)
+            }
         }
         guard let parentID = commit.parentIDs.first, let rules = try self.project(try repository.commit(parentID).tree()) else { return }
         let parent = Project(repository: repository, source: TreeSource(repository: repository, tree: try repository.commit(parentID).tree(), label: "parent"), reusing: rules)
@@ -559,7 +579,7 @@ public final class Verifier {
     private func checkDuplicateIDs(_ tip: Commit) throws {
         let project = try Project(repository: repository, source: TreeSource(repository: repository, tree: tip.tree(), label: "HEAD"))
         var paths: [String: String] = [:]
-        for location in try project.allDocuments() {
+        for location in try project.allDocuments() where !location.id.isEmpty {
             if let other = paths[location.id] {
                 add("id.duplicate", "\(location.id) is used by both \(other) and \(location.path)", tip.id, location.id)
             }

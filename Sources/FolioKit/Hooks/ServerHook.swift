@@ -18,7 +18,7 @@ public enum ServerHook {
 
         public var line: String {
             let commit = finding.commit.isEmpty ? "" : " \(finding.commit.prefix(10))"
-            return "folio: \(ref)\(commit) \(finding.document): \(finding.message) [\(finding.rule)]"
+            return "folio: \(Diagnostic.escaped(ref))\(commit) \(Diagnostic.escaped(finding.document)): \(Diagnostic.escaped(finding.message)) [\(finding.rule)]"
         }
     }
 

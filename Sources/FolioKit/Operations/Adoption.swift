@@ -10,8 +10,10 @@ import Foundation
 /// history walk over thousands of commits re-derives only the files whose
 /// blobs changed (docs/formats.md, "Adoption").
 struct AdoptionIndex: Sendable {
-    /// Every adopted file, by path.
-    let byPath: [String: DocumentLocation]
+    /// Every adopted file, by the bytes of its path (git's names are bytes:
+    /// `café` in NFC and in NFD are two files, which Swift's String equality
+    /// would take for one).
+    let byPath: [[UInt8]: DocumentLocation]
     /// Every adopted file claiming an ID (more than one: a duplicate).
     let byID: [String: [DocumentLocation]]
     /// Records that bind their ID to a path where there is no adopted file
@@ -19,8 +21,21 @@ struct AdoptionIndex: Sendable {
     let missing: [String: String]
     /// Every adopted file, sorted by ID, then path.
     let all: [DocumentLocation]
+    /// Files several types' adopt rules match: path bytes → those types.
+    let overlaps: [[UInt8]: [String]]
+    /// Files whose names another adopted file's equals on a file system that
+    /// ignores case or Unicode normal form (macOS, Windows): path bytes → the others.
+    let collisions: [[UInt8]: [String]]
 
-    static let empty = AdoptionIndex(byPath: [:], byID: [:], missing: [:], all: [])
+    static let empty = AdoptionIndex(byPath: [:], byID: [:], missing: [:], all: [], overlaps: [:], collisions: [:])
+
+    func location(at path: String) -> DocumentLocation? { byPath[Array(path.utf8)] }
+
+    /// Other IDs equal to `id` but for case (one record file on macOS and Windows).
+    func caseTwins(_ id: String) -> [String] {
+        let lower = id.lowercased()
+        return byID.keys.filter { $0 != id && $0.lowercased() == lower }.sorted()
+    }
 
     /// An ID several files claim, as an error naming them (nil when unique).
     func duplicateProblem(_ id: String) -> String? {
@@ -86,27 +101,46 @@ extension Project {
         }
     }
 
+    /// Paths no adopt rule takes: the project's own files, and everything in
+    /// an ordinary type's folder (its documents and attachments).
+    func neverAdopted(_ path: String) -> Bool {
+        if path == ProjectConfig.path || path.hasPrefix("templates/") || path.hasPrefix(".folio/") || path.hasPrefix(".git") { return true }
+        return templates.contains { $0.adopt == nil && path.hasPrefix($0.folder + "/") }
+    }
+
     private func buildAdoptionIndex(_ adopting: [Template], tree: TreeSource?) throws -> AdoptionIndex {
-        var byPath: [String: DocumentLocation] = [:]
+        var byPath: [[UInt8]: DocumentLocation] = [:]
+        var overlaps: [[UInt8]: [String]] = [:]
         for t in adopting {
             let rule = t.adopt!
-            for path in try source.files(below: Glob.staticPrefix(rule.glob)) where Glob.matches(rule.glob, path) {
-                byPath[path] = DocumentLocation(type: t.type, id: try derivedID(path, t, tree: tree), path: path)
+            for path in try source.files(below: Glob.staticPrefix(rule.glob)) where Glob.matches(rule.glob, path) && !neverAdopted(path) {
+                let key = Array(path.utf8)
+                if let first = byPath[key] {
+                    overlaps[key, default: [first.type]].append(t.type)
+                    continue
+                }
+                byPath[key] = DocumentLocation(type: t.type, id: try derivedID(path, t, tree: tree), path: path)
             }
         }
         var missing: [String: String] = [:]
         for (id, path) in try recordBindings(tree: tree) {
-            if let found = byPath[path] {
-                byPath[path] = DocumentLocation(type: found.type, id: id, path: path)
+            let key = Array(path.utf8)
+            if let found = byPath[key] {
+                byPath[key] = DocumentLocation(type: found.type, id: id, path: path)
             } else {
                 missing[id] = path
             }
+        }
+        // Names one file on a case-insensitive or normalising file system.
+        var collisions: [[UInt8]: [String]] = [:]
+        for group in Dictionary(grouping: byPath.values.map(\.path), by: { $0.lowercased() }).values where group.count > 1 {
+            for path in group { collisions[Array(path.utf8)] = group.filter { Array($0.utf8) != Array(path.utf8) } }
         }
         var byID: [String: [DocumentLocation]] = [:]
         for location in byPath.values where !location.id.isEmpty { byID[location.id, default: []].append(location) }
         for id in byID.keys { byID[id]!.sort { $0.path < $1.path } }
         let all = byPath.values.sorted { ($0.id, $0.path) < ($1.id, $1.path) }
-        return AdoptionIndex(byPath: byPath, byID: byID, missing: missing, all: all)
+        return AdoptionIndex(byPath: byPath, byID: byID, missing: missing, all: all, overlaps: overlaps, collisions: collisions)
     }
 
     /// The ID an adopted file gives itself: front matter or metadata `id`,
@@ -129,8 +163,8 @@ extension Project {
         let stem = (splitPath(path).name as NSString).deletingPathExtension
         let fallback = template.adopt!.idSource == .filename ? (template.adopt!.prefix ?? "") + stem : ""
         guard let bytes = try? source.read(path, limit: Limits.documentBytes) else { return fallback }
-        let sidecar = metadataPath.map { Sidecar(path: $0, bytes: (try? source.read($0, limit: Limits.documentBytes)) ?? nil) }
-        let read = DocumentReader.read(path: path, bytes: bytes, template: template, expectedID: nil, sidecar: sidecar)
+        let side = (try? self.sidecar(DocumentLocation(type: template.type, id: "", path: path))) ?? nil
+        let read = DocumentReader.read(path: path, bytes: bytes, template: template, expectedID: nil, sidecar: side)
         guard let id = read.document?.id, !id.isEmpty else { return fallback }
         return id
     }
@@ -188,7 +222,40 @@ extension Project {
                 message: "this file is \(location.id), whose record binds it to \(bound): record the move with 'folio checkin \(location.path)'",
                 rule: "adopt.moved"))
         }
+        let twins = index.caseTwins(location.id)
+        if !twins.isEmpty {
+            out.append(Diagnostic(
+                path: location.path, line: 1, column: 1, severity: .error,
+                message: "the ID \(location.id) differs only in case from \(twins.joined(separator: ", ")): one record file on macOS and Windows",
+                rule: "id.case"))
+        }
+        return out + adoptionConflicts(at: location.path, index)
+    }
+
+    /// A file two adopt rules match, or whose name equals another's but for
+    /// case or Unicode normal form: errors, never resolved silently.
+    func adoptionConflicts(at path: String, _ index: AdoptionIndex) -> [Diagnostic] {
+        let key = Array(path.utf8)
+        var out: [Diagnostic] = []
+        if let types = index.overlaps[key] {
+            out.append(Diagnostic(
+                path: path, line: 1, column: 1, severity: .error,
+                message: "matched by the adopt rules of \(types.count) types (\(types.joined(separator: ", "))): a file is one document of one type; narrow a glob",
+                rule: "adopt.overlap"))
+        }
+        if let others = index.collisions[key] {
+            out.append(Diagnostic(
+                path: path, line: 1, column: 1, severity: .error,
+                message: "its name equals \(others.joined(separator: ", ")) on a file system that ignores case or Unicode normal form (macOS, Windows): rename one",
+                rule: "adopt.collision"))
+        }
         return out
+    }
+
+    /// Every adopted file's conflicts (for a change of the rules).
+    func allAdoptionConflicts() throws -> [Diagnostic] {
+        let index = try adoptionIndex()
+        return index.all.flatMap { adoptionConflicts(at: $0.path, index) }
     }
 
     /// Records binding a path where no file is now, and no other file claims
@@ -198,7 +265,7 @@ extension Project {
         return index.missing.sorted { $0.key < $1.key }.compactMap { id, path in
             guard index.byID[id] == nil else { return nil }
             let moved = try? movedCandidates(of: id, boundPath: path, index: index)
-            let hint = moved.flatMap(\.first).map { " (renamed to \($0.path)? record the move with 'folio checkin \($0.path)')" } ?? " (restore it, or record its new place with 'folio checkin NEW-PATH')"
+            let hint = moved.flatMap(\.first).map { " (renamed to \($0.path)? record the move with 'folio checkin \($0.path)')" } ?? " (restore it, or record its new place with 'folio checkin NEW-PATH --as \(id)')"
             return Diagnostic(
                 path: path, line: 1, column: 1, severity: .error,
                 message: "\(id): its record binds it to this file, which is gone\(hint)", rule: "adopt.missing")
@@ -232,7 +299,13 @@ extension Project {
     /// The sibling metadata file of an adopted document, as it stands in this snapshot.
     func sidecar(_ location: DocumentLocation) throws -> Sidecar? {
         guard let rule = template(location.type)?.adopt, let path = rule.metadataPath(for: location.path) else { return nil }
-        return Sidecar(path: path, bytes: try source.read(path, limit: Limits.documentBytes))
+        do {
+            return Sidecar(path: path, bytes: try source.read(path, limit: Limits.documentBytes))
+        } catch let FolioError.tooLarge(size, limit) {
+            return Sidecar(path: path, bytes: nil, problem: "file of \(size) bytes is larger than the limit of \(limit) bytes")
+        } catch let error as FolioError {
+            return Sidecar(path: path, bytes: nil, problem: error.description)
+        }
     }
 }
 

@@ -37,7 +37,7 @@ public enum CheckDocuments {
         var seen: [String: String] = [:]
         for (i, location) in locations.enumerated() {
             out += perDocument[i]
-            if let other = seen[location.id], !perDocument[i].contains(where: { $0.rule == "id.duplicate" }) {
+            if !location.id.isEmpty, let other = seen[location.id], !perDocument[i].contains(where: { $0.rule == "id.duplicate" }) {
                 out.append(Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: "ID '\(location.id)' is also used by \(other)", rule: "id.duplicate"))
             }
             seen[location.id] = location.path
@@ -100,7 +100,9 @@ public enum CheckDocuments {
             return try project.allocationDiagnosticsForAllPlans().filter { checked.insert("\($0.path):\($0.line):\($0.message)").inserted }
         }
         if path.hasPrefix("templates/") && path.hasSuffix(".md") {
-            return project.templateDiagnostics.filter { $0.path == path }
+            // A new or changed adopt rule may take files another type has.
+            let conflicts = try project.allAdoptionConflicts().filter { checked.insert("\($0.path):\($0.rule)").inserted }
+            return project.templateDiagnostics.filter { $0.path == path } + conflicts
         }
         if let location = project.locate(path) ?? project.attachmentOwner(path) {
             guard checked.insert(location.path).inserted else { return [] }

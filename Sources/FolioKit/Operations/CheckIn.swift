@@ -13,8 +13,10 @@ public enum CheckIn {
     }
 
     /// Commits the work tree's version of a document and its attachment folder.
-    public static func run(repository: Repository, document: String, message: String?, context: FolioContext) throws -> Result {
-        try write(repository: repository, document: document, message: message, action: "checkin", context: context) { project, location, template, committed in
+    /// - Parameter recordAs: for an adopted file that was renamed and edited:
+    ///   the ID whose record binds its old path (`folio checkin NEW --as ID`).
+    public static func run(repository: Repository, document: String, message: String?, recordAs: String? = nil, context: FolioContext) throws -> Result {
+        try write(repository: repository, document: document, message: message, action: "checkin", recordAs: recordAs, context: context) { project, location, template, committed in
             guard let root = repository.workdir else { throw FolioError.usage("'checkin' needs a work tree") }
             let work = WorkTreeSource(root: root)
             guard let bytes = try work.read(location.path, limit: Limits.documentBytes) else {
@@ -53,7 +55,7 @@ public enum CheckIn {
     }
 
     private static func write(
-        repository: Repository, document: String, message: String?, action: String, context: FolioContext,
+        repository: Repository, document: String, message: String?, action: String, recordAs: String? = nil, context: FolioContext,
         content: (Project, DocumentLocation, Template, DocumentContent?) throws -> DocumentContent
     ) throws -> Result {
         guard !repository.isBare else { throw FolioError.usage("'\(action)' needs a work tree; this repository is bare") }
@@ -64,7 +66,7 @@ public enum CheckIn {
             guard project.config.person(actor.email) != nil else {
                 throw FolioError.refused("\(actor.email) is not listed in the people of folio.yml")
             }
-            let (location, movedFrom) = try resolve(project, document, action: action, context: context)
+            let (location, movedFrom) = try resolve(project, document, action: action, recordAs: recordAs, context: context)
             guard let template = project.template(location.type) else {
                 throw FolioError.refused("type '\(location.type)' has no valid template")
             }
@@ -105,19 +107,39 @@ public enum CheckIn {
     /// binds; a file `git mv` moved is recognised as its document (same
     /// derived ID, or exactly the content last recorded) and recorded at
     /// its new path. Returns the location and the path the record bound.
-    static func resolve(_ project: Project, _ document: String, action: String, context: FolioContext) throws -> (DocumentLocation, String?) {
+    static func resolve(_ project: Project, _ document: String, action: String, recordAs: String?, context: FolioContext) throws -> (DocumentLocation, String?) {
         guard action == "checkin", !project.adoptingTemplates.isEmpty, let root = project.repository.workdir else {
+            if recordAs != nil { throw FolioError.usage("--as is for an adopted file that was renamed") }
             return (try project.require(document, from: context.workingDirectory), nil)
         }
         let work = Project(repository: project.repository, source: WorkTreeSource(root: root), rules: project.rules)
         let found = try work.require(document, from: context.workingDirectory)
-        guard work.template(found.type)?.adopt != nil else { return (try project.require(document, from: context.workingDirectory), nil) }
+        guard work.template(found.type)?.adopt != nil else {
+            if recordAs != nil { throw FolioError.usage("--as is for an adopted file that was renamed; \(found.id) is not adopted") }
+            return (try project.require(document, from: context.workingDirectory), nil)
+        }
         let index = try work.adoptionIndex()
-        if let bound = index.missing[found.id], bound != found.path { return (found, bound) }
+        // A move keeps the type: another type's rules would judge the record.
+        func moved(_ location: DocumentLocation, from bound: String) throws -> (DocumentLocation, String?) {
+            if let before = project.locate(bound), before.type != location.type {
+                throw FolioError.refused("\(location.id) is a \(before.type); \(location.path) is where type \(location.type) adopts files: a move may not change a document's type")
+            }
+            return (location, bound)
+        }
+        if let id = recordAs {
+            guard let bound = index.missing[id] else {
+                throw FolioError.usage("--as \(id): no record binds \(id) to a file that is gone (--as records a renamed file under the ID it had)")
+            }
+            guard try found.id == id || project.record(found.id).events.isEmpty else {
+                throw FolioError.refused("\(found.path) is \(found.id), a controlled document: it cannot become \(id)")
+            }
+            return try moved(DocumentLocation(type: found.type, id: id, path: found.path), from: bound)
+        }
+        if let bound = index.missing[found.id], bound != found.path { return try moved(found, from: bound) }
         guard try project.record(found.id).events.isEmpty else { return (found, nil) }
         for (id, bound) in index.missing.sorted(by: { $0.key < $1.key }) where index.byID[id] == nil {
             if try work.movedCandidates(of: id, boundPath: bound, index: index).contains(where: { $0.path == found.path }) {
-                return (DocumentLocation(type: found.type, id: id, path: found.path), bound)
+                return try moved(DocumentLocation(type: found.type, id: id, path: found.path), from: bound)
             }
         }
         return (found, nil)

@@ -175,7 +175,8 @@ public final class Project {
         }
         for t in templates {
             if let adopt = t.adopt, Glob.matches(adopt.glob, path) {
-                if let indexed = try? adoptionIndex().byPath[path] { return indexed }
+                if neverAdopted(path) { continue }
+                if let indexed = try? adoptionIndex().location(at: path) { return indexed }
                 // Not in this snapshot (a new file, or one deleted here).
                 return DocumentLocation(type: t.type, id: (try? derivedID(path, t, tree: nil)) ?? "", path: path)
             }
@@ -183,8 +184,15 @@ public final class Project {
         return nil
     }
 
-    /// The document whose attachment folder holds `path`.
+    /// The document whose attachment folder holds `path`, or whose
+    /// metadata file (an adopted type's `metadata:`) `path` is.
     public func attachmentOwner(_ path: String) -> DocumentLocation? {
+        let (folder, name) = splitPath(path)
+        for t in templates {
+            guard let rule = t.adopt, rule.metadata == name else { continue }
+            let index = (try? adoptionIndex()) ?? .empty
+            if let owner = index.all.first(where: { $0.type == t.type && splitPath($0.path).folder == folder }) { return owner }
+        }
         for t in templates where t.adopt == nil && path.hasPrefix(t.folder + "/") {
             let rest = path.dropFirst(t.folder.count + 1)
             guard let slash = rest.firstIndex(of: "/") else { continue }
@@ -208,6 +216,9 @@ public final class Project {
         let adopted = try adoptionIndex()
         if let problem = adopted.duplicateProblem(id) { throw FolioError.usage(problem) }
         if let hit = adopted.byID[id]?.first { return hit }
+        if let bound = adopted.missing[id] {
+            throw FolioError.usage("\(id): its record binds it to \(bound), which is not in \(source.label) (moved or deleted without a record of it: see 'folio check --all'; a renamed file is recorded with 'folio checkin NEW-PATH --as \(id)')")
+        }
         // IDs that do not follow the current pattern (adopted, or older numbering).
         for t in templates where t.adopt == nil {
             let path = t.documentPath(id: id)

@@ -73,9 +73,12 @@ struct VersionWriter {
         if let path = sidecarPath, let bytes = content.sidecar, previous?.sidecar != bytes {
             plan.changes.append((path, .bytes(bytes)))
         }
+        // A move committed with plain git is already gone from HEAD.
         if let old = movedFrom, old != location.path {
-            plan.changes.append((old, .remove))
-            if let oldSidecar = template.adopt?.metadataPath(for: old), oldSidecar != sidecarPath { plan.changes.append((oldSidecar, .remove)) }
+            if try project.source.exists(old) { plan.changes.append((old, .remove)) }
+            if let oldSidecar = template.adopt?.metadataPath(for: old), oldSidecar != sidecarPath, try project.source.exists(oldSidecar) {
+                plan.changes.append((oldSidecar, .remove))
+            }
         }
         let folder = template.attachmentFolder(id: location.id)
         for (name, id) in content.attachments.sorted(by: { $0.key < $1.key }) where previous?.attachments[name] != id {

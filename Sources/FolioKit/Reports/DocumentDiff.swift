@@ -96,7 +96,14 @@ public struct DocumentDiff: Codable, Sendable {
         let lines = d.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         let level2 = d.outline.headings.filter { $0.level <= 2 }
         var result: [(String, String)] = []
-        for (i, h) in level2.enumerated() where h.level == 2 {
+        // A file without headings (reStructuredText, plain text) is one text;
+        // the text under the title (most of a typical decision record) is
+        // compared as "(introduction)".
+        if level2.isEmpty && d.frontMatter.entries.isEmpty {
+            let body = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            return body.isEmpty ? [] : [("(text)", body)]
+        }
+        for (i, h) in level2.enumerated() {
             let start = h.line  // 1-based line of the heading; content starts after it
             let end = min(i + 1 < level2.count ? level2[i + 1].line - 1 : lines.count, lines.count)
             guard start >= 0, start < end else {
@@ -105,7 +112,11 @@ public struct DocumentDiff: Codable, Sendable {
             }
             let body = lines[start..<end].filter { !$0.hasPrefix("|") }
                 .joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-            result.append((h.text, body))
+            if h.level == 1 {
+                if !body.isEmpty { result.append(("(introduction)", body)) }
+            } else {
+                result.append((h.text, body))
+            }
         }
         return result
     }

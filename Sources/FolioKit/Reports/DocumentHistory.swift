@@ -11,7 +11,9 @@ public struct HistoryEntry: Codable, Sendable {
     public let action: String
     public let revision: String?
     public let subject: String
-    /// What the commit touched: document, attachments, record.
+    /// What the commit touched: document, attachments, record; `template`
+    /// for the commit that brought an existing file under its type's rules
+    /// (action `adopted`).
     public let changed: [String]
     /// The document's path in this commit (an adopted file may have moved).
     public let path: String
@@ -28,6 +30,7 @@ public enum DocumentHistory {
     public static func entries(_ project: Project, _ location: DocumentLocation, from tip: ObjectID) throws -> [HistoryEntry] {
         var result: [HistoryEntry] = []
         let rule = project.template(location.type)?.adopt
+        let templatePath = rule == nil ? nil : project.template(location.type)?.path
         // The file's path at the commit being looked at, walking back in time.
         var path = location.path
         try HistoryLog.forEach(project.repository, from: tip, rules: project) { commit in
@@ -43,6 +46,15 @@ public enum DocumentHistory {
                         date: Timestamp.string(seconds: commit.authorTime), action: commit.action.isEmpty ? "git-commit" : commit.action,
                         revision: commit.revision.isEmpty ? nil : commit.revision, subject: commit.subject, changed: changed,
                         path: path, controlled: true))
+            } else if let templatePath, commit.changes.contains(where: { $0.path == templatePath && $0.status == .added }),
+                (try? project.repository.commit(commit.id).tree().entry(at: path)) != nil
+            {
+                // The commit that adopted the file as it stood.
+                result.append(
+                    HistoryEntry(
+                        commit: commit.id.description, author: commit.authorName, email: commit.authorEmail,
+                        date: Timestamp.string(seconds: commit.authorTime), action: "adopted", revision: nil, subject: commit.subject,
+                        changed: ["template"], path: path, controlled: true))
             }
             // Where the file was before the commit that added it here.
             if let added = commit.changes.first(where: { $0.path == path && $0.status == .added }),
@@ -120,6 +132,6 @@ extension DocumentHistory {
         let known = history.compactMap(\.revision)
         var labels: [String] = []
         for label in known.reversed() where !labels.contains(label) { labels.append(label) }
-        throw FolioError.usage("\(location.id) has no revision '\(revision)' (revisions: \(labels.joined(separator: ", ")))")
+        throw FolioError.usage("\(location.id) has no revision '\(revision)' (\(labels.isEmpty ? "it has no recorded revisions yet" : "revisions: " + labels.joined(separator: ", ")))")
     }
 }

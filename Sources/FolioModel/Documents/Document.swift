@@ -33,9 +33,12 @@ public struct Document {
 public struct Sidecar: Sendable {
     public let path: String
     public let bytes: [UInt8]?
-    public init(path: String, bytes: [UInt8]?) {
+    /// Why it could not be read (too large, a symbolic link), if so.
+    public let problem: String?
+    public init(path: String, bytes: [UInt8]?, problem: String? = nil) {
         self.path = path
         self.bytes = bytes
+        self.problem = problem
     }
 }
 
@@ -103,7 +106,9 @@ public enum DocumentReader {
                         path: path, line: 1, column: 1, severity: .error,
                         message: "this type's metadata is in \(metadataName) beside the document, not in front matter", rule: "adopt.metadata"))
             }
-            if let bytes = sidecar?.bytes {
+            if let problem = sidecar?.problem {
+                diagnostics.append(Diagnostic(path: metadataPath, line: 1, column: 1, severity: .error, message: problem, rule: "adopt.metadata"))
+            } else if let bytes = sidecar?.bytes {
                 do {
                     let yaml = try Text.decode(bytes)
                     frontMatter = try SafeYAML.frontMatter(yaml, firstLine: 1)
@@ -149,7 +154,7 @@ public enum DocumentReader {
                         path: path, line: 1, column: 1, severity: .error,
                         message: adopted == nil
                             ? "missing '\(key)' in front matter"
-                            : "cannot take '\(key)' from the file: \(Self.source(of: key, adopted!)) or '\(key)' in \(adopted!.metadata ?? "front matter")",
+                            : "cannot take '\(key)' from the file: \(Self.source(of: key, adopted!))",
                         rule: "field.\(key)"))
             }
             return ""
@@ -214,12 +219,13 @@ public enum DocumentReader {
     /// Where an adopted document's ID or title is taken from, for messages.
     static func source(of key: String, _ rule: Template.AdoptRule) -> String {
         let source = key == "id" ? rule.idSource : rule.titleSource
+        let where_ = rule.metadata ?? "front matter"
         switch source {
-        case .heading: return "it needs a level-1 heading"
-        case .filename: return "its file name gives none"
-        case .folder: return "its folder gives none"
-        case .path: return "its path does not match the pattern '\(rule.pattern ?? "")'"
-        case .metadata: return "it needs '\(key == "id" ? rule.field ?? "id" : "title")' in \(rule.metadata ?? "its metadata file")"
+        case .heading: return "it needs a level-1 heading or '\(key)' in \(where_)"
+        case .filename: return "its file name gives none; set '\(key)' in \(where_)"
+        case .folder: return "its folder gives none; set '\(key)' in \(where_)"
+        case .path: return "its path does not match the pattern '\(rule.pattern ?? "")'; set '\(key)' in \(where_)"
+        case .metadata: return "it needs '\(key == "id" ? rule.field ?? "id" : "title")' in \(where_)"
         }
     }
 
@@ -243,7 +249,8 @@ public enum DocumentReader {
         }
         for i in lines.indices.dropLast() where !lines[i].isEmpty && !isAdornment(lines[i]) {
             let under = lines[i + 1]
-            if isAdornment(under), under.count >= lines[i].count { return lines[i] }
+            // docutils accepts (with a warning) an underline shorter than the title.
+            if isAdornment(under), under.count >= min(lines[i].count, 3) { return lines[i] }
         }
         return nil
     }

@@ -125,6 +125,10 @@ public final class Template: @unchecked Sendable {
                 guard let pattern else { out.append("adopt id: path needs a 'pattern' whose first group is the ID"); break }
                 if let regex = try? NSRegularExpression(pattern: pattern) {
                     if regex.numberOfCaptureGroups < 1 { out.append("adopt pattern '\(pattern)' has no capture group (the ID)") }
+                    // A repeated group that itself repeats ((a+)+) can take exponential time on every path.
+                    if pattern.range(of: #"\([^()]*[+*][^()]*\)[+*{]"#, options: .regularExpression) != nil {
+                        out.append("adopt pattern '\(pattern)' repeats a group that repeats (like (a+)+): it can take exponential time; write it without nested repetition")
+                    }
                 } else {
                     out.append("adopt pattern '\(pattern)' is not a valid regular expression")
                 }

@@ -80,7 +80,7 @@ public struct Validator {
                 checkItem(entry.value, line: entry.line, column: entry.column)
             }
         }
-        let known = Set(template.fields.map(\.name) + Template.reservedFields)
+        let known = Set(template.fields.map(\.name) + Template.reservedFields + [template.adopt?.idSource == .metadata ? template.adopt?.field : nil].compactMap { $0 })
         // An adopted collection's own keys (a site generator's `nav_order`)
         // are allowed where the type says so.
         for entry in fm.entries where !known.contains(entry.key) && template.adopt?.allowsExtraKeys != true {
