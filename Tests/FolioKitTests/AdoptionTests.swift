@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 
+@testable import FolioGit
+@testable import FolioKit
+
 /// Existing collections adopted in place (docs/formats.md, "Adoption"):
 /// generated collections of the three real layouts (file-name IDs, heading
 /// IDs, folder IDs with a metadata file) against an independent oracle
@@ -291,5 +294,30 @@ struct AdoptionTests {
         let base = try repo.git("rev-parse", "HEAD~300").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let hook = try repo.folio(["hook", "pre-receive"], stdin: Data("\(base) \(head) refs/heads/main\n".utf8))
         #expect(hook.ok, "\(hook)")
+    }
+
+    /// The index a history walk updates commit by commit equals the one built
+    /// anew for each commit (renames, retitles, duplicates, files added and
+    /// deleted after adoption).
+    @Test("the adoption index updated commit by commit equals the index built anew at every commit")
+    func incrementalIndexEqualsFresh() throws {
+        let repo = try Self.generated("heading", ["--documents", "30", "--commits", "160", "--adopt-at", "40", "--renames", "6", "--retitles", "6", "--duplicates", "3", "--seed", "11"])
+        let repository = try Repository.discover(from: repo.path)
+        let head = try repository.headCommit()!
+        let rules = try Project(repository: repository, source: TreeSource(repository: repository, tree: head.tree(), label: "HEAD"))
+        var commit: Commit? = head
+        var compared = 0
+        func shape(_ index: AdoptionIndex) -> [String] {
+            index.all.map { "\($0.id) \($0.path) \($0.type)" } + index.byID.filter { $0.value.count > 1 }.keys.sorted().map { "dup \($0)" }
+                + index.missing.sorted { $0.key < $1.key }.map { "missing \($0.key) \($0.value)" }
+        }
+        while let c = commit, try c.tree().entry(at: "templates/rfc.md") != nil {
+            let walked = Project(repository: repository, source: TreeSource(repository: repository, tree: try c.tree(), label: "walk"), reusing: rules)
+            let fresh = try Project(repository: repository, source: TreeSource(repository: repository, tree: try c.tree(), label: "fresh"))
+            #expect(shape(try walked.adoptionIndex()) == shape(try fresh.adoptionIndex()), "commit \(c.id.short)")
+            compared += 1
+            commit = try c.parentIDs.first.map { try repository.commit($0) }
+        }
+        #expect(compared > 100, "walked \(compared) commits after adoption")
     }
 }

@@ -6,30 +6,39 @@ import Foundation
 /// matches, under the ID its record binds it to, or else the ID its file
 /// derives (file name, heading, folder, path pattern or metadata field).
 ///
-/// Built once per snapshot, and across snapshots reused by tree ids: a
-/// history walk over thousands of commits re-derives only the files whose
-/// blobs changed (docs/formats.md, "Adoption").
+/// Built once per snapshot; across the snapshots of a history walk it is
+/// updated from the previous one by the files that changed (tree ids
+/// compared, derived IDs kept by blob id), so each commit costs what it
+/// changed (docs/architecture.md).
 struct AdoptionIndex: Sendable {
     /// Every adopted file, by the bytes of its path (git's names are bytes:
     /// `café` in NFC and in NFD are two files, which Swift's String equality
     /// would take for one).
-    let byPath: [[UInt8]: DocumentLocation]
+    private(set) var byPath: [[UInt8]: DocumentLocation] = [:]
     /// Every adopted file claiming an ID (more than one: a duplicate).
-    let byID: [String: [DocumentLocation]]
+    private(set) var byID: [String: [DocumentLocation]] = [:]
     /// Records that bind their ID to a path where there is no adopted file
     /// now (renamed or deleted without a recorded move): ID → bound path.
-    let missing: [String: String]
-    /// Every adopted file, sorted by ID, then path.
-    let all: [DocumentLocation]
+    private(set) var missing: [String: String] = [:]
     /// Files several types' adopt rules match: path bytes → those types.
-    let overlaps: [[UInt8]: [String]]
-    /// Files whose names another adopted file's equals on a file system that
-    /// ignores case or Unicode normal form (macOS, Windows): path bytes → the others.
-    let collisions: [[UInt8]: [String]]
+    private(set) var overlaps: [[UInt8]: [String]] = [:]
+    /// Paths by their case-folded form (String keys compare Unicode
+    /// canonically): names one file on macOS or Windows.
+    private(set) var folded: [String: [String]] = [:]
+    /// What the records bind: path bytes → ID.
+    private(set) var bound: [[UInt8]: String] = [:]
 
-    static let empty = AdoptionIndex(byPath: [:], byID: [:], missing: [:], all: [], overlaps: [:], collisions: [:])
+    static let empty = AdoptionIndex()
 
     func location(at path: String) -> DocumentLocation? { byPath[Array(path.utf8)] }
+
+    /// Every adopted file, sorted by ID, then path.
+    var all: [DocumentLocation] { byPath.values.sorted { ($0.id, $0.path) < ($1.id, $1.path) } }
+
+    /// Other paths whose names equal this one's but for case or normal form.
+    func collisions(at path: String) -> [String] {
+        (folded[path.lowercased()] ?? []).filter { Array($0.utf8) != Array(path.utf8) }
+    }
 
     /// Other IDs equal to `id` but for case (one record file on macOS and Windows).
     func caseTwins(_ id: String) -> [String] {
@@ -42,22 +51,66 @@ struct AdoptionIndex: Sendable {
         guard let claims = byID[id], claims.count > 1 else { return nil }
         return "the ID \(id) is claimed by \(claims.count) files (\(claims.map(\.path).joined(separator: ", "))): an ID names one document; give one of them another ID (front matter 'id:', or a distinct file name or heading)"
     }
+
+    /// Adds a file of `type` that derives `derivedID` (a record's binding wins).
+    mutating func insert(path: String, type: String, derivedID: String) {
+        let key = Array(path.utf8)
+        if let first = byPath[key] {
+            if first.type != type { overlaps[key, default: [first.type]].append(type) }
+            return
+        }
+        let id = bound[key] ?? derivedID
+        let location = DocumentLocation(type: type, id: id, path: path)
+        byPath[key] = location
+        if !id.isEmpty {
+            byID[id, default: []].append(location)
+            byID[id]!.sort { $0.path < $1.path }
+        }
+        folded[path.lowercased(), default: []].append(path)
+        if missing[id] == Optional(path) { missing[id] = nil }
+    }
+
+    /// Removes a file (deleted, or to be added again with new content).
+    mutating func remove(path: String) {
+        let key = Array(path.utf8)
+        guard let location = byPath.removeValue(forKey: key) else { return }
+        overlaps[key] = nil
+        if var claims = byID[location.id] {
+            claims.removeAll { Array($0.path.utf8) == key }
+            byID[location.id] = claims.isEmpty ? nil : claims
+        }
+        let fold = path.lowercased()
+        if var paths = folded[fold] {
+            paths.removeAll { Array($0.utf8) == key }
+            folded[fold] = paths.isEmpty ? nil : paths
+        }
+        if let id = bound[key] { missing[id] = path }
+    }
+
+    /// Sets what records bind, before any file is inserted.
+    mutating func bind(_ bindings: [(id: String, path: String)]) {
+        for (id, path) in bindings {
+            bound[Array(path.utf8)] = id
+            missing[id] = path
+        }
+    }
 }
 
 /// What adoption derived, kept across the snapshots that share one set of
-/// rules: IDs by file content, record bindings by record blob, and whole
-/// indexes by the trees they were built from.
+/// rules: IDs by file content, record bindings by record blob, and the last
+/// index with the trees it was built from.
 final class AdoptionMemo: Sendable {
     /// (type, path, document blob, metadata blob) → the derived ID.
     let derived = SharedCache<[UInt8], String>()
     /// Record blob → the path its latest event binds (empty: none).
     let bindings = SharedCache<ObjectID, String>()
-    /// The ids of the trees an index was built from → the index.
-    let indexes = BoundedCache<[UInt8], AdoptionIndex>(capacity: 16)
+    /// The last index built from trees, to update for the next snapshot.
+    let last = BoundedCache<Int, (trees: [ObjectID?], records: ObjectID?, index: AdoptionIndex)>(capacity: 1)
+    /// What the records bind (path bytes → ID), by the records folder's tree id.
+    let bound = BoundedCache<ObjectID?, [[UInt8]: String]>(capacity: 4)
 }
 
-/// A small cache that forgets everything when full (indexes of a history
-/// walk are wanted for the next commit or two, not for the whole walk).
+/// A small cache that forgets everything when full.
 final class BoundedCache<Key: Hashable, Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Key: Value] = [:]
@@ -71,8 +124,14 @@ final class BoundedCache<Key: Hashable, Value>: @unchecked Sendable {
     func set(_ key: Key, _ value: Value) {
         lock.lock()
         defer { lock.unlock() }
-        if values.count >= capacity { values.removeAll() }
+        if values.count >= capacity && values[key] == nil { values.removeAll() }
         values[key] = value
+    }
+    /// Removes and returns a value (so that it can be changed in place).
+    func take(_ key: Key) -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        return values.removeValue(forKey: key)
     }
 }
 
@@ -84,21 +143,88 @@ extension Project {
         let adopting = adoptingTemplates
         guard !adopting.isEmpty else { return .empty }
         return try memo.adoption.get {
-            let tree = source as? TreeSource
-            var key: [UInt8] = []
-            if let tree {
-                for t in adopting {
-                    let prefix = Glob.staticPrefix(t.adopt!.glob)
-                    key += Array(t.type.utf8) + [0]
-                    key += (prefix.isEmpty ? tree.tree.id.bytes : (try tree.entry(prefix)?.id.bytes ?? [])) + [0]
-                }
-                key += (try tree.entry(RecordFile.folder)?.id.bytes ?? []) + [0]
-                if let known = adoptionMemo.indexes.get(key) { return known }
+            guard let tree = source as? TreeSource else { return try buildAdoptionIndex(adopting, tree: nil) }
+            let trees = try adopting.map { t -> ObjectID? in
+                let prefix = Glob.staticPrefix(t.adopt!.glob)
+                return prefix.isEmpty ? tree.tree.id : try tree.entry(prefix).flatMap { $0.kind == .tree ? $0.id : nil }
+            }
+            let records = try tree.entry(RecordFile.folder)?.id
+            // Taken out of the memo, so that updating it does not copy it.
+            if var last = adoptionMemo.last.take(0), last.records == records,
+                try updateAdoptionIndex(&last.index, adopting, from: last.trees, to: trees, tree: tree)
+            {
+                adoptionMemo.last.set(0, (trees, records, last.index))
+                return last.index
             }
             let index = try buildAdoptionIndex(adopting, tree: tree)
-            if tree != nil { adoptionMemo.indexes.set(key, index) }
+            adoptionMemo.last.set(0, (trees, records, index))
             return index
         }
+    }
+
+    /// Updates the last snapshot's index by the files that changed under
+    /// each rule's folder; false when that cannot be done exactly (a rule
+    /// whose folders overlap another's, a metadata file changed: the index
+    /// is then built anew).
+    private func updateAdoptionIndex(
+        _ index: inout AdoptionIndex, _ adopting: [Template], from old: [ObjectID?], to new: [ObjectID?], tree: TreeSource
+    ) throws -> Bool {
+        if old == new { return true }
+        let prefixes = adopting.map { Glob.staticPrefix($0.adopt!.glob) }
+        // Rules under one another's folders would need the overlap order kept.
+        for (i, a) in prefixes.enumerated() {
+            for b in prefixes[(i + 1)...] where a.isEmpty || b.isEmpty || a == b || a.hasPrefix(b + "/") || b.hasPrefix(a + "/") {
+                return false
+            }
+        }
+        for (i, t) in adopting.enumerated() where old[i] != new[i] {
+            let rule = t.adopt!
+            let prefix = prefixes[i]
+            for change in try repository.changedFiles(from: old[i], to: new[i]) {
+                let path = prefix.isEmpty ? change.path : prefix + "/" + change.path
+                if let metadata = rule.metadata, splitPath(path).name == metadata { return false }
+                guard Glob.matches(rule.glob, path), !neverAdopted(path) else { continue }
+                index.remove(path: path)
+                if change.newID != nil { index.insert(path: path, type: t.type, derivedID: try derivedID(path, t, tree: tree)) }
+            }
+        }
+        return true
+    }
+
+    /// The location of one adopted file, without building the whole index
+    /// (a history walk classifies a commit's few changed files): the ID its
+    /// record binds, else the one it derives. The same answer as the index.
+    func adoptedLocation(_ path: String, _ template: Template) throws -> DocumentLocation {
+        if let index = memo.adoption.peek(), let known = index.location(at: path) { return known }
+        let tree = source as? TreeSource
+        var bound: [[UInt8]: String]
+        if let tree {
+            let records = try tree.entry(RecordFile.folder)?.id
+            if let known = adoptionMemo.bound.get(records) {
+                bound = known
+            } else {
+                bound = [:]
+                for (id, path) in try recordBindings(tree: tree) { bound[Array(path.utf8)] = id }
+                adoptionMemo.bound.set(records, bound)
+            }
+        } else {
+            if let known = try adoptionIndex().location(at: path) { return known }
+            return DocumentLocation(type: template.type, id: try derivedID(path, template, tree: nil), path: path)
+        }
+        let id = try bound[Array(path.utf8)] ?? derivedID(path, template, tree: tree)
+        return DocumentLocation(type: template.type, id: id, path: path)
+    }
+
+    private func buildAdoptionIndex(_ adopting: [Template], tree: TreeSource?) throws -> AdoptionIndex {
+        var index = AdoptionIndex()
+        index.bind(try recordBindings(tree: tree))
+        for t in adopting {
+            let rule = t.adopt!
+            for path in try source.files(below: Glob.staticPrefix(rule.glob)) where Glob.matches(rule.glob, path) && !neverAdopted(path) {
+                index.insert(path: path, type: t.type, derivedID: try derivedID(path, t, tree: tree))
+            }
+        }
+        return index
     }
 
     /// Paths no adopt rule takes: the project's own files, and everything in
@@ -106,41 +232,6 @@ extension Project {
     func neverAdopted(_ path: String) -> Bool {
         if path == ProjectConfig.path || path.hasPrefix("templates/") || path.hasPrefix(".folio/") || path.hasPrefix(".git") { return true }
         return templates.contains { $0.adopt == nil && path.hasPrefix($0.folder + "/") }
-    }
-
-    private func buildAdoptionIndex(_ adopting: [Template], tree: TreeSource?) throws -> AdoptionIndex {
-        var byPath: [[UInt8]: DocumentLocation] = [:]
-        var overlaps: [[UInt8]: [String]] = [:]
-        for t in adopting {
-            let rule = t.adopt!
-            for path in try source.files(below: Glob.staticPrefix(rule.glob)) where Glob.matches(rule.glob, path) && !neverAdopted(path) {
-                let key = Array(path.utf8)
-                if let first = byPath[key] {
-                    overlaps[key, default: [first.type]].append(t.type)
-                    continue
-                }
-                byPath[key] = DocumentLocation(type: t.type, id: try derivedID(path, t, tree: tree), path: path)
-            }
-        }
-        var missing: [String: String] = [:]
-        for (id, path) in try recordBindings(tree: tree) {
-            let key = Array(path.utf8)
-            if let found = byPath[key] {
-                byPath[key] = DocumentLocation(type: found.type, id: id, path: path)
-            } else {
-                missing[id] = path
-            }
-        }
-        // Names one file on a case-insensitive or normalising file system.
-        var collisions: [[UInt8]: [String]] = [:]
-        for group in Dictionary(grouping: byPath.values.map(\.path), by: { $0.lowercased() }).values where group.count > 1 {
-            for path in group { collisions[Array(path.utf8)] = group.filter { Array($0.utf8) != Array(path.utf8) } }
-        }
-        var byID: [String: [DocumentLocation]] = [:]
-        for location in byPath.values where !location.id.isEmpty { byID[location.id, default: []].append(location) }
-        for id in byID.keys { byID[id]!.sort { $0.path < $1.path } }
-        let all = byPath.values.sorted { ($0.id, $0.path) < ($1.id, $1.path) }
-        return AdoptionIndex(byPath: byPath, byID: byID, missing: missing, all: all, overlaps: overlaps, collisions: collisions)
     }
 
     /// The ID an adopted file gives itself: front matter or metadata `id`,
@@ -243,7 +334,8 @@ extension Project {
                 message: "matched by the adopt rules of \(types.count) types (\(types.joined(separator: ", "))): a file is one document of one type; narrow a glob",
                 rule: "adopt.overlap"))
         }
-        if let others = index.collisions[key] {
+        let others = index.collisions(at: path)
+        if !others.isEmpty {
             out.append(Diagnostic(
                 path: path, line: 1, column: 1, severity: .error,
                 message: "its name equals \(others.joined(separator: ", ")) on a file system that ignores case or Unicode normal form (macOS, Windows): rename one",

@@ -176,9 +176,8 @@ public final class Project {
         for t in templates {
             if let adopt = t.adopt, Glob.matches(adopt.glob, path) {
                 if neverAdopted(path) { continue }
-                if let indexed = try? adoptionIndex().location(at: path) { return indexed }
-                // Not in this snapshot (a new file, or one deleted here).
-                return DocumentLocation(type: t.type, id: (try? derivedID(path, t, tree: nil)) ?? "", path: path)
+                // Also a file not in this snapshot (a new file, or one deleted here).
+                return (try? adoptedLocation(path, t)) ?? DocumentLocation(type: t.type, id: "", path: path)
             }
         }
         return nil

@@ -172,6 +172,13 @@ final class Memo<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value?
 
+    /// The value if it was computed, without computing it.
+    func peek() -> Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+
     func get(_ make: () throws -> Value) rethrows -> Value {
         lock.lock()
         defer { lock.unlock() }
