@@ -27,6 +27,8 @@ struct AdoptionIndex: Sendable {
     private(set) var folded: [String: [String]] = [:]
     /// What the records bind: path bytes → ID.
     private(set) var bound: [[UInt8]: String] = [:]
+    /// IDs by their case-folded form.
+    private(set) var foldedIDs: [String: Set<String>] = [:]
 
     static let empty = AdoptionIndex()
 
@@ -42,8 +44,7 @@ struct AdoptionIndex: Sendable {
 
     /// Other IDs equal to `id` but for case (one record file on macOS and Windows).
     func caseTwins(_ id: String) -> [String] {
-        let lower = id.lowercased()
-        return byID.keys.filter { $0 != id && $0.lowercased() == lower }.sorted()
+        (foldedIDs[id.lowercased()] ?? []).filter { $0 != id }.sorted()
     }
 
     /// An ID several files claim, as an error naming them (nil when unique).
@@ -65,6 +66,7 @@ struct AdoptionIndex: Sendable {
         if !id.isEmpty {
             byID[id, default: []].append(location)
             byID[id]!.sort { $0.path < $1.path }
+            foldedIDs[id.lowercased(), default: []].insert(id)
         }
         folded[path.lowercased(), default: []].append(path)
         if missing[id] == Optional(path) { missing[id] = nil }
@@ -78,6 +80,11 @@ struct AdoptionIndex: Sendable {
         if var claims = byID[location.id] {
             claims.removeAll { Array($0.path.utf8) == key }
             byID[location.id] = claims.isEmpty ? nil : claims
+            if claims.isEmpty {
+                let fold = location.id.lowercased()
+                foldedIDs[fold]?.remove(location.id)
+                if foldedIDs[fold]?.isEmpty == true { foldedIDs[fold] = nil }
+            }
         }
         let fold = path.lowercased()
         if var paths = folded[fold] {
@@ -105,34 +112,9 @@ final class AdoptionMemo: Sendable {
     /// Record blob → the path its latest event binds (empty: none).
     let bindings = SharedCache<ObjectID, String>()
     /// The last index built from trees, to update for the next snapshot.
-    let last = BoundedCache<Int, (trees: [ObjectID?], records: ObjectID?, index: AdoptionIndex)>(capacity: 1)
+    let last = SharedCache<Int, (trees: [ObjectID?], records: ObjectID?, index: AdoptionIndex)>(capacity: 1)
     /// What the records bind (path bytes → ID), by the records folder's tree id.
-    let bound = BoundedCache<ObjectID?, [[UInt8]: String]>(capacity: 4)
-}
-
-/// A small cache that forgets everything when full.
-final class BoundedCache<Key: Hashable, Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [Key: Value] = [:]
-    private let capacity: Int
-    init(capacity: Int) { self.capacity = capacity }
-    func get(_ key: Key) -> Value? {
-        lock.lock()
-        defer { lock.unlock() }
-        return values[key]
-    }
-    func set(_ key: Key, _ value: Value) {
-        lock.lock()
-        defer { lock.unlock() }
-        if values.count >= capacity && values[key] == nil { values.removeAll() }
-        values[key] = value
-    }
-    /// Removes and returns a value (so that it can be changed in place).
-    func take(_ key: Key) -> Value? {
-        lock.lock()
-        defer { lock.unlock() }
-        return values.removeValue(forKey: key)
-    }
+    let bound = SharedCache<ObjectID?, [[UInt8]: String]>(capacity: 4)
 }
 
 extension Project {
@@ -153,11 +135,11 @@ extension Project {
             if var last = adoptionMemo.last.take(0), last.records == records,
                 try updateAdoptionIndex(&last.index, adopting, from: last.trees, to: trees, tree: tree)
             {
-                adoptionMemo.last.set(0, (trees, records, last.index))
+                adoptionMemo.last.replace(0, (trees, records, last.index))
                 return last.index
             }
             let index = try buildAdoptionIndex(adopting, tree: tree)
-            adoptionMemo.last.set(0, (trees, records, index))
+            adoptionMemo.last.replace(0, (trees, records, index))
             return index
         }
     }
@@ -205,7 +187,7 @@ extension Project {
             } else {
                 bound = [:]
                 for (id, path) in try recordBindings(tree: tree) { bound[Array(path.utf8)] = id }
-                adoptionMemo.bound.set(records, bound)
+                adoptionMemo.bound.replace(records, bound)
             }
         } else {
             if let known = try adoptionIndex().location(at: path) { return known }
@@ -254,6 +236,14 @@ extension Project {
         let stem = (splitPath(path).name as NSString).deletingPathExtension
         let fallback = template.adopt!.idSource == .filename ? (template.adopt!.prefix ?? "") + stem : ""
         guard let bytes = try? source.read(path, limit: Limits.documentBytes) else { return fallback }
+        // An ID from the path needs no Markdown parsed: only a front matter
+        // `id` could override it (most files have none).
+        if let fromPath = template.adopt!.idFromPath(path), template.adopt!.metadata == nil {
+            guard bytes.starts(with: Array("---".utf8)) || bytes.starts(with: [0xEF, 0xBB, 0xBF]), let text = try? Text.decode(bytes), let split = try? SplitDocument(text: text),
+                let yaml = split.yaml, let frontMatter = try? SafeYAML.frontMatter(yaml, firstLine: split.yamlFirstLine)
+            else { return fromPath }
+            return frontMatter.string("id") ?? fromPath
+        }
         let side = (try? self.sidecar(DocumentLocation(type: template.type, id: "", path: path))) ?? nil
         let read = DocumentReader.read(path: path, bytes: bytes, template: template, expectedID: nil, sidecar: side)
         guard let id = read.document?.id, !id.isEmpty else { return fallback }

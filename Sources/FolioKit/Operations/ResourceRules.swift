@@ -190,19 +190,38 @@ final class Memo<Value>: @unchecked Sendable {
 }
 
 /// A cache whose values are computed outside its lock (two threads may
-/// compute the same value once each; the first stored wins).
+/// compute the same value once each; with `set` the first stored wins).
+/// With a capacity, it forgets everything when full (for values wanted for
+/// the next step or two of a walk, not for the whole walk).
 final class SharedCache<Key: Hashable, Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Key: Value] = [:]
+    private let capacity: Int
+    init(capacity: Int = .max) { self.capacity = capacity }
     func get(_ key: Key) -> Value? {
         lock.lock()
         defer { lock.unlock() }
         return values[key]
     }
     func set(_ key: Key, _ value: Value) {
+        store(key, value, replacing: false)
+    }
+    /// Stores `value`, replacing any value stored for `key`.
+    func replace(_ key: Key, _ value: Value) {
+        store(key, value, replacing: true)
+    }
+    /// Removes and returns a value (so that it can be changed in place).
+    func take(_ key: Key) -> Value? {
         lock.lock()
         defer { lock.unlock() }
-        if values[key] == nil { values[key] = value }
+        return values.removeValue(forKey: key)
+    }
+    private func store(_ key: Key, _ value: Value, replacing: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        if values[key] != nil && !replacing { return }
+        if values.count >= capacity && values[key] == nil { values.removeAll() }
+        values[key] = value
     }
 }
 

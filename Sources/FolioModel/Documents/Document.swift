@@ -169,15 +169,13 @@ public enum DocumentReader {
                 case .restructuredtext: Self.restructuredTextTitle(text)
                 case .text: text.split(whereSeparator: \.isNewline).lazy.map { $0.trimmingCharacters(in: .whitespaces) }.first { !$0.isEmpty }
                 }
-            let derived: String? =
+            let fromContent: String? =
                 switch adopted.idSource {
-                case .filename: fileStem
                 case .heading: headingTitle.flatMap { $0.split(separator: " ").first.map { String($0).trimmingCharacters(in: [":", "."]) } }
-                case .folder: splitPath(splitPath(path).folder).name
-                case .path: adopted.pattern.flatMap { Self.firstGroup($0, path) }
                 case .metadata: frontMatter.string(adopted.field ?? "id")
+                default: nil
                 }
-            derivedID = derived.flatMap { $0.isEmpty ? nil : (adopted.prefix ?? "") + $0 }
+            derivedID = adopted.idFromPath(path) ?? fromContent.flatMap { $0.isEmpty ? nil : (adopted.prefix ?? "") + $0 }
             derivedTitle =
                 switch adopted.titleSource {
                 case .filename: fileStem
@@ -227,15 +225,6 @@ public enum DocumentReader {
         case .path: return "its path does not match the pattern '\(rule.pattern ?? "")'; set '\(key)' in \(where_)"
         case .metadata: return "it needs '\(key == "id" ? rule.field ?? "id" : "title")' in \(where_)"
         }
-    }
-
-    /// The first capture group of `pattern` in `path`, if it matches.
-    static func firstGroup(_ pattern: String, _ path: String) -> String? {
-        guard let regex = try? NSRegularExpression(pattern: pattern),
-            let match = regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)), match.numberOfRanges > 1,
-            let range = Range(match.range(at: 1), in: path)
-        else { return nil }
-        return String(path[range])
     }
 
     /// The title of a reStructuredText file: its first section title, a line

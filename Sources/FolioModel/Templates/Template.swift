@@ -107,6 +107,29 @@ public final class Template: @unchecked Sendable {
         public var textFormat: Format { format ?? .markdown }
         public var allowsExtraKeys: Bool { extraKeys == "allow" }
 
+        /// The ID the path alone gives (file name, folder or pattern, with
+        /// the prefix); nil for IDs from the heading or metadata, or when
+        /// the pattern does not match.
+        public func idFromPath(_ path: String) -> String? {
+            let derived: String?
+            switch idSource {
+            case .filename: derived = (splitPath(path).name as NSString).deletingPathExtension
+            case .folder: derived = splitPath(splitPath(path).folder).name
+            case .path: derived = pattern.flatMap { AdoptRule.firstGroup($0, path) }
+            case .heading, .metadata: return nil
+            }
+            return derived.flatMap { $0.isEmpty ? nil : (prefix ?? "") + $0 }
+        }
+
+        /// The first capture group of `pattern` in `path`, if it matches.
+        static func firstGroup(_ pattern: String, _ path: String) -> String? {
+            guard let regex = try? NSRegularExpression(pattern: pattern),
+                let match = regex.firstMatch(in: path, range: NSRange(path.startIndex..., in: path)), match.numberOfRanges > 1,
+                let range = Range(match.range(at: 1), in: path)
+            else { return nil }
+            return String(path[range])
+        }
+
         /// The sibling metadata file of a document at `path`, if the rule has one.
         public func metadataPath(for path: String) -> String? {
             guard let metadata else { return nil }
