@@ -18,12 +18,16 @@ public final class Index {
         public let path: String
         public let id: ObjectID
         public let kind: EntryKind
+        /// Outside a sparse checkout (git's skip-worktree bit): in the index
+        /// and the commit, deliberately not in the work tree.
+        public var skipWorktree = false
     }
 
     public func entry(at path: String) -> Entry? {
         guard let e = git_index_get_bypath(pointer, path, 0) else { return nil }
         return Entry(
-            path: path, id: ObjectID(e.pointee.id), kind: EntryKind(mode: git_filemode_t(e.pointee.mode)))
+            path: path, id: ObjectID(e.pointee.id), kind: EntryKind(mode: git_filemode_t(e.pointee.mode)),
+            skipWorktree: Int32(e.pointee.flags_extended) & Int32(GIT_INDEX_ENTRY_SKIP_WORKTREE.rawValue) != 0)
     }
 
     /// Staged files whose path starts with `prefix` (a folder path ending in `/`).
@@ -41,7 +45,8 @@ public final class Index {
                 result.append(
                     Entry(
                         path: path, id: ObjectID(e.pointee.id),
-                        kind: EntryKind(mode: git_filemode_t(e.pointee.mode))))
+                        kind: EntryKind(mode: git_filemode_t(e.pointee.mode)),
+                        skipWorktree: Int32(e.pointee.flags_extended) & Int32(GIT_INDEX_ENTRY_SKIP_WORKTREE.rawValue) != 0))
             }
             pos += 1
         }

@@ -118,13 +118,19 @@ public final class Commit {
     public var message: String { String(cString: git_commit_message(pointer)) }
     public var summary: String { git_commit_summary(pointer).map { String(cString: $0) } ?? "" }
     public var treeID: ObjectID { ObjectID(git_commit_tree_id(pointer).pointee) }
-    public var parentCount: Int { Int(git_commit_parentcount(pointer)) }
+    /// A commit where a shallow clone cut the history has no parents here,
+    /// as git shows it (the parents are not in this clone).
+    public var parentCount: Int { isShallowBoundary ? 0 : Int(git_commit_parentcount(pointer)) }
 
     public var parentIDs: [ObjectID] {
-        (0..<git_commit_parentcount(pointer)).compactMap { i in
+        if isShallowBoundary { return [] }
+        return (0..<git_commit_parentcount(pointer)).compactMap { i in
             git_commit_parent_id(pointer, i).map { ObjectID($0.pointee) }
         }
     }
+
+    /// Whether a shallow clone's history stops at this commit.
+    public var isShallowBoundary: Bool { repository.isShallow && repository.shallowCommits.contains(id) }
 
     public var author: Identity { Identity(git_commit_author(pointer).pointee) }
     public var committer: Identity { Identity(git_commit_committer(pointer).pointee) }

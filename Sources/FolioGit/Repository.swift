@@ -13,6 +13,18 @@ public final class Repository {
 
     deinit { git_repository_free(pointer) }
 
+    /// The commits a shallow clone cut the history at (`.git/shallow`, as git
+    /// writes it: one commit id a line); empty in a full clone.
+    public private(set) lazy var shallowCommits: Set<ObjectID> = {
+        guard git_repository_is_shallow(pointer) == 1,
+            let text = try? String(contentsOfFile: commonDir + "shallow", encoding: .utf8)
+        else { return [] }
+        return Set(text.split(whereSeparator: \.isNewline).compactMap { ObjectID(hex: String($0)) })
+    }()
+
+    /// Whether this is a shallow clone (`git clone --depth N`).
+    public var isShallow: Bool { !shallowCommits.isEmpty }
+
     /// Opens the repository containing `path` (searching parent folders), bare or not.
     public static func discover(from path: String) throws -> Repository {
         _ = libgit2Initialised

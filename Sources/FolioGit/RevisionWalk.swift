@@ -7,6 +7,7 @@ extension Repository {
         from tips: [ObjectID], hiding: [ObjectID] = [], reverse: Bool = false,
         firstParentOnly: Bool = false
     ) throws -> [ObjectID] {
+        if isShallow { return try shallowWalk(from: tips, hiding: hiding, reverse: reverse, firstParentOnly: firstParentOnly) }
         var walker: OpaquePointer?
         try gitCheck(git_revwalk_new(&walker, pointer), "start history walk")
         defer { git_revwalk_free(walker) }
@@ -31,6 +32,41 @@ extension Repository {
             result.append(ObjectID(oid))
         }
         return result
+    }
+
+    /// The same walk in a shallow clone, whose cut commits have parents that
+    /// are not here (libgit2 1.5's walk fails on them): commits stop at the
+    /// cut, in the same order (a commit before its parents, newer first).
+    private func shallowWalk(from tips: [ObjectID], hiding: [ObjectID], reverse: Bool, firstParentOnly: Bool) throws -> [ObjectID] {
+        func reach(_ starts: [ObjectID]) throws -> [ObjectID: (time: Int64, parents: [ObjectID])] {
+            var seen: [ObjectID: (time: Int64, parents: [ObjectID])] = [:]
+            var stack = starts
+            while let id = stack.popLast() {
+                guard seen[id] == nil else { continue }
+                let commit = try self.commit(id)
+                let parents = firstParentOnly ? Array(commit.parentIDs.prefix(1)) : commit.parentIDs
+                seen[id] = (Int64(git_commit_time(commit.pointer)), parents)
+                stack += parents
+            }
+            return seen
+        }
+        let hidden = try reach(hiding)
+        let nodes = try reach(tips).filter { hidden[$0.key] == nil }
+        var children: [ObjectID: Int] = [:]
+        for node in nodes.values { for parent in node.parents where nodes[parent] != nil { children[parent, default: 0] += 1 } }
+        var ready = nodes.keys.filter { children[$0] == nil }
+        var result: [ObjectID] = []
+        while !ready.isEmpty {
+            // The newest of the commits whose children are all out.
+            let i = ready.indices.max { (nodes[ready[$0]]!.time, ready[$0].description) < (nodes[ready[$1]]!.time, ready[$1].description) }!
+            let id = ready.remove(at: i)
+            result.append(id)
+            for parent in nodes[id]!.parents where nodes[parent] != nil {
+                children[parent]! -= 1
+                if children[parent] == 0 { ready.append(parent) }
+            }
+        }
+        return reverse ? result.reversed() : result
     }
 }
 

@@ -148,13 +148,15 @@ struct HookTests {
         #expect(try repo.head() == head)
     }
 
-    @Test("deleting a document with git is allowed by the hooks and keeps its record")
+    @Test("deleting a controlled document with git is refused by the pre-commit hook, saying what to do instead; the record stays")
     func deletingDocument() throws {
         let (repo, id, path) = try Self.repoWithHooks()
+        let head = try repo.head()
         try repo.git("rm", "-q", path)
         let r = try repo.gitAllowingFailure(["commit", "-q", "-m", "Remove the register"])
-        #expect(r.status == 0, "\(r)")
-        #expect(try repo.trailerValues("Folio-Document") == [id])
+        #expect(r.status != 0, "\(r)")
+        #expect(diagnostics(in: r.stderr).contains { $0.rule == "document.deleted" && $0.message.contains("folio withdraw \(id)") }, "\(r)")
+        #expect(try repo.head() == head)
         #expect(repo.exists(".folio/records/\(id).jsonl"))
     }
 

@@ -33,7 +33,7 @@ struct NumberingTests {
     func notReusedOnFreshClone() throws {
         let (origin, _) = try Self.clone()
         try origin.git("rm", "-q", "docs/risk-register/ALPHA-RSK-0002.md")
-        try origin.git("commit", "-q", "-m", "Remove the newest register")  // through the hooks
+        try origin.git("commit", "-q", "--no-verify", "-m", "Remove the newest register")  // past the hooks, which refuse it
         try origin.sandbox.git(["clone", "-q", origin.path, origin.sandbox.path("fresh")], in: origin.sandbox.root.path)
         let fresh = TestRepo(sandbox: origin.sandbox, path: origin.sandbox.path("fresh"))
         #expect(try fresh.newDocument("risk-register", title: "Next").id == "ALPHA-RSK-0003")

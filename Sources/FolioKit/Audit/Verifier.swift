@@ -64,7 +64,13 @@ public final class Verifier {
         return findings
     }
 
+    /// - Throws: `FolioError.usage` in a shallow clone: an audit of part of
+    ///   the history would take the cut commits for the project's first.
     public func run(from revision: String? = nil) throws -> Report {
+        if repository.isShallow {
+            throw FolioError.usage(
+                "this is a shallow clone (its history is cut at \(repository.shallowCommits.count) commit(s)): verify audits the whole history; run 'git fetch --unshallow' first")
+        }
         let tip: Commit
         if let revision {
             tip = try repository.commit(revision)
@@ -613,6 +619,14 @@ public final class Verifier {
 
     /// Whether `commit` is the one that issued `revision` of `id`: it appends
     /// an `issued` event with that revision to the document's record.
+    /// A note for a shallow clone's history: where it stops and how to get
+    /// the rest (nil in a full clone).
+    public static func shallowNote(_ repository: Repository) -> String? {
+        guard repository.isShallow else { return nil }
+        let cut = repository.shallowCommits.map(\.short).sorted().joined(separator: ", ")
+        return "note: this is a shallow clone: the history stops at \(cut) (run 'git fetch --unshallow' for the rest)"
+    }
+
     public static func issues(_ commit: Commit, id: String, revision: String, _ repository: Repository) throws -> Bool {
         guard DocumentID.problem(id) == nil else { return false }
         let path = Record.path(for: id)

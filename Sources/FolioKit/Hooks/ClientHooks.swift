@@ -28,9 +28,18 @@ public enum ClientHooks {
                 out += try recordChange(repository, change)
                 continue
             }
-            if change.status == .deleted, project.locate(change.path) != nil {
+            if change.status == .deleted, let location = project.locate(change.path) {
                 // An adopted document moved without a record of the move.
                 out += try project.missingAdoptedDocuments().filter { $0.path == change.path }
+                // `git rm` or `git mv` of a controlled document: say what to do instead.
+                if location.path == change.path, project.template(location.type)?.adopt == nil, DocumentID.problem(location.id) == nil,
+                    try project.source.exists(Record.path(for: location.id))
+                {
+                    out.append(Diagnostic(
+                        path: change.path, line: 1, column: 1, severity: .error,
+                        message: "\(location.id) is a controlled document: it stays at its path and is never deleted (retire it with 'folio withdraw \(location.id) --reason ...' or 'folio supersede \(location.id) --by OTHER-ID'; undo with 'git restore --staged --worktree \(change.path)')",
+                        rule: "document.deleted"))
+                }
                 continue
             }
             out += try CheckDocuments.checkPath(project, change.path, explicit: false, checked: &checked, complete: false)

@@ -108,6 +108,17 @@ public enum CheckDocuments {
             guard checked.insert(location.path).inserted else { return [] }
             guard try project.source.exists(location.path) else {
                 if location.path == path { return [] }  // a deleted document
+                // A document moved into a subfolder looks like an attachment of a
+                // document named after the folder: say what really happened.
+                if path.hasSuffix(".md"), let template = project.template(location.type), template.adopt == nil {
+                    let name = (splitPath(path).name as NSString).deletingPathExtension
+                    if try project.source.exists(Record.path(for: name)) || DocumentID.problem(name) == nil && name.contains("-\(template.code)-") {
+                        return [Diagnostic(
+                            path: path, line: 1, column: 1, severity: .error,
+                            message: "\(name) was moved into the subfolder \(splitPath(path).folder)/: a document stays at \(template.documentPath(id: name)) (subfolders of \(template.folder)/ hold attachments of the document they are named after; move it back with 'git mv \(path) \(template.documentPath(id: name))')",
+                            rule: "document.moved")]
+                    }
+                }
                 return [Diagnostic(path: path, line: 1, column: 1, severity: .error, message: "attachment of \(location.id), which does not exist", rule: "attachments.orphan")]
             }
             return try project.check(location, complete: complete)

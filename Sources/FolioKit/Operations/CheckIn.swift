@@ -19,16 +19,26 @@ public enum CheckIn {
         try write(repository: repository, document: document, message: message, action: "checkin", recordAs: recordAs, context: context) { project, location, template, committed in
             guard let root = repository.workdir else { throw FolioError.usage("'checkin' needs a work tree") }
             let work = WorkTreeSource(root: root)
+            // A sparse checkout leaves files out of the work tree on purpose:
+            // they are kept as committed, never taken for deleted.
+            let sparse = try repository.index().entries(prefix: "").filter(\.skipWorktree)
+            if sparse.contains(where: { $0.path == location.path }) {
+                throw FolioError.usage("\(location.path) is outside this sparse checkout: run 'git sparse-checkout add \(splitPath(location.path).folder)' first")
+            }
             guard let bytes = try work.read(location.path, limit: Limits.documentBytes) else {
                 throw FolioError.usage("\(location.path): no such file in the work tree")
             }
             var attachments: [String: ObjectID] = [:]
             if template.adopt == nil {
                 let folder = template.attachmentFolder(id: location.id)
+                for entry in sparse where entry.path.hasPrefix(folder + "/") {
+                    attachments[String(entry.path.dropFirst(folder.count + 1))] = entry.id
+                }
                 for file in try work.files(below: folder) {
                     let name = String(file.dropFirst(folder.count + 1))
                     if name.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }  // not attachments
                     try work.requirePlainFile(file)
+                    try AttachmentFile.requireDistinct(name, from: attachments.keys)
                     attachments[name] = try repository.writeBlob(fromFile: root + file)
                 }
             }
@@ -40,16 +50,23 @@ public enum CheckIn {
     /// Adds or replaces attachments of a document (its text stays as committed).
     public static func attach(repository: Repository, document: String, files: [String], message: String?, context: FolioContext) throws -> Result {
         guard !files.isEmpty else { throw FolioError.usage("name at least one file to attach") }
-        var stored: [String: ObjectID] = [:]
+        var stored: [(name: String, id: ObjectID)] = []
         for file in files {
             let (name, id) = try AttachmentFile.store(context.absolutePath(file), shown: file, repository: repository)
-            stored[name] = id
+            try AttachmentFile.requireDistinct(name, from: stored.map(\.name))
+            stored.append((name, id))
         }
         return try write(repository: repository, document: document, message: message, action: "attach", context: context) { _, location, _, committed in
             guard var content = committed else {
                 throw FolioError.usage("\(location.id) is not committed yet: check it in before attaching files")
             }
-            content.attachments.merge(stored) { _, new in new }
+            for (name, id) in stored {
+                // Replacing an attachment is by its exact name; another name
+                // equal to it on macOS or Windows is refused.
+                let others = content.attachments.keys.filter { Array($0.utf8) != Array(name.utf8) }
+                try AttachmentFile.requireDistinct(name, from: others)
+                content.attachments[name] = id
+            }
             return content
         }
     }
@@ -90,10 +107,18 @@ public enum CheckIn {
             }
             let warnings = try writer.validate(new)
             let isNew = committed == nil && record.events.isEmpty
+            // What changed, so that `git log --oneline` reads as a change history.
+            var what = ""
+            if let committed, action == "checkin" {
+                func version(_ c: DocumentContent) -> DocumentDiff.Version {
+                    DocumentDiff.Version(label: "", bytes: c.document, attachments: c.attachments.mapValues(\.description))
+                }
+                what = DocumentDiff(location: location, template: template, old: version(committed), new: version(new)).summary()
+            }
             let plan = try writer.plan(
                 new, previous: committed, event: isNew ? .created : .checkedIn, action: isNew ? "create" : action,
                 subject: "\(location.id): \(isNew ? "register" : action == "attach" ? "attach files to" : "check in") '\(titleOf(new, location, template))'"
-                    + (movedFrom.map { " (moved from \($0))" } ?? ""),
+                    + (movedFrom.map { " (moved from \($0))" } ?? "") + (what.isEmpty ? "" : ": " + what),
                 comment: message)
             result = (location, plan.trailers.first { $0.key == "Folio-Revision" }?.value ?? "", warnings)
             return plan

@@ -164,6 +164,19 @@ enum AttachmentFile {
         return nil
     }
 
+    /// Refuses a name equal to another attachment's on a file system that
+    /// ignores case or Unicode normal form (macOS, Windows: `Heat.pdf` and
+    /// `heat.pdf`, `café.pdf` in NFC and NFD): one would overwrite the other
+    /// there. Exactly the same bytes are the same attachment.
+    /// - Throws: `FolioError.usage` naming both.
+    static func requireDistinct<S: Sequence>(_ name: String, from others: S) throws where S.Element == String {
+        let folded = name.lowercased()
+        for other in others where Array(other.utf8) != Array(name.utf8) && other.lowercased() == folded {
+            let how = other == name ? "their accents are written differently (Unicode normal forms NFC and NFD)" : "they differ only in case"
+            throw FolioError.usage("attachment '\(Diagnostic.escaped(name))' and '\(Diagnostic.escaped(other))' are one file on macOS and Windows (\(how)): rename one")
+        }
+    }
+
     /// Stores a file as a blob; returns its attachment name and id.
     /// `path` is absolute; `file` is how the user named it (for messages).
     static func store(_ path: String, shown file: String, repository: Repository) throws -> (String, ObjectID) {

@@ -31,6 +31,30 @@ public struct DocumentDiff: Codable, Sendable {
 
     public var isEmpty: Bool { fields.isEmpty && sections.isEmpty && rows.isEmpty && attachments.isEmpty }
 
+    /// What changed, in a few words for a commit subject: `fields owner, due;
+    /// Risks +2 ~1 rows; attachments +heat.pdf` (at most `limit` characters).
+    public func summary(limit: Int = 100) -> String {
+        var parts: [String] = []
+        if !fields.isEmpty { parts.append("fields " + fields.map(\.name).joined(separator: ", ")) }
+        if !sections.isEmpty { parts.append("sections " + sections.map(\.name).joined(separator: ", ")) }
+        var tables: [String] = []
+        for row in rows where !tables.contains(row.table) { tables.append(row.table) }
+        for table in tables {
+            let changes = rows.filter { $0.table == table }
+            let counts = [("added", "+"), ("changed", "~"), ("removed", "-")].compactMap { kind, sign -> String? in
+                let n = changes.filter { $0.change == kind }.count
+                return n == 0 ? nil : "\(sign)\(n)"
+            }
+            parts.append("\(table) \(counts.joined(separator: " ")) row\(changes.count == 1 ? "" : "s")")
+        }
+        if !attachments.isEmpty {
+            let signs = ["added": "+", "removed": "-", "changed": "~"]
+            parts.append("attachments " + attachments.map { (signs[$0.change] ?? "") + $0.name }.joined(separator: ", "))
+        }
+        let text = Diagnostic.escaped(parts.joined(separator: "; "))
+        return text.count > limit ? String(text.prefix(limit - 1)) + "…" : text
+    }
+
     /// One version: the document's bytes and its attachments (name → blob id).
     public struct Version {
         public let label: String

@@ -132,6 +132,7 @@ extension DocumentHistory {
         let known = history.compactMap(\.revision)
         var labels: [String] = []
         for label in known.reversed() where !labels.contains(label) { labels.append(label) }
-        throw FolioError.usage("\(location.id) has no revision '\(revision)' (\(labels.isEmpty ? "it has no recorded revisions yet" : "revisions: " + labels.joined(separator: ", ")))")
+        let shallow = repo.isShallow ? "; this shallow clone's history is cut short: 'git fetch --unshallow' for the rest" : ""
+        throw FolioError.usage("\(location.id) has no revision '\(revision)' (\(labels.isEmpty ? "it has no recorded revisions yet" : "revisions: " + labels.joined(separator: ", "))\(shallow))")
     }
 }

@@ -39,7 +39,9 @@ public enum WorkTreeChanges {
                 result.append(Change(id: location.id, path: location.path, change: "new, not registered"))
             }
         }
-        for location in try project.allDocuments() where !seen.contains(location.path) {
+        // Outside a sparse checkout is not deleted: git keeps it, and so does folio.
+        let sparse = Set(try repository.index().entries(prefix: "").filter(\.skipWorktree).map { Array($0.path.utf8) })
+        for location in try project.allDocuments() where !seen.contains(location.path) && !sparse.contains(Array(location.path.utf8)) {
             result.append(Change(id: location.id, path: location.path, change: "deleted"))
         }
         return result

@@ -46,6 +46,9 @@ public enum HistoryLog {
         if let project, let tree = try? repository.commit(tip).tree(), let config = try tree.entry(at: ProjectConfig.path) {
             rules[RulesCache.key(config: config.id, templates: try tree.entry(at: "templates")?.id)] = project.rules
         }
+        // A shallow clone's cut commits look like roots here: nothing of it
+        // is kept in the index, nor read from one.
+        let useIndex = useIndex && !repository.isShallow
         let cached = useIndex ? HistoryIndexFile(repository) : nil
         var done = 0
         func tick(_ total: Int) {

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// Folio inside people's git habits (issue "Behave like git"): sparse
+/// checkouts, shallow clones, file names that are one file on macOS and
+/// Windows, `git rm` and `git mv` of controlled documents. Each on a real
+/// repository, with git as the witness.
+@Suite("Git habits: sparse and shallow clones, colliding names, git rm and mv", .wide)
+struct GitHabitsTests {
+    static let risk = "docs/risk-register/ALPHA-RSK-0001.md"
+
+    /// Writes a file outside the repository, in the test's sandbox.
+    static func outside(_ repo: TestRepo, _ relative: String, _ text: String) throws {
+        let url = URL(fileURLWithPath: repo.sandbox.path(relative))
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    /// A managed repository with one risk register holding one attachment.
+    static func withAttachment() throws -> TestRepo {
+        let repo = try TestRepo.managed()
+        expectSuccess(try repo.folio("new", "risk-register", "--title", "Risks"))
+        try outside(repo, "heat.pdf", "%PDF-1.4 heat map\n")
+        expectSuccess(try repo.folio("attach", "ALPHA-RSK-0001", repo.sandbox.path("heat.pdf")))
+        return repo
+    }
+
+    @Test("sparse checkout: documents outside it are not deleted in status, and a check-in keeps attachments that are not checked out")
+    func sparseCheckout() throws {
+        let repo = try Self.withAttachment()
+        try repo.git("sparse-checkout", "set", "--no-cone", "/*", "!/docs/risk-register/")
+        #expect(!FileManager.default.fileExists(atPath: repo.file(Self.risk)))
+        let status = expectSuccess(try repo.folio("status"))
+        #expect(!status.stdout.contains("deleted"), "\(status)")
+        // The document checked out, its attachment folder not.
+        try repo.git("sparse-checkout", "set", "--no-cone", "/*", "!/docs/risk-register/ALPHA-RSK-0001/")
+        let text = try String(contentsOfFile: repo.file(Self.risk), encoding: .utf8)
+        try repo.write(Self.risk, text.replacingOccurrences(of: "title: Risks", with: "title: Project risks"))
+        expectSuccess(try repo.folio("checkin", "ALPHA-RSK-0001", "-m", "title"))
+        let tree = try repo.git("ls-tree", "-r", "--name-only", "HEAD", "docs/risk-register/").stdout
+        #expect(tree.contains("docs/risk-register/ALPHA-RSK-0001/heat.pdf"), "the attachment stays: \(tree)")
+        #expect(try repo.git("status", "--porcelain").stdout.isEmpty)
+        try repo.git("fsck", "--strict")
+        // A document outside the sparse set cannot be checked in from a file that is not there.
+        try repo.git("sparse-checkout", "set", "--no-cone", "/*", "!/docs/risk-register/")
+        expectFailure(try repo.folio("checkin", "ALPHA-RSK-0001"), exit: [2], mentioning: ["sparse"])
+    }
+
+    @Test("attachment names that are one file on macOS or Windows (case, NFC and NFD) are refused, never overwritten")
+    func collidingAttachmentNames() throws {
+        let repo = try Self.withAttachment()
+        let nfc = "caf\u{E9}.pdf", nfd = "cafe\u{301}.pdf"
+        try Self.outside(repo, "a/" + nfc, "one\n")
+        try Self.outside(repo, "b/" + nfd, "two\n")
+        try Self.outside(repo, "b/Heat.pdf", "other\n")
+        let head = try repo.git("rev-parse", "HEAD").stdout
+        expectFailure(try repo.folio("attach", "ALPHA-RSK-0001", repo.sandbox.path("a/" + nfc), repo.sandbox.path("b/" + nfd)), exit: [2], mentioning: ["normal form"])
+        expectFailure(try repo.folio("attach", "ALPHA-RSK-0001", repo.sandbox.path("b/Heat.pdf")), exit: [2], mentioning: ["case"])
+        #expect(try repo.git("rev-parse", "HEAD").stdout == head, "nothing committed")
+        expectSuccess(try repo.folio("attach", "ALPHA-RSK-0001", repo.sandbox.path("a/" + nfc)))
+        expectFailure(try repo.folio("attach", "ALPHA-RSK-0001", repo.sandbox.path("b/" + nfd)), exit: [2], mentioning: ["normal form"])
+        let blob = try repo.git("show", "HEAD:docs/risk-register/ALPHA-RSK-0001/" + nfc).stdout
+        #expect(blob == "one\n", "the first file's bytes are kept")
+    }
+
+    @Test("git rm and git mv of a controlled document: the pre-commit hook says what to do instead")
+    func removeAndMove() throws {
+        let repo = try Self.withAttachment()
+        try repo.git("rm", "-q", Self.risk)
+        let removed = try repo.sandbox.run(Tools.git, ["commit", "-q", "-m", "remove"], in: repo.path)
+        #expect(!removed.ok)
+        #expect(removed.stderr.contains("folio withdraw ALPHA-RSK-0001") && removed.stderr.contains("git restore --staged --worktree"), "\(removed)")
+        try repo.git("restore", "--staged", "--worktree", Self.risk)
+        try FileManager.default.createDirectory(atPath: repo.file("docs/risk-register/old"), withIntermediateDirectories: true)
+        try repo.git("mv", Self.risk, "docs/risk-register/old/")
+        let moved = try repo.sandbox.run(Tools.git, ["commit", "-q", "-m", "move"], in: repo.path)
+        #expect(!moved.ok)
+        #expect(moved.stderr.contains("[document.moved]") && moved.stderr.contains("git mv docs/risk-register/old/ALPHA-RSK-0001.md"), "\(moved)")
+    }
+
+    @Test("a shallow clone: log, show and history work with the history there is and say where it stops; verify asks for the rest")
+    func shallowClone() throws {
+        let repo = try Self.withAttachment()
+        let text = try String(contentsOfFile: repo.file(Self.risk), encoding: .utf8)
+        try repo.write(Self.risk, text.replacingOccurrences(of: "title: Risks", with: "title: Project risks"))
+        expectSuccess(try repo.folio("checkin", "ALPHA-RSK-0001"))
+        let clone = repo.sandbox.path("shallow")
+        try repo.sandbox.git(["clone", "-q", "--depth", "1", "file://" + repo.path, clone], in: repo.sandbox.root.path)
+        let shallow = TestRepo(sandbox: repo.sandbox, path: clone)
+        let log = expectSuccess(try shallow.folio("log", "ALPHA-RSK-0001"))
+        #expect(log.stderr.contains("shallow clone") && log.stderr.contains("git fetch --unshallow"), "\(log)")
+        #expect(log.stdout.contains("Project risks"))
+        expectSuccess(try shallow.folio("report", "history", "ALPHA-RSK-0001"))
+        expectSuccess(try shallow.folio("show", "ALPHA-RSK-0001"))
+        expectFailure(try shallow.folio("show", "ALPHA-RSK-0001", "--rev", "0.1"), exit: [2], mentioning: ["git fetch --unshallow"])
+        expectFailure(try shallow.folio("verify"), exit: [2], mentioning: ["shallow clone", "git fetch --unshallow"])
+        // After fetching the rest, everything is there again.
+        try shallow.git("fetch", "-q", "--unshallow")
+        expectSuccess(try shallow.folio("verify"))
+        expectSuccess(try shallow.folio("show", "ALPHA-RSK-0001", "--rev", "0.1"))
+    }
+}
