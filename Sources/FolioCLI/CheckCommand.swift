@@ -19,7 +19,7 @@ struct CheckCommand: FolioCommand {
     @Flag(name: .long, help: "Check every document and template.") var all = false
     @Flag(name: .long, help: "Treat missing required values as errors (as submit and issue do).") var complete = false
     @Option(name: .long, help: "Check a commit instead of the work tree.") var at: String?
-    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+    @Option(name: .long, help: "text or json.") var format: TextOrJSON = .text
 
     func run(_ ctx: FolioContext) throws {
         let repository = try global.repository(ctx)

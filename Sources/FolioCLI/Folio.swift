@@ -55,7 +55,7 @@ public enum FolioCLI {
             return code.rawValue
         } catch {
             // Help requested through a subcommand arrives here as the parser's error.
-            if !(error is FolioError || error is DiagnosticList || error is InputProblems || error is GitError || error is BlobTooLarge),
+            if !(error is FolioError || error is DiagnosticList || error is InputProblems || error is GitError || error is BlobTooLarge || error is ExternalFilter),
                 Folio.exitCode(for: error) == .success
             {
                 return help(error, ctx)

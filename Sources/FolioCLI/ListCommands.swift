@@ -35,7 +35,7 @@ struct StatusCommand: FolioCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "A document ID (default: all).") var id: String?
     @Option(name: .long, help: "Revision to read (default: HEAD).") var at: String?
-    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+    @Option(name: .long, help: "text or json.") var format: TextOrJSON = .text
 
     func run(_ ctx: FolioContext) throws {
         let repository = try global.repository(ctx)
@@ -122,7 +122,7 @@ struct LogCommand: FolioCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The document ID.") var id: String
     @Option(name: .long, help: "Revision to start from (default: HEAD).") var at: String?
-    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+    @Option(name: .long, help: "text, json, csv or md.") var format: OutputFormat = .text
 
     func run(_ ctx: FolioContext) throws {
         let repository = try global.repository(ctx)

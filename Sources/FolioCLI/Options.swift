@@ -52,6 +52,12 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, csv, md
 }
 
+/// For commands that write only text or JSON: any other `--format` is
+/// refused by the parser, never silently printed as text.
+enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
 /// Printing helpers shared by the commands: every listing is written by the
 /// reports' own writers (`TextTable`, `CSVFormat`, `MarkdownFormat`, `JSONFormat`).
 enum Output {

@@ -25,7 +25,7 @@ struct TemplatesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List the document types.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .long, help: "Revision to read (default: HEAD).") var at: String?
-        @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+        @Option(name: .long, help: "text, json, csv or md.") var format: OutputFormat = .text
 
         func run(_ ctx: FolioContext) throws {
             let repository = try global.repository(ctx)
@@ -46,7 +46,7 @@ struct TemplatesCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The document type.") var type: String
         @Option(name: .long, help: "Revision to read (default: HEAD).") var at: String?
-        @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+        @Option(name: .long, help: "text or json.") var format: TextOrJSON = .text
 
         func run(_ ctx: FolioContext) throws {
             let project = try Project.atRevision(try global.repository(ctx), at)

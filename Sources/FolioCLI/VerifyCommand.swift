@@ -12,7 +12,7 @@ struct VerifyCommand: FolioCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(name: .long, help: "Audit the history up to this revision (default: HEAD).") var at: String?
-    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+    @Option(name: .long, help: "text or json.") var format: TextOrJSON = .text
 
     func run(_ ctx: FolioContext) throws {
         let report = try Verifier(repository: try global.repository(ctx)).run(from: at)
@@ -43,7 +43,7 @@ struct DiffCommand: FolioCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The document ID.") var id: String
     @Argument(help: "From and to revisions.") var revisions: [String] = []
-    @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+    @Option(name: .long, help: "text or json.") var format: TextOrJSON = .text
 
     func run(_ ctx: FolioContext) throws {
         guard revisions.count <= 2 else { throw FolioError.usage("diff takes at most two revisions") }

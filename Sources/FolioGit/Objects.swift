@@ -206,3 +206,59 @@ extension Repository {
         return files
     }
 }
+
+/// A path whose `.gitattributes` name a filter driver (`filter=lfs`) that
+/// libgit2 cannot run: its content must not be stored raw in its place.
+public struct ExternalFilter: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let driver: String
+    public var description: String {
+        "\(path) is under the git filter '\(driver)' (.gitattributes), which folio cannot run: "
+            + "put the file at \(path) and stage it with 'git add \(path)' (git runs the \(driver) filter), then 'folio checkin' records what git staged"
+    }
+}
+
+extension Repository {
+    /// What `git add` would store for `data` at `path`: the clean (to-ODB)
+    /// filters that `.gitattributes` and `core.autocrlf` ask for (`text`,
+    /// `eol`, `ident`), as libgit2 applies them. See gitattributes(5).
+    /// - Throws: `ExternalFilter` when the path names a filter driver
+    ///   (`filter=lfs`); `GitError` from libgit2.
+    public func cleanedForCommit(_ data: [UInt8], path: String) throws -> [UInt8] {
+        try requireNoFilterDriver(path)
+        if data.isEmpty { return data }
+        var filters: OpaquePointer?
+        try gitCheck(git_filter_list_load(&filters, pointer, nil, path, GIT_FILTER_TO_ODB, GIT_FILTER_DEFAULT.rawValue), "load filters of \(path)")
+        guard let filters else { return data }
+        defer { git_filter_list_free(filters) }
+        var out = git_buf()
+        defer { git_buf_dispose(&out) }
+        _ = try data.withUnsafeBufferPointer { buffer in
+            try buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(data.count, 1)) {
+                try gitCheck(git_filter_list_apply_to_buffer(&out, filters, $0, data.count), "filter \(path)")
+            }
+        }
+        guard let bytes = out.ptr else { return [] }
+        return bytes.withMemoryRebound(to: UInt8.self, capacity: out.size) { Array(UnsafeBufferPointer(start: $0, count: out.size)) }
+    }
+
+    /// Refuses a path whose attributes name a filter driver (`filter=lfs`).
+    /// - Throws: `ExternalFilter`.
+    public func requireNoFilterDriver(_ path: String) throws {
+        var driver: UnsafePointer<CChar>?
+        try gitCheck(git_attr_get(&driver, pointer, 0, path, "filter"), "read attributes of \(path)")
+        if git_attr_value(driver) == GIT_ATTR_VALUE_STRING, let driver {
+            throw ExternalFilter(path: path, driver: String(cString: driver))
+        }
+    }
+
+    /// Stores a work-tree file (`path` relative to the work tree) as `git add`
+    /// would: through its clean filters (streamed by libgit2).
+    /// - Throws: `ExternalFilter` for a filter driver; `GitError`.
+    public func writeBlob(fromWorkTree path: String) throws -> ObjectID {
+        try requireNoFilterDriver(path)
+        var oid = git_oid()
+        try gitCheck(git_blob_create_from_workdir(&oid, pointer, path), "store \(path)")
+        return ObjectID(oid)
+    }
+}

@@ -99,4 +99,53 @@ struct GitHabitsTests {
         expectSuccess(try shallow.folio("verify"))
         expectSuccess(try shallow.folio("show", "ALPHA-RSK-0001", "--rev", "0.1"))
     }
+
+    @Test("core.autocrlf and eol=crlf: a check-in commits what git add would, git status stays clean, and the next plain commit changes nothing for submit", arguments: ["autocrlf", "eol"])
+    func lineEndings(_ setting: String) throws {
+        let repo = try TestRepo.managed()
+        expectSuccess(try repo.folio("new", "risk-register", "--title", "Risks", "--set", "review_date=2026-03-02"))
+        if setting == "autocrlf" {
+            try repo.git("config", "core.autocrlf", "true")
+        } else {
+            try repo.write(".gitattributes", (try String(contentsOfFile: repo.file(".gitattributes"), encoding: .utf8)) + "*.md text eol=crlf\n")
+            try repo.git("add", ".gitattributes")
+            try repo.git("commit", "-q", "-m", "CRLF for Markdown")
+        }
+        let text = try String(contentsOfFile: repo.file(Self.risk), encoding: .utf8).replacingOccurrences(of: "\r\n", with: "\n")
+        try repo.write(Self.risk, text.replacingOccurrences(of: "title: Risks", with: "title: Project risks").replacingOccurrences(of: "\n", with: "\r\n"))
+        expectSuccess(try repo.folio("checkin", "ALPHA-RSK-0001"))
+        #expect(try repo.git("status", "--porcelain").stdout.isEmpty)
+        let committed = try repo.git("rev-parse", "HEAD:" + Self.risk).stdout
+        let wouldAdd = try repo.git("hash-object", "--path=" + Self.risk, Self.risk).stdout
+        #expect(committed == wouldAdd, "the blob is git's (LF), not the work tree's bytes")
+        #expect(!(try repo.git("show", "HEAD:" + Self.risk).stdout.contains("\r")))
+        try repo.write("notes.txt", "more\n")
+        try repo.git("add", "notes.txt")
+        try repo.git("commit", "-q", "-m", "Unrelated")
+        expectSuccess(try repo.folio("submit", "ALPHA-RSK-0001"))
+        expectSuccess(try repo.folio("verify"))
+        try repo.git("fsck", "--strict")
+    }
+
+    @Test("an attachment under git-lfs: folio attach refuses to store it raw; staged with git add, the check-in records the LFS pointer")
+    func lfsAttachment() throws {
+        let repo = try TestRepo.managed()
+        expectSuccess(try repo.folio("new", "risk-register", "--title", "Risks"))
+        try repo.git("lfs", "install", "--local")
+        try repo.write(".gitattributes", (try String(contentsOfFile: repo.file(".gitattributes"), encoding: .utf8)) + "*.pdf filter=lfs diff=lfs merge=lfs -text\n")
+        try repo.git("add", ".gitattributes")
+        try repo.git("commit", "-q", "-m", "Drawings in LFS")
+        try Self.outside(repo, "heat.pdf", "%PDF-1.4 heat map\n")
+        let head = try repo.git("rev-parse", "HEAD").stdout
+        expectFailure(try repo.folio("attach", "ALPHA-RSK-0001", repo.sandbox.path("heat.pdf")), exit: [2], mentioning: ["lfs", "git add"])
+        #expect(try repo.git("rev-parse", "HEAD").stdout == head)
+        let attachment = "docs/risk-register/ALPHA-RSK-0001/heat.pdf"
+        try repo.write(attachment, "%PDF-1.4 heat map\n")
+        try repo.git("add", attachment)
+        expectSuccess(try repo.folio("checkin", "ALPHA-RSK-0001"))
+        #expect(try repo.git("show", "HEAD:" + attachment).stdout.hasPrefix("version https://git-lfs.github.com/spec/v1"))
+        #expect(try repo.git("lfs", "ls-files").stdout.contains("heat.pdf"))
+        #expect(try repo.git("status", "--porcelain").stdout.isEmpty)
+        expectSuccess(try repo.folio("verify"))
+    }
 }

@@ -21,13 +21,17 @@ public enum CheckIn {
             let work = WorkTreeSource(root: root)
             // A sparse checkout leaves files out of the work tree on purpose:
             // they are kept as committed, never taken for deleted.
-            let sparse = try repository.index().entries(prefix: "").filter(\.skipWorktree)
+            let index = try repository.index()
+            let sparse = index.entries(prefix: "").filter(\.skipWorktree)
             if sparse.contains(where: { $0.path == location.path }) {
                 throw FolioError.usage("\(location.path) is outside this sparse checkout: run 'git sparse-checkout add \(splitPath(location.path).folder)' first")
             }
-            guard let bytes = try work.read(location.path, limit: Limits.documentBytes) else {
+            guard let raw = try work.read(location.path, limit: Limits.documentBytes) else {
                 throw FolioError.usage("\(location.path): no such file in the work tree")
             }
+            // What `git add` would store (core.autocrlf, eol, ident): the
+            // version validated, fingerprinted and committed is git's.
+            let bytes = try repository.cleanedForCommit(raw, path: location.path)
             var attachments: [String: ObjectID] = [:]
             if template.adopt == nil {
                 let folder = template.attachmentFolder(id: location.id)
@@ -39,10 +43,18 @@ public enum CheckIn {
                     if name.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }  // not attachments
                     try work.requirePlainFile(file)
                     try AttachmentFile.requireDistinct(name, from: attachments.keys)
-                    attachments[name] = try repository.writeBlob(fromFile: root + file)
+                    do {
+                        attachments[name] = try repository.writeBlob(fromWorkTree: file)
+                    } catch let e as ExternalFilter {
+                        // A filter folio cannot run (git-lfs): what `git add` staged.
+                        guard let staged = index.entry(at: file) else { throw e }
+                        attachments[name] = staged.id
+                    }
                 }
             }
-            let sidecar = try template.adopt?.metadataPath(for: location.path).flatMap { try work.read($0, limit: Limits.documentBytes) }
+            let sidecar = try template.adopt?.metadataPath(for: location.path).flatMap { path in
+                try work.read(path, limit: Limits.documentBytes).map { try repository.cleanedForCommit($0, path: path) }
+            }
             return DocumentContent(document: bytes, attachments: attachments, sidecar: sidecar)
         }
     }
@@ -56,11 +68,12 @@ public enum CheckIn {
             try AttachmentFile.requireDistinct(name, from: stored.map(\.name))
             stored.append((name, id))
         }
-        return try write(repository: repository, document: document, message: message, action: "attach", context: context) { _, location, _, committed in
+        return try write(repository: repository, document: document, message: message, action: "attach", context: context) { _, location, template, committed in
             guard var content = committed else {
                 throw FolioError.usage("\(location.id) is not committed yet: check it in before attaching files")
             }
             for (name, id) in stored {
+                try repository.requireNoFilterDriver(template.attachmentFolder(id: location.id) + "/" + name)
                 // Replacing an attachment is by its exact name; another name
                 // equal to it on macOS or Windows is refused.
                 let others = content.attachments.keys.filter { Array($0.utf8) != Array(name.utf8) }
