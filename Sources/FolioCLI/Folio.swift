@@ -125,6 +125,9 @@ enum Failure {
         case let e as BlobTooLarge:
             printError(e.description)
             return 2
+        case let e as ExternalFilter:
+            printError(e.description)
+            return 1
         case let e as CocoaError:
             printError(e.localizedDescription)
             return 2

@@ -65,6 +65,26 @@ public final class Index {
         }
     }
 
+    /// Stages `id` at `path` as it is (no filter run): for a file whose
+    /// filter git runs and libgit2 cannot (git-lfs), staged by `git add`.
+    /// The stat fields stay empty, so git looks at the file again.
+    public func stage(_ id: ObjectID, at path: String) throws {
+        var entry = git_index_entry()
+        entry.mode = UInt32(GIT_FILEMODE_BLOB.rawValue)
+        entry.id = id.raw
+        try path.withCString { cPath in
+            entry.path = cPath
+            try gitCheck(git_index_add(pointer, &entry), "stage \(path)")
+        }
+    }
+
+    /// The size and modification time git recorded for a staged file when it
+    /// was staged (to tell whether the work-tree file changed since).
+    public func stat(at path: String) -> (size: UInt32, seconds: Int32, nanoseconds: UInt32)? {
+        guard let e = git_index_get_bypath(pointer, path, 0) else { return nil }
+        return (e.pointee.file_size, e.pointee.mtime.seconds, e.pointee.mtime.nanoseconds)
+    }
+
     public func write() throws {
         try gitCheck(git_index_write(pointer), "write index")
     }

@@ -242,6 +242,23 @@ extension Repository {
         return bytes.withMemoryRebound(to: UInt8.self, capacity: out.size) { Array(UnsafeBufferPointer(start: $0, count: out.size)) }
     }
 
+    /// Whether a work-tree file's bytes are what a blob holds, as `git status`
+    /// judges it: after the clean filters (a CRLF checkout under
+    /// `core.autocrlf` is unchanged). Under a filter driver, by raw bytes.
+    public func workTreeMatches(_ bytes: [UInt8], path: String, blob: ObjectID) -> Bool {
+        let cleaned = (try? cleanedForCommit(bytes, path: path)) ?? bytes
+        return (try? writeBlobID(cleaned)) == blob
+    }
+
+    /// Whether any clean filter applies at `path` (core.autocrlf, text, eol, ident).
+    public func hasCleanFilters(_ path: String) throws -> Bool {
+        var filters: OpaquePointer?
+        try gitCheck(git_filter_list_load(&filters, pointer, nil, path, GIT_FILTER_TO_ODB, GIT_FILTER_DEFAULT.rawValue), "load filters of \(path)")
+        guard let filters else { return false }
+        git_filter_list_free(filters)
+        return true
+    }
+
     /// Refuses a path whose attributes name a filter driver (`filter=lfs`).
     /// - Throws: `ExternalFilter`.
     public func requireNoFilterDriver(_ path: String) throws {

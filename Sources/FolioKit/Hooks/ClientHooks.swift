@@ -35,9 +35,13 @@ public enum ClientHooks {
                 if location.path == change.path, project.template(location.type)?.adopt == nil, DocumentID.problem(location.id) == nil,
                     try project.source.exists(Record.path(for: location.id))
                 {
+                    // Moved rather than removed: the way back is the reverse move.
+                    let name = splitPath(change.path).name
+                    let undo = changes.first { $0.status != .deleted && splitPath($0.path).name == name && $0.path != change.path }
+                        .map { "git mv \($0.path) \(change.path)" } ?? "git restore --staged --worktree \(change.path)"
                     out.append(Diagnostic(
                         path: change.path, line: 1, column: 1, severity: .error,
-                        message: "\(location.id) is a controlled document: it stays at its path and is never deleted (retire it with 'folio withdraw \(location.id) --reason ...' or 'folio supersede \(location.id) --by OTHER-ID'; undo with 'git restore --staged --worktree \(change.path)')",
+                        message: "\(location.id) is a controlled document: it stays at its path and is never deleted (retire it with 'folio withdraw \(location.id) --reason ...' or 'folio supersede \(location.id) --by OTHER-ID'; undo with '\(undo)')",
                         rule: "document.deleted"))
                 }
                 continue

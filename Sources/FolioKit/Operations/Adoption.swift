@@ -408,8 +408,12 @@ extension Project {
         }
         return paths.sorted().compactMap { path in
             let here = (try? work.read(path, limit: Limits.documentBytes)) ?? nil
-            let there = try? committed.entry(path)?.id
-            guard here.flatMap({ try? repository.writeBlobID($0) }) != there else { return nil }
+            let there = (try? committed.entry(path)?.id) ?? nil
+            switch (here, there) {
+            case (nil, nil): return nil
+            case (let bytes?, let blob?) where repository.workTreeMatches(bytes, path: path, blob: blob): return nil
+            default: break
+            }
             let what = here == nil ? "deleted in the work tree" : there == nil ? "not committed yet" : "changed in the work tree"
             return Diagnostic(
                 path: path, line: 1, column: 1, severity: .warning,

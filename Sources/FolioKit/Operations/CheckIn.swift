@@ -15,8 +15,16 @@ public enum CheckIn {
     /// Commits the work tree's version of a document and its attachment folder.
     /// - Parameter recordAs: for an adopted file that was renamed and edited:
     ///   the ID whose record binds its old path (`folio checkin NEW --as ID`).
+    /// Which committed paths a check-in read from the work tree (left as
+    /// they are there), and which it took as `git add` staged them.
+    final class WorkTreePaths {
+        var read: Set<String> = []
+        var stagedByGit: [String: ObjectID] = [:]
+    }
+
     public static func run(repository: Repository, document: String, message: String?, recordAs: String? = nil, context: FolioContext) throws -> Result {
-        try write(repository: repository, document: document, message: message, action: "checkin", recordAs: recordAs, context: context) { project, location, template, committed in
+        let paths = WorkTreePaths()
+        return try write(repository: repository, document: document, message: message, action: "checkin", recordAs: recordAs, workTree: paths, context: context) { project, location, template, committed in
             guard let root = repository.workdir else { throw FolioError.usage("'checkin' needs a work tree") }
             let work = WorkTreeSource(root: root)
             // A sparse checkout leaves files out of the work tree on purpose:
@@ -24,7 +32,7 @@ public enum CheckIn {
             let index = try repository.index()
             let sparse = index.entries(prefix: "").filter(\.skipWorktree)
             if sparse.contains(where: { $0.path == location.path }) {
-                throw FolioError.usage("\(location.path) is outside this sparse checkout: run 'git sparse-checkout add \(splitPath(location.path).folder)' first")
+                throw FolioError.refused("\(location.path) is outside this sparse checkout: add it to the checkout first ('git sparse-checkout add \(splitPath(location.path).folder)' in cone mode; in non-cone mode, a pattern that includes it)")
             }
             guard let raw = try work.read(location.path, limit: Limits.documentBytes) else {
                 throw FolioError.usage("\(location.path): no such file in the work tree")
@@ -32,6 +40,7 @@ public enum CheckIn {
             // What `git add` would store (core.autocrlf, eol, ident): the
             // version validated, fingerprinted and committed is git's.
             let bytes = try repository.cleanedForCommit(raw, path: location.path)
+            paths.read.insert(location.path)
             var attachments: [String: ObjectID] = [:]
             if template.adopt == nil {
                 let folder = template.attachmentFolder(id: location.id)
@@ -43,17 +52,33 @@ public enum CheckIn {
                     if name.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }  // not attachments
                     try work.requirePlainFile(file)
                     try AttachmentFile.requireDistinct(name, from: attachments.keys)
+                    if let problem = AttachmentFile.problem(name.split(separator: "/").last.map(String.init) ?? name) {
+                        throw FolioError.refused("\(file): \(problem)")
+                    }
+                    paths.read.insert(file)
                     do {
                         attachments[name] = try repository.writeBlob(fromWorkTree: file)
                     } catch let e as ExternalFilter {
-                        // A filter folio cannot run (git-lfs): what `git add` staged.
-                        guard let staged = index.entry(at: file) else { throw e }
+                        // A filter folio cannot run (git-lfs): what `git add`
+                        // staged, if the file has not changed since.
+                        guard let staged = index.entry(at: file), let stat = index.stat(at: file) else { throw e }
+                        var st = Glibc.stat()
+                        guard lstat(root + file, &st) == 0, UInt32(truncatingIfNeeded: st.st_size) == stat.size,
+                            Int32(truncatingIfNeeded: st.st_mtim.tv_sec) == stat.seconds,
+                            UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec) == stat.nanoseconds
+                        else {
+                            throw FolioError.refused("\(file) changed since 'git add' staged it (its \(e.driver) filter is git's to run): 'git add \(file)' again, then check in")
+                        }
                         attachments[name] = staged.id
+                        paths.stagedByGit[file] = staged.id
                     }
                 }
             }
             let sidecar = try template.adopt?.metadataPath(for: location.path).flatMap { path in
-                try work.read(path, limit: Limits.documentBytes).map { try repository.cleanedForCommit($0, path: path) }
+                try work.read(path, limit: Limits.documentBytes).map {
+                    paths.read.insert(path)
+                    return try repository.cleanedForCommit($0, path: path)
+                }
             }
             return DocumentContent(document: bytes, attachments: attachments, sidecar: sidecar)
         }
@@ -72,8 +97,15 @@ public enum CheckIn {
             guard var content = committed else {
                 throw FolioError.usage("\(location.id) is not committed yet: check it in before attaching files")
             }
-            for (name, id) in stored {
-                try repository.requireNoFilterDriver(template.attachmentFolder(id: location.id) + "/" + name)
+            for (name, stored) in stored {
+                let target = template.attachmentFolder(id: location.id) + "/" + name
+                try repository.requireNoFilterDriver(target)
+                // What `git add` would store at the attachment's place (a text
+                // file under core.autocrlf or eol); binaries pass unchanged.
+                var id = stored
+                if try repository.hasCleanFilters(target) {
+                    id = try repository.writeBlob(try repository.cleanedForCommit(try repository.blobData(stored), path: target))
+                }
                 // Replacing an attachment is by its exact name; another name
                 // equal to it on macOS or Windows is refused.
                 let others = content.attachments.keys.filter { Array($0.utf8) != Array(name.utf8) }
@@ -85,7 +117,8 @@ public enum CheckIn {
     }
 
     private static func write(
-        repository: Repository, document: String, message: String?, action: String, recordAs: String? = nil, context: FolioContext,
+        repository: Repository, document: String, message: String?, action: String, recordAs: String? = nil,
+        workTree: WorkTreePaths? = nil, context: FolioContext,
         content: (Project, DocumentLocation, Template, DocumentContent?) throws -> DocumentContent
     ) throws -> Result {
         guard !repository.isBare else { throw FolioError.usage("'\(action)' needs a work tree; this repository is bare") }
@@ -134,7 +167,12 @@ public enum CheckIn {
                     + (movedFrom.map { " (moved from \($0))" } ?? "") + (what.isEmpty ? "" : ": " + what),
                 comment: message)
             result = (location, plan.trailers.first { $0.key == "Folio-Revision" }?.value ?? "", warnings)
-            return plan
+            var written = plan
+            if let workTree {
+                written.keepWorkTree = workTree.read
+                written.stagedByGit = workTree.stagedByGit
+            }
+            return written
         }
         guard let (location, revision, warnings) = result else { throw FolioError.unreadable("internal: no result") }
         return Result(id: location.id, path: location.path, revision: revision, commit: commit, warnings: warnings)

@@ -171,9 +171,12 @@ enum AttachmentFile {
     /// - Throws: `FolioError.usage` naming both.
     static func requireDistinct<S: Sequence>(_ name: String, from others: S) throws where S.Element == String {
         let folded = name.lowercased()
+        for other in others where Array(other.utf8) == Array(name.utf8) {
+            throw FolioError.refused("attachment '\(Diagnostic.escaped(name))' is named twice: one file would replace the other")
+        }
         for other in others where Array(other.utf8) != Array(name.utf8) && other.lowercased() == folded {
             let how = other == name ? "their accents are written differently (Unicode normal forms NFC and NFD)" : "they differ only in case"
-            throw FolioError.usage("attachment '\(Diagnostic.escaped(name))' and '\(Diagnostic.escaped(other))' are one file on macOS and Windows (\(how)): rename one")
+            throw FolioError.refused("attachment '\(Diagnostic.escaped(name))' and '\(Diagnostic.escaped(other))' are one file on macOS and Windows (\(how)): rename one")
         }
     }
 

@@ -202,7 +202,7 @@ enum WorkTreeGuard {
         let work = WorkTreeSource(root: root)
         for (path, bytes) in committed.sorted(by: { $0.key < $1.key }) {
             guard let current = try? work.read(path, limit: max(bytes.count + 1, Limits.documentBytes)) else { continue }
-            if current != bytes {
+            if current != bytes, !repository.workTreeMatches(current, path: path, blob: try repository.writeBlobID(bytes)) {
                 throw FolioError.refused("\(path) has uncommitted changes in the work tree: check them in, commit or discard them first (they would be overwritten)")
             }
         }

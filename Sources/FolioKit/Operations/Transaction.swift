@@ -12,6 +12,12 @@ public struct WritePlan {
     }
 
     public var changes: [(path: String, content: Content)] = []
+    /// Paths whose work-tree file is what was committed (a check-in reads
+    /// them there): left as they are, never rewritten with the cleaned bytes.
+    public var keepWorkTree: Set<String> = []
+    /// Of those, paths whose blob is what `git add` staged (a filter driver
+    /// such as git-lfs ran): staged as committed, not hashed again.
+    public var stagedByGit: [String: ObjectID] = [:]
     public var subject: String
     public var body: String = ""
     public var trailers: [(key: String, value: String)] = []
@@ -125,7 +131,7 @@ public struct Transaction {
     private func syncWorkTree(_ write: WritePlan) throws {
         guard let root = repository.workdir else { return }
         let fm = FileManager.default
-        for (path, content) in write.changes {
+        for (path, content) in write.changes where !write.keepWorkTree.contains(path) {
             let full = root + path
             switch content {
             case .bytes(let data):
@@ -147,7 +153,13 @@ public struct Transaction {
             attempt += 1
             do {
                 let index = try repository.index()
-                for (path, _) in write.changes { try index.stageFromWorkTree(path) }
+                for (path, _) in write.changes {
+                    if let staged = write.stagedByGit[path] {
+                        try index.stage(staged, at: path)
+                    } else {
+                        try index.stageFromWorkTree(path)
+                    }
+                }
                 try index.write()
                 return
             } catch let e as GitError where e.isLocked && attempt < 50 {

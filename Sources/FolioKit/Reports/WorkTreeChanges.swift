@@ -32,7 +32,7 @@ public enum WorkTreeChanges {
                 seen.insert(move.from)
                 result.append(Change(id: move.id, path: location.path, change: "moved from \(move.from), not recorded"))
             } else if let committed = try tree.entry(location.path) {
-                if try repository.writeBlobID(bytes) != committed.id {
+                if !repository.workTreeMatches(bytes, path: location.path, blob: committed.id) {
                     result.append(Change(id: location.id, path: location.path, change: "modified"))
                 }
             } else {
