@@ -94,6 +94,11 @@ struct AdoptionTests {
         }
     }
 
+    /// A template of `type` whose rules are `adopt` (and `more` rule lines).
+    static func template(_ type: String, _ code: String, adopt: String, more: [String] = []) -> String {
+        (["---", "template:", "  type: \(type)", "  code: \(code)", "  adopt: \(adopt)"] + more.map { "  " + $0 } + ["---", ""]).joined(separator: "\n")
+    }
+
     static let adr = """
         ---
         template:
@@ -202,35 +207,11 @@ struct AdoptionTests {
         try repo.write("rfcs/0042-faster.rst", "Faster builds\n=============\n\nAbstract\n--------\nText.\n")
         try repo.write("rfcs/0043-slower.rst", "\nno title here\n")
         try repo.write("rfcs/0043-slower.yaml", "title: Slower builds\n")
-        try repo.write("templates/rfc.md", """
-            ---
-            template:
-              type: rfc
-              code: RFC
-              adopt: { glob: "rfcs/*.rst", id: path, pattern: '^rfcs/([0-9]{4})-', prefix: RFC-, format: restructuredtext }
-              sections: [Abstract]
-            ---
-
-            """)
+        let rst = #"{ glob: "rfcs/*.rst", id: path, pattern: '^rfcs/([0-9]{4})-', prefix: RFC-, format: restructuredtext }"#
+        try repo.write("templates/rfc.md", Self.template("rfc", "RFC", adopt: rst, more: ["sections: [Abstract]"]))
         expectFailure(try repo.folio("check", "--all"), exit: [1], mentioning: ["sections and tables are checked only in Markdown"])
-        try repo.write("templates/rfc.md", """
-            ---
-            template:
-              type: rfc
-              code: RFC
-              adopt: { glob: "rfcs/*.rst", id: path, pattern: '^rfcs/([0-9]{4})-', prefix: RFC-, format: restructuredtext }
-            ---
-
-            """)
-        try repo.write("templates/note.md", """
-            ---
-            template:
-              type: note
-              code: NOTE
-              adopt: { glob: "notes/*", id: filename, extra_keys: allow }
-            ---
-
-            """)
+        try repo.write("templates/rfc.md", Self.template("rfc", "RFC", adopt: rst))
+        try repo.write("templates/note.md", Self.template("note", "NOTE", adopt: #"{ glob: "notes/*", id: filename, extra_keys: allow }"#))
         try repo.write("notes/one.md", "---\nnav_order: 3\n---\n# One\n")
         try repo.write("notes/two.txt", "Two\n")
         try repo.git("add", ".")
@@ -253,19 +234,9 @@ struct AdoptionTests {
         try repo.write("keps/1002-y/README.md", "# Graduate Y to GA\n")
         try repo.write("keps/1002-y/kep.yaml", "{\"number\": \"1002\", \"title\": \"Graduate Y\", \"status\": \"implemented\"}\n")
         try repo.write("keps/1003-z/README.md", "# Graduate Z to GA\n")
-        try repo.write("templates/kep.md", """
-            ---
-            template:
-              type: kep
-              code: KEP
-              adopt: { glob: "keps/*/README.md", id: metadata, field: number, prefix: KEP-, metadata: kep.yaml }
-              fields:
-                - { name: number, type: text }
-                - { name: status, type: enum, values: [provisional, implementable, implemented] }
-              approvals: [pm]
-            ---
-
-            """)
+        try repo.write("templates/kep.md", Self.template(
+            "kep", "KEP", adopt: #"{ glob: "keps/*/README.md", id: metadata, field: number, prefix: KEP-, metadata: kep.yaml }"#,
+            more: ["fields:", "  - { name: number, type: text }", "  - { name: status, type: enum, values: [provisional, implementable, implemented] }", "approvals: [pm]"]))
         try repo.git("add", ".")
         try repo.git("commit", "-q", "--no-verify", "-m", "adopt")
         let check = try repo.folio("check", "--all")
