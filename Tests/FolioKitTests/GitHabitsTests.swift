@@ -153,4 +153,17 @@ struct GitHabitsTests {
         #expect(try repo.git("status", "--porcelain").stdout.isEmpty)
         expectSuccess(try repo.folio("verify"))
     }
+
+    @Test("a refused approval names who may approve, or says that nobody in folio.yml may")
+    func refusalsNameWhoMay() throws {
+        let repo = try TestRepo.managed()
+        expectSuccess(try repo.folio("new", "risk-register", "--title", "Risks", "--set", "review_date=2026-03-02"))
+        expectSuccess(try repo.folio("submit", "ALPHA-RSK-0001"))
+        // Alice, the only pm, wrote it.
+        expectFailure(try repo.folio("approve", "ALPHA-RSK-0001"), exit: [1], mentioning: ["may not approve", "nobody in folio.yml may", "folio people add"])
+        expectSuccess(try repo.folio("people", "add", "erin@example.com", "--name", "Erin Example", "--roles", "pm"))
+        expectFailure(try repo.folio("approve", "ALPHA-RSK-0001"), exit: [1], mentioning: ["who may: Erin Example <erin@example.com> (pm)"])
+        expectFailure(try repo.folio("approve", "ALPHA-RSK-0001", "--role", "pm", as: .dave), exit: [1], mentioning: ["does not hold the role 'pm'", "Erin Example"])
+        expectFailure(try repo.folio("issue", "ALPHA-RSK-0001"), exit: [1], mentioning: ["approvals missing from pm", "Erin Example"])
+    }
 }

@@ -6,9 +6,26 @@ import Foundation
 /// withdraw. Each appends one event to the document's record in one commit,
 /// after checking the rules (see docs/lifecycle.md).
 public enum Lifecycle {
+    /// Who may act in `roles` (not the revision's authors), for a refusal:
+    /// "who may: Bob Brown <bob@example.com> (sponsor)", or that nobody may.
+    static func whoMay(_ roles: [String], config: ProjectConfig, authors: Set<String>) -> String {
+        var names: [String] = []
+        for role in roles {
+            for person in config.people where person.roles.contains(role) && !authors.contains(person.email.lowercased()) {
+                names.append("\(person.name) <\(person.email)> (\(role))")
+            }
+        }
+        return names.isEmpty
+            ? "nobody in folio.yml may (add someone with 'folio people add EMAIL --roles \(roles.first ?? "ROLE")')"
+            : "who may: " + names.joined(separator: ", ")
+    }
+
     /// `--role R` must be a role the person holds and one that acts on the type.
-    static func requireRole(_ role: String, person: ProjectConfig.Person, actor: String, roles: [String], verb: String, type: String) throws {
-        guard person.roles.contains(role) else { throw FolioError.refused("\(actor) does not hold the role '\(role)'") }
+    static func requireRole(_ role: String, person: ProjectConfig.Person, actor: String, roles: [String], verb: String, type: String, who: @autoclosure () -> String = "") throws {
+        guard person.roles.contains(role) else {
+            let hint = who()
+            throw FolioError.refused("\(actor) does not hold the role '\(role)'" + (hint.isEmpty ? "" : "; \(hint)"))
+        }
         guard roles.contains(role) else {
             throw FolioError.refused("'\(role)' is not a role that \(verb) \(type) (\(roles.joined(separator: ", ")))")
         }
@@ -85,19 +102,21 @@ public enum Lifecycle {
             case .approve:
                 try require([.inReview, .approved], "only a document in review can be approved (submit it first)")
                 if status.authors.contains(actor.email.lowercased()) {
-                    throw FolioError.refused("\(actor.email) is an author of \(location.id) \(status.revision) and may not approve it")
+                    throw FolioError.refused("\(actor.email) is an author of \(location.id) \(status.revision) and may not approve it; \(Lifecycle.whoMay(roles, config: project.config, authors: status.authors))")
                 }
                 if let owner = try project.timesheetPerson(location), owner == actor.email.lowercased() {
                     throw FolioError.refused("\(actor.email) may not approve their own timesheet \(location.id): a manager approves it")
                 }
                 let role: String
                 if let r = options.role {
-                    try Lifecycle.requireRole(r, person: person, actor: actor.email, roles: roles, verb: "approves", type: template.type)
+                    try Lifecycle.requireRole(
+                        r, person: person, actor: actor.email, roles: roles, verb: "approves", type: template.type,
+                        who: Lifecycle.whoMay([r], config: project.config, authors: status.authors))
                     role = r
                 } else {
                     let already = ApprovalCheck(required: roles, approvals: status.approvals, authors: status.authors, fingerprint: fingerprint, document: location.id, config: project.config)
                     guard let r = roles.first(where: { person.roles.contains($0) && already.satisfied[$0] == nil }) ?? roles.first(where: { person.roles.contains($0) }) else {
-                        throw FolioError.refused("\(actor.email) holds none of the roles that approve \(template.type) (\(roles.joined(separator: ", ")))")
+                        throw FolioError.refused("\(actor.email) holds none of the roles that approve \(template.type) (\(roles.joined(separator: ", "))); \(Lifecycle.whoMay(roles, config: project.config, authors: status.authors))")
                     }
                     role = r
                 }
@@ -130,7 +149,7 @@ public enum Lifecycle {
                 try requireComplete(project, location, "issued")
                 let check = ApprovalCheck(required: roles, approvals: status.approvals, authors: status.authors, fingerprint: fingerprint, document: location.id, config: project.config)
                 if !check.complete {
-                    var why = "\(location.id) cannot be issued: approvals missing from \(check.missingRoles.joined(separator: ", "))"
+                    var why = "\(location.id) cannot be issued: approvals missing from \(check.missingRoles.joined(separator: ", ")) (\(Lifecycle.whoMay(check.missingRoles, config: project.config, authors: status.authors)))"
                     for f in check.invalid { why += "\n  \(f.problem)" }
                     throw FolioError.refused(why)
                 }
