@@ -130,7 +130,7 @@ struct LogCommand: FolioCommand {
         let location = try project.require(id, from: ctx.workingDirectory)
         let tip = try at.map { try repository.commit($0).id } ?? repository.headCommit()!.id
         let entries = try DocumentHistory.entries(project, location, from: tip)
-        if let note = Verifier.shallowNote(repository) { ctx.stderr.write(note + "\n") }
+        if let note = repository.shallowNote { ctx.stderr.write(note + "\n") }
         if format == .json { return try Output.json(ctx, entries) }
         // Commits before the document came under control are its history as
         // a plain file (followed through renames): marked, with the path it had.

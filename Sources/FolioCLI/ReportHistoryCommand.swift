@@ -29,7 +29,7 @@ struct ReportHistoryCommand: FolioCommand {
             until: try until.map { Int64(try ReportDate.parse($0, option: "--until").timeIntervalSince1970) + 86_400 },
             detail: detail ?? (id != nil))
         let sources = try options.sources(ctx)
-        for source in sources { if let note = Verifier.shallowNote(source.repository) { ctx.stderr.write(note + "\n") } }
+        for source in sources { if let note = source.repository.shallowNote { ctx.stderr.write(note + "\n") } }
         let out = try options.stream(ctx)
         let writer = try HistoryWriter(format: options.format, out: out, title: id.map { "Change history of \($0)" } ?? "Change history")
         try writer.begin(projects: sources.map(\.info))

@@ -54,7 +54,7 @@ struct DiffCommand: FolioCommand {
         let status = try project.status(location)
         let current = status.revision
         let history = try DocumentHistory.entries(project, location, from: head.id)
-        if let note = Verifier.shallowNote(repository) { ctx.stderr.write(note + "\n") }
+        if let note = repository.shallowNote { ctx.stderr.write(note + "\n") }
         let fromLabel: String
         if let first = revisions.first {
             fromLabel = first

@@ -78,11 +78,15 @@ public final class Index {
         }
     }
 
-    /// The size and modification time git recorded for a staged file when it
-    /// was staged (to tell whether the work-tree file changed since).
-    public func stat(at path: String) -> (size: UInt32, seconds: Int32, nanoseconds: UInt32)? {
-        guard let e = git_index_get_bypath(pointer, path, 0) else { return nil }
-        return (e.pointee.file_size, e.pointee.mtime.seconds, e.pointee.mtime.nanoseconds)
+    /// Whether the work-tree file at `path` is the one git staged: its size
+    /// and modification time are those the index recorded (git's own quick
+    /// test, without reading the file). False when it is not staged.
+    public func workTreeFileIsStaged(_ path: String) -> Bool {
+        guard let root = repository.workdir, let e = git_index_get_bypath(pointer, path, 0) else { return false }
+        var st = stat()
+        return lstat(root + path, &st) == 0 && UInt32(truncatingIfNeeded: st.st_size) == e.pointee.file_size
+            && Int32(truncatingIfNeeded: st.st_mtim.tv_sec) == e.pointee.mtime.seconds
+            && UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec) == e.pointee.mtime.nanoseconds
     }
 
     public func write() throws {

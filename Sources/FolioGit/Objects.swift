@@ -246,7 +246,9 @@ extension Repository {
     /// judges it: after the clean filters (a CRLF checkout under
     /// `core.autocrlf` is unchanged). Under a filter driver, by raw bytes.
     public func workTreeMatches(_ bytes: [UInt8], path: String, blob: ObjectID) -> Bool {
-        let cleaned = (try? cleanedForCommit(bytes, path: path)) ?? bytes
+        // Most files are stored as they are: hash once; filters only for the rest.
+        if (try? writeBlobID(bytes)) == blob { return true }
+        guard let cleaned = try? cleanedForCommit(bytes, path: path), cleaned != bytes else { return false }
         return (try? writeBlobID(cleaned)) == blob
     }
 

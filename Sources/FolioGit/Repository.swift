@@ -25,6 +25,14 @@ public final class Repository {
     /// Whether this is a shallow clone (`git clone --depth N`).
     public var isShallow: Bool { !shallowCommits.isEmpty }
 
+    /// For a shallow clone's history: where it stops and how to get the
+    /// rest (nil in a full clone).
+    public var shallowNote: String? {
+        guard isShallow else { return nil }
+        let cut = shallowCommits.map(\.short).sorted().joined(separator: ", ")
+        return "note: this is a shallow clone: the history stops at \(cut) (run 'git fetch --unshallow' for the rest)"
+    }
+
     /// Opens the repository containing `path` (searching parent folders), bare or not.
     public static func discover(from path: String) throws -> Repository {
         _ = libgit2Initialised

@@ -619,14 +619,6 @@ public final class Verifier {
 
     /// Whether `commit` is the one that issued `revision` of `id`: it appends
     /// an `issued` event with that revision to the document's record.
-    /// A note for a shallow clone's history: where it stops and how to get
-    /// the rest (nil in a full clone).
-    public static func shallowNote(_ repository: Repository) -> String? {
-        guard repository.isShallow else { return nil }
-        let cut = repository.shallowCommits.map(\.short).sorted().joined(separator: ", ")
-        return "note: this is a shallow clone: the history stops at \(cut) (run 'git fetch --unshallow' for the rest)"
-    }
-
     public static func issues(_ commit: Commit, id: String, revision: String, _ repository: Repository) throws -> Bool {
         guard DocumentID.problem(id) == nil else { return false }
         let path = Record.path(for: id)

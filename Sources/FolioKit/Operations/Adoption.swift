@@ -390,35 +390,3 @@ extension Project {
         }
     }
 }
-
-extension Project {
-    /// Rule files (`folio.yml`, `templates/*.md`) that differ between the
-    /// work tree and HEAD, as warnings: commands that read HEAD (ls, status,
-    /// templates, reports) do not see them yet, while `check` of the work
-    /// tree does. One sentence tells the user which view they are in.
-    public static func uncommittedRules(_ repository: Repository) -> [Diagnostic] {
-        guard let root = repository.workdir, let head = try? repository.headCommit(), let tree = try? head.tree() else { return [] }
-        let work = WorkTreeSource(root: root)
-        let committed = TreeSource(repository: repository, tree: tree, label: "HEAD")
-        var paths = Set([ProjectConfig.path])
-        for source in [work, committed] as [ContentSource] {
-            for entry in (try? source.list("templates")) ?? [] where !entry.isFolder && entry.name.hasSuffix(".md") {
-                paths.insert("templates/" + entry.name)
-            }
-        }
-        return paths.sorted().compactMap { path in
-            let here = (try? work.read(path, limit: Limits.documentBytes)) ?? nil
-            let there = (try? committed.entry(path)?.id) ?? nil
-            switch (here, there) {
-            case (nil, nil): return nil
-            case (let bytes?, let blob?) where repository.workTreeMatches(bytes, path: path, blob: blob): return nil
-            default: break
-            }
-            let what = here == nil ? "deleted in the work tree" : there == nil ? "not committed yet" : "changed in the work tree"
-            return Diagnostic(
-                path: path, line: 1, column: 1, severity: .warning,
-                message: "\(what): ls, status, templates and reports read the committed rules; check reads the work tree's (commit it to apply it)",
-                rule: "rules.uncommitted")
-        }
-    }
-}

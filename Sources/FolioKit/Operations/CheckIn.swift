@@ -61,12 +61,8 @@ public enum CheckIn {
                     } catch let e as ExternalFilter {
                         // A filter folio cannot run (git-lfs): what `git add`
                         // staged, if the file has not changed since.
-                        guard let staged = index.entry(at: file), let stat = index.stat(at: file) else { throw e }
-                        var st = Glibc.stat()
-                        guard lstat(root + file, &st) == 0, UInt32(truncatingIfNeeded: st.st_size) == stat.size,
-                            Int32(truncatingIfNeeded: st.st_mtim.tv_sec) == stat.seconds,
-                            UInt32(truncatingIfNeeded: st.st_mtim.tv_nsec) == stat.nanoseconds
-                        else {
+                        guard let staged = index.entry(at: file) else { throw e }
+                        guard index.workTreeFileIsStaged(file) else {
                             throw FolioError.refused("\(file) changed since 'git add' staged it (its \(e.driver) filter is git's to run): 'git add \(file)' again, then check in")
                         }
                         attachments[name] = staged.id
