@@ -21,8 +21,8 @@ struct LsCommand: FolioCommand {
         if at == nil { Output.warn(ctx, Project.uncommittedRules(repository)) }
         let entries = try Register.entries(project, filter: .init(type: type, state: state, owner: owner))
         if format == .json { return try Output.json(ctx, entries) }
-        Output.rows(ctx, format, ["ID", "TYPE", "REV", "STATE", "OWNER", "LAST CHANGE", "TITLE"], entries.map {
-            [$0.id, $0.type, $0.revision, $0.state, $0.owner ?? "", $0.lastChange ?? "", $0.title]
+        Output.rows(ctx, format, ["ID", "TYPE", "REV", "STATE", "IN FORCE", "OWNER", "LAST CHANGE", "TITLE"], entries.map {
+            [$0.id, $0.type, $0.revision, $0.state, $0.inForce ?? "", $0.owner ?? "", $0.lastChange ?? "", $0.title]
         })
     }
 }
@@ -50,6 +50,7 @@ struct StatusCommand: FolioCommand {
             ctx.print("path:      \(shown(entry.path))")
             ctx.print("state:     \(entry.state)")
             ctx.print("revision:  \(shown(entry.revision))")
+            if let inForce = entry.inForce, inForce != entry.revision { ctx.print("in force:  \(shown(inForce))") }
             if let owner = entry.owner { ctx.print("owner:     \(shown(owner))") }
             if let at = entry.lastChange { ctx.print("changed:   \(shown(at)) by \(shown(entry.lastActor ?? ""))") }
             if !entry.attachments.isEmpty { ctx.print("attached:  \(shown(entry.attachments.joined(separator: ", ")))") }
@@ -63,12 +64,19 @@ struct StatusCommand: FolioCommand {
         if at == nil { Output.warn(ctx, Project.uncommittedRules(repository)) }
         let entries = try Register.entries(project)
         let pending = try WorkTreeChanges.documents(repository, project)
+        // A `git pull` stopped on documents both sides created under one ID.
+        let taken = at == nil ? try Renumber.takenOnBothSides(repository) : nil
         if format == .json {
             struct Status: Encodable {
                 let documents: [RegisterEntry]
                 let uncommitted: [WorkTreeChanges.Change]
+                let takenOnBothSides: [String]
+                enum CodingKeys: String, CodingKey {
+                    case documents, uncommitted
+                    case takenOnBothSides = "taken_on_both_sides"
+                }
             }
-            return try Output.json(ctx, Status(documents: entries, uncommitted: pending))
+            return try Output.json(ctx, Status(documents: entries, uncommitted: pending, takenOnBothSides: taken?.ids ?? []))
         }
         var counts: [String: Int] = [:]
         for e in entries { counts[e.state, default: 0] += 1 }
@@ -81,6 +89,12 @@ struct StatusCommand: FolioCommand {
         if !pending.isEmpty {
             ctx.print("\nChanged in the work tree, not checked in (folio checkin ID):")
             for c in pending { ctx.print("  \(Diagnostic.escaped(c.id))  \(Diagnostic.escaped(c.path))  \(Diagnostic.escaped(c.change))") }
+        }
+        if let taken, !taken.ids.isEmpty {
+            ctx.print("\nA git \(taken.operation.name) is stopped on documents created on both sides under one ID (the ID was taken upstream):")
+            for id in taken.ids {
+                ctx.print("  \(Diagnostic.escaped(id))  run 'folio renumber \(Diagnostic.escaped(id))': yours gets a fresh ID on top of the upstream, and the \(taken.operation.name) is ended")
+            }
         }
     }
 }

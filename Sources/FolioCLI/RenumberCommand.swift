@@ -13,6 +13,10 @@ struct RenumberCommand: FolioCommand {
             then 'folio renumber ID'. The unpublished commits that created the document are replaced by \
             one commit on the upstream branch with the document under a new ID; then push again. \
             Only for documents never issued, and only when the unpublished commits change nothing else.
+
+            After a 'git pull' that stopped on the add/add conflict (a merge or a rebase), run it as \
+            it is: the stopped merge or rebase is ended and the branch moved to the renumbered commit, \
+            unless it holds changes of your own to other files.
             """)
 
     @OptionGroup var global: GlobalOptions

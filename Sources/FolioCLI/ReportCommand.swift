@@ -38,8 +38,8 @@ struct ReportStatusCommand: FolioCommand {
         abstract: "A period's events, overdue reviews, approval turnaround, activity by person, open risks and overdue actions.")
 
     @OptionGroup var options: ReportOptions
-    @Option(name: .long, help: "First day of the period (YYYY-MM-DD, UTC, included).")
-    var since: String
+    @Option(name: .long, help: "First day of the period (YYYY-MM-DD, UTC, included; default: six days before --until, a week).")
+    var since: String?
     @Option(name: .long, help: "Last day of the period (YYYY-MM-DD, UTC, included; default: today, or the day of the --at commit).")
     var until: String?
     @Option(name: .long, help: ArgumentHelp(
@@ -49,7 +49,7 @@ struct ReportStatusCommand: FolioCommand {
 
     func run(_ ctx: FolioContext) throws {
         // Dates first: a bad date is a bad invocation, whatever the repositories.
-        _ = try ReportDate.parse(since, option: "--since")
+        if let since { _ = try ReportDate.parse(since, option: "--since") }
         if let until { _ = try ReportDate.parse(until, option: "--until") }
         try options.write(ctx, StatusReport.build(options.sources(ctx), since: since, until: until, generated: ctx.now()), section: section)
     }

@@ -544,7 +544,7 @@ struct ReportTests {
             (["report", "status", "--since", "yesterday"], "not a date"),
             (["report", "status", "--since", "2026-03-01", "--until", "2026-3-5"], "not a date"),
             (["report", "status", "--since", "2026-03-10", "--until", "2026-03-01"], "after"),
-            (["report", "status"], "--since"),
+            (["report", "status", "--until", "2026-02-30"], "not a date"),
             (["report", "register", "--at", "no-such-revision"], "no-such-revision"),
             (["report", "approvals", "--at", "HEAD~500"], "HEAD~500"),
             (["report", "register", "--repo", p.repo.sandbox.root.path], "not a git repository"),
@@ -552,6 +552,10 @@ struct ReportTests {
             (["report", "status", "--since", "2026-03-01", "--section", "nope"], "no section"),
             (["report", "register", "-o", p.repo.sandbox.path("no/such/folder/r.html")], "cannot write"),
         ]
+        // Without --since: the week ending at --until (seven days, both included).
+        let week = try p.run(["report", "status", "--until", "2026-03-20", "--format", "json"])
+        let period = (try? JSONSerialization.jsonObject(with: Data(week.stdout.utf8)) as? [String: Any])?["period"] as? [String: Any]
+        #expect(week.status == 0 && period?["since"] as? String == "2026-03-14" && period?["until"] as? String == "2026-03-20", "\(week)")
         for (args, message) in cases {
             let r = try p.run(args)
             #expect(r.status == 2 && !r.crashed, "\(r)")

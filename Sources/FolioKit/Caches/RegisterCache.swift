@@ -26,7 +26,7 @@ import Foundation
 /// never sees half a file. Like the history index, it is a cache, not a
 /// record: deleting it only makes the next register slower.
 struct RegisterCache {
-    static let header = "folio-register 2"
+    static let header = "folio-register 3"
 
     /// Compared and hashed by bytes: two paths that differ only in Unicode
     /// normal form are two documents to git, so two rows here.
@@ -82,7 +82,7 @@ struct RegisterCache {
         var out = Array("\(RegisterCache.header) \(rules)\n".utf8)
         for (key, e) in rows {
             CacheFields.line("R", [key.path, key.fingerprint, key.record, e.id, e.type, e.title, e.state, e.revision],
-                             optional: [e.owner, e.lastChange, e.lastActor], into: &out)
+                             optional: [e.owner, e.lastChange, e.lastActor, e.inForce], into: &out)
             for a in e.approvals {
                 let flags = [a.current, a.signed, a.verified].map { $0 ? "1" : "0" }.joined()
                 CacheFields.line("A", [a.person, a.name, a.role, a.meaning, a.at, flags], into: &out)
@@ -115,7 +115,7 @@ struct RegisterCache {
         func finish() {
             guard let (key, f, o) = pending else { return }
             rows[key] = RegisterEntry(
-                id: f[3], type: f[4], title: f[5], path: key.path, state: f[6], revision: f[7], owner: o[0],
+                id: f[3], type: f[4], title: f[5], path: key.path, state: f[6], revision: f[7], inForce: o[3], owner: o[0],
                 lastChange: o[1], lastActor: o[2], approvals: approvals, attachments: attachments)
             pending = nil
             approvals = []
@@ -129,7 +129,7 @@ struct RegisterCache {
             switch tag {
             case UInt8(ascii: "R"):
                 finish()
-                guard fields.count == 11 else { return nil }
+                guard fields.count == 12 else { return nil }
                 let optional = fields[8...].map(CacheFields.optional)
                 guard optional.allSatisfy({ $0 != nil }) else { return nil }
                 pending = (Key(path: fields[0], fingerprint: fields[1], record: fields[2]), fields, optional.map { $0! })

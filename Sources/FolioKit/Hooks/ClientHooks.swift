@@ -22,6 +22,15 @@ public enum ClientHooks {
         let head = try repository.headCommit()
         let changes = try repository.stagedChanges(from: head?.treeID, index: index)
         var out: [Diagnostic] = []
+        // A merge that would join two documents created under one ID.
+        if let taken = try Renumber.takenOnBothSides(repository) {
+            for id in taken.ids {
+                out.append(Diagnostic(
+                    path: Record.path(for: id), line: 1, column: 1, severity: .error,
+                    message: "\(id) was created on both sides of this \(taken.operation.name) (someone else took the ID first): run 'folio renumber \(id)' to give yours a fresh ID on top of the upstream; it ends the \(taken.operation.name)",
+                    rule: "id.taken"))
+            }
+        }
         var checked = Set<String>()
         for change in changes {
             if RecordFile.documentID(atPath: change.path) != nil {

@@ -217,7 +217,7 @@ public enum ServerHook {
             {
                 let mainTree = try mainCommit.tree()
                 try checkRecordsKept(repository, from: mainTree, to: newTree, onlyShared: true) { id, _ in
-                    refuse("id.reused", "\(id) is already used on the server (\(branch)) by a different document: take a fresh ID with 'folio renumber \(id)'", commit: newCommit.id, document: id)
+                    refuse("id.reused", "\(id) is already used on the server (\(branch)) by a different document: run 'git fetch', then 'folio renumber \(id)' (also after a 'git pull' that stopped on it), then push again", commit: newCommit.id, document: id)
                 }
             }
         }

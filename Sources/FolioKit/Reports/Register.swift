@@ -24,7 +24,11 @@ public struct RegisterEntry: Codable, Sendable {
     public let title: String
     public let path: String
     public let state: String
+    /// The working revision: the draft in work, or the one issued when no draft follows it.
     public let revision: String
+    /// The revision in force (the last issued, unless superseded or withdrawn); equal to
+    /// `revision` when no draft follows it, nil when none is in force.
+    public let inForce: String?
     public let owner: String?
     public let lastChange: String?
     public let lastActor: String?
@@ -35,6 +39,7 @@ public struct RegisterEntry: Codable, Sendable {
         case id, type, title, path, state, revision, owner, approvals, attachments
         case lastChange = "last_change"
         case lastActor = "last_actor"
+        case inForce = "in_force"
     }
 }
 
@@ -140,7 +145,7 @@ public enum Register {
         let status = try project.status(location, record: record, fingerprint: input.fingerprint)
         return RegisterEntry(
             id: location.id, type: location.type, title: read.document?.title ?? "", path: location.path,
-            state: status.state.rawValue, revision: status.revision, owner: read.document?.field("owner"),
+            state: status.state.rawValue, revision: status.revision, inForce: status.inForceRevision, owner: read.document?.field("owner"),
             lastChange: status.lastEvent?.at, lastActor: status.lastEvent?.actor,
             approvals: approvals(record, status: status, currentFingerprint: input.fingerprint, config: project.config, signers: { signers }),
             attachments: input.attachments)

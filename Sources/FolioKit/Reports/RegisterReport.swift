@@ -8,7 +8,7 @@ public enum RegisterReport {
     public static let columns = [
         ReportColumn("project", "Project"), ReportColumn("id", "ID"), ReportColumn("title", "Title"),
         ReportColumn("type", "Type"), ReportColumn("owner", "Owner"), ReportColumn("revision", "Rev"),
-        ReportColumn("state", "State"), ReportColumn("last_change", "Last change"), ReportColumn("last_actor", "By"),
+        ReportColumn("state", "State"), ReportColumn("in_force", "In force"), ReportColumn("last_change", "Last change"), ReportColumn("last_actor", "By"),
         ReportColumn("approvals_pending", "Approvals pending"), ReportColumn("path", "Path"),
     ]
 
@@ -28,14 +28,14 @@ public enum RegisterReport {
                 rows.append([
                     .text(source.code), .text(entry.id), .text(entry.title), .text(entry.type),
                     entry.owner.map { .text($0) } ?? .null, .text(entry.revision), .text(entry.state),
-                    entry.lastChange.map { .text($0) } ?? .null, entry.lastActor.map { .text($0) } ?? .null,
+                    entry.inForce.map { .text($0) } ?? .null, entry.lastChange.map { .text($0) } ?? .null, entry.lastActor.map { .text($0) } ?? .null,
                     .list(pending), .text(entry.path),
                 ])
             }
         }
         let section = ReportSection(
             key: "documents", title: "Documents",
-            note: "Every controlled document with its current revision and lifecycle state. Approvals pending: the roles still without a valid approval of a revision in review.",
+            note: "Every controlled document with its working revision and lifecycle state, and the revision in force (the last issued, while a draft of the next is in work). Approvals pending: the roles still without a valid approval of a revision in review.",
             columns: columns, rows: rows, empty: "No documents.")
         let title = ReportSource.title("Document register", sources)
         return Report(

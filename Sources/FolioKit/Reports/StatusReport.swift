@@ -20,8 +20,11 @@ public enum StatusReport {
     /// The period: `since` and `until` are `YYYY-MM-DD`, both days included.
     /// Without `until`, the period ends on the day of the latest report
     /// commit when every source was opened at an explicit revision, else today.
-    public static func period(since: String, until: String?, sources: [ReportSource], now: Date) throws -> (ReportPeriod, start: Date, end: Date) {
-        let start = try ReportDate.parse(since, option: "--since")
+    /// The report's period: `since` to `until`, both `YYYY-MM-DD` days (UTC, included).
+    /// `until` defaults to today, or the day of the latest `--at` commit; `since` defaults to the
+    /// seven days ending at `until` (a weekly report). Throws `FolioError.usage` for a bad day or
+    /// `since` after `until`.
+    public static func period(since: String?, until: String?, sources: [ReportSource], now: Date) throws -> (ReportPeriod, start: Date, end: Date) {
         let untilText: String
         if let until {
             _ = try ReportDate.parse(until, option: "--until")
@@ -32,10 +35,12 @@ public enum StatusReport {
             untilText = ReportDate.day(now)
         }
         let untilStart = try ReportDate.parse(untilText, option: "--until")
+        let sinceText = since ?? ReportDate.day(untilStart.addingTimeInterval(-6 * 86400))
+        let start = try ReportDate.parse(sinceText, option: "--since")
         guard start <= untilStart else {
-            throw FolioError.usage("--since \(since) is after --until \(untilText)")
+            throw FolioError.usage("--since \(sinceText) is after --until \(untilText)")
         }
-        return (ReportPeriod(since: since, until: untilText), start, untilStart.addingTimeInterval(86400))
+        return (ReportPeriod(since: sinceText, until: untilText), start, untilStart.addingTimeInterval(86400))
     }
 
     struct Timed {
@@ -46,7 +51,7 @@ public enum StatusReport {
         let date: Date
     }
 
-    public static func build(_ sources: [ReportSource], since: String, until: String?, generated: Date) throws -> Report {
+    public static func build(_ sources: [ReportSource], since: String?, until: String?, generated: Date) throws -> Report {
         let (period, start, end) = try period(since: since, until: until, sources: sources, now: generated)
         var events: [Timed] = []
         var turnaround: [(Timed, submitted: Date, kind: String)] = []

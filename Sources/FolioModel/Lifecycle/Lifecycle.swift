@@ -62,6 +62,8 @@ public struct DocumentStatus: Sendable {
     public var contentFingerprint: String?
     /// The fingerprint of the last issued revision.
     public var issuedFingerprint: String?
+    /// The label of the last issued revision (nil before the first issue).
+    public var issuedRevision: String?
     /// Approvals given since the last submission, in order.
     public var approvals: [RecordEvent] = []
     /// The approvals the last issued revision was issued with.
@@ -127,12 +129,20 @@ public struct DocumentStatus: Sendable {
             approvals = []
             issuedFingerprint = event.fingerprint
             revision = RevisionLabel.issued(scheme: scheme, issued: issuedCount)
+            issuedRevision = revision
         case .superseded:
             state = .superseded
             supersededBy = event.by
         case .withdrawn:
             state = .withdrawn
         }
+    }
+
+    /// The revision in force: the last one issued, while the document is
+    /// neither superseded nor withdrawn (ISO 19650's "published" revision,
+    /// which stays in use while the next one is drafted). Nil otherwise.
+    public var inForceRevision: String? {
+        state == .superseded || state == .withdrawn ? nil : issuedRevision
     }
 
     /// The label a new content version would get.
