@@ -73,10 +73,48 @@ public enum FolioCLI {
 
     /// Help or version text on standard output, exit status 0.
     private static func help(_ error: Error, _ ctx: FolioContext) -> Int32 {
-        let text = Folio.fullMessage(for: error)
+        let text = wrappedUsage(Folio.fullMessage(for: error))
         if !text.isEmpty { ctx.stdout.write(text.hasSuffix("\n") ? text : text + "\n") }
         return Folio.exitCode(for: error).rawValue
     }
+}
+
+/// Help text with its USAGE line wrapped at `width` columns: ArgumentParser
+/// wraps everything else at 80, but prints the usage as one line. Breaks
+/// fall between option groups (never inside `[--repo <repo>]`), with the
+/// parser's own hanging indent of seven columns.
+func wrappedUsage(_ text: String, width: Int = 80) -> String {
+    let prefix = "USAGE: "
+    return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+        guard line.count > width, line.hasPrefix(prefix) else { return String(line) }
+        var groups: [String] = []
+        var group = ""
+        var depth = 0
+        for c in line.dropFirst(prefix.count) {
+            if c == "[" || c == "<" { depth += 1 }
+            if c == "]" || c == ">" { depth -= 1 }
+            if c == " " && depth == 0 {
+                if !group.isEmpty { groups.append(group) }
+                group = ""
+            } else {
+                group.append(c)
+            }
+        }
+        if !group.isEmpty { groups.append(group) }
+        var lines: [String] = []
+        var current = String(prefix.dropLast())
+        var empty = true
+        for g in groups {
+            if !empty && current.count + 1 + g.count > width {
+                lines.append(current)
+                current = String(repeating: " ", count: prefix.count - 1)
+            }
+            current += " " + g
+            empty = false
+        }
+        lines.append(current)
+        return lines.joined(separator: "\n")
+    }.joined(separator: "\n")
 }
 
 /// `folio --repo PATH COMMAND …` (the SPEC's form): the option is moved

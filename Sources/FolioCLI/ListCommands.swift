@@ -40,6 +40,8 @@ struct StatusCommand: FolioCommand {
     func run(_ ctx: FolioContext) throws {
         let repository = try global.repository(ctx)
         let project = try Project.atRevision(repository, at)
+        // A `git revert` of a Folio commit ran no hook: say it here.
+        if at == nil { Output.warn(ctx, try RevertedRecord.atHead(repository)) }
         if let id {
             let entry = try Register.entry(project, try project.require(id, from: ctx.workingDirectory))
             if format == .json { return try Output.json(ctx, entry) }

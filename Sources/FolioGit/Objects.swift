@@ -195,11 +195,19 @@ public struct Identity: Sendable, Equatable {
 
 extension Repository {
     /// Every file below a tree, by path relative to it (`a/b.pdf` → blob id).
+    /// Swift compares strings by Unicode canonical equivalence: two names
+    /// that differ only in normal form (NFC, NFD) are one key here; see
+    /// `fileList(inTree:)` for every entry.
     public func files(inTree id: ObjectID) throws -> [String: ObjectID] {
-        var files: [String: ObjectID] = [:]
+        Dictionary(try fileList(inTree: id).map { ($0.path, $0.id) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Every file below a tree, in tree order, each as git stores its name.
+    public func fileList(inTree id: ObjectID) throws -> [(path: String, id: ObjectID)] {
+        var files: [(path: String, id: ObjectID)] = []
         func visit(_ treeID: ObjectID, _ prefix: String) throws {
             for e in try tree(treeID).entries {
-                if e.kind == .tree { try visit(e.id, prefix + e.name + "/") } else if e.kind.isFile { files[prefix + e.name] = e.id }
+                if e.kind == .tree { try visit(e.id, prefix + e.name + "/") } else if e.kind.isFile { files.append((prefix + e.name, e.id)) }
             }
         }
         try visit(id, "")

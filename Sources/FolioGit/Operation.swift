@@ -55,8 +55,13 @@ extension Repository {
     }
 
     /// The commit a stopped merge is merging in (`MERGE_HEAD`; the first, for an octopus).
-    public func mergeHead() -> ObjectID? {
-        guard let text = try? String(contentsOfFile: gitDir + "MERGE_HEAD", encoding: .utf8) else { return nil }
+    public func mergeHead() -> ObjectID? { stateHead("MERGE_HEAD") }
+
+    /// The commit a stopped revert is reverting (`REVERT_HEAD`).
+    public func revertHead() -> ObjectID? { stateHead("REVERT_HEAD") }
+
+    private func stateHead(_ file: String) -> ObjectID? {
+        guard let text = try? String(contentsOfFile: gitDir + file, encoding: .utf8) else { return nil }
         return text.split(whereSeparator: \.isNewline).first.flatMap { ObjectID(hex: String($0)) }
     }
 

@@ -63,6 +63,40 @@ struct GitHabitsTests {
         #expect(blob == "one\n", "the first file's bytes are kept")
     }
 
+    @Test("folio new --attach keeps attach's rules (names twice, NFC and NFD, git-lfs); a folder committed by plain git with NFC and NFD names is refused, never collapsed")
+    func newAttachAndCommittedPairs() throws {
+        let repo = try TestRepo.managed()
+        let nfc = "caf\u{E9}.pdf", nfd = "cafe\u{301}.pdf"
+        try Self.outside(repo, "a/" + nfc, "one\n")
+        try Self.outside(repo, "b/" + nfd, "two\n")
+        try Self.outside(repo, "c/x.pdf", "x one\n")
+        try Self.outside(repo, "d/x.pdf", "x two\n")
+        try Self.outside(repo, "e/plan.dwg", "drawing\n")
+        try repo.write(".gitattributes", try repo.read(".gitattributes") + "*.dwg filter=lfs diff=lfs merge=lfs -text\n")
+        try repo.git("add", ".gitattributes")
+        try repo.git("commit", "-q", "--no-verify", "-m", "LFS for drawings")
+        let head = try repo.git("rev-parse", "HEAD").trimmed
+        let path = { (f: String) in repo.sandbox.path(f) }
+        expectFailure(try repo.folio("new", "risk-register", "--title", "R", "--attach", path("a/" + nfc), "--attach", path("b/" + nfd)), exit: [1], mentioning: ["normal forms"])
+        expectFailure(try repo.folio("new", "risk-register", "--title", "R", "--attach", path("c/x.pdf"), "--attach", path("d/x.pdf")), exit: [1], mentioning: ["named twice"])
+        expectFailure(try repo.folio("new", "risk-register", "--title", "R", "--attach", path("e/plan.dwg")), exit: [1], mentioning: ["lfs"])
+        #expect(try repo.git("rev-parse", "HEAD").trimmed == head, "nothing committed")
+
+        // Both forms committed with plain git: a new version would keep only one.
+        expectSuccess(try repo.folio("new", "risk-register", "--title", "R"))
+        let folder = "docs/risk-register/ALPHA-RSK-0001/"
+        try repo.write(folder + nfc, "one\n")
+        try repo.write(folder + nfd, "two\n")
+        try repo.git("add", folder)
+        try repo.git("commit", "-q", "--no-verify", "-m", "two names, one on macOS")
+        let before = try repo.git("rev-parse", "HEAD").trimmed
+        expectFailure(try repo.folio("attach", "ALPHA-RSK-0001", path("c/x.pdf")), exit: [1], mentioning: ["normal forms", "git mv"])
+        expectFailure(try repo.folio("checkin", "ALPHA-RSK-0001"), exit: [1], mentioning: ["normal forms"])
+        #expect(try repo.git("rev-parse", "HEAD").trimmed == before)
+        let files = try repo.git("ls-tree", "-z", "--name-only", "HEAD", folder).stdout.split(separator: "\0")
+        #expect(files.count == 2, "both files stay: \(files)")
+    }
+
     @Test("git rm and git mv of a controlled document: the pre-commit hook says what to do instead")
     func removeAndMove() throws {
         let repo = try Self.withAttachment()
@@ -76,6 +110,35 @@ struct GitHabitsTests {
         let moved = try repo.sandbox.run(Tools.git, ["commit", "-q", "-m", "move"], in: repo.path)
         #expect(!moved.ok)
         #expect(moved.stderr.contains("[document.moved]") && moved.stderr.contains("git mv docs/risk-register/old/ALPHA-RSK-0001.md"), "\(moved)")
+    }
+
+    @Test("git revert of a Folio commit (git runs no hook for it): status and verify name it and the way out; git reset --keep HEAD^ undoes it")
+    func revertOfFolioCommit() throws {
+        let repo = try Self.withAttachment()
+        let text = try repo.read(Self.risk)
+        try repo.write(Self.risk, text.replacingOccurrences(of: "title: Risks", with: "title: Project risks"))
+        expectSuccess(try repo.folio("checkin", "ALPHA-RSK-0001", "-m", "title"))
+        let checkin = try repo.git("rev-parse", "--short=10", "HEAD").trimmed
+        try repo.git("revert", "--no-edit", "HEAD")  // no pre-commit hook runs: git makes the commit
+        let status = try repo.folio("status")
+        #expect(status.stderr.contains("[record.rewritten]") && status.stderr.contains("'git revert' of \(checkin)")
+            && status.stderr.contains("git reset --keep HEAD^") && status.stderr.contains("folio checkin ALPHA-RSK-0001"), "\(status)")
+        let one = try repo.folio("status", "ALPHA-RSK-0001")
+        #expect(one.stderr.contains("[record.rewritten]"), "\(one)")
+        let verify = try repo.folio("verify")
+        #expect(verify.status == 1 && verify.stdout.contains("'git revert' of \(checkin)"), "\(verify)")
+        // The way out the message names.
+        try repo.git("reset", "-q", "--keep", "HEAD^")
+        let after = try repo.folio("status")
+        #expect(!after.stderr.contains("record.rewritten"), "\(after)")
+        expectSuccess(try repo.folio("verify"))
+        // And the way to earlier content: a new version of it.
+        let old = try repo.folio("show", "ALPHA-RSK-0001", "--rev", "0.2")
+        try repo.write(Self.risk, old.stdout)
+        expectSuccess(try repo.folio("checkin", "ALPHA-RSK-0001", "-m", "back to the first title"))
+        #expect(try repo.read(Self.risk).contains("title: Risks"))
+        #expect(try repo.git("status", "--porcelain").stdout.isEmpty)
+        expectSuccess(try repo.folio("verify"))
     }
 
     @Test("a shallow clone: log, show and history work with the history there is and say where it stops; verify asks for the rest")

@@ -73,4 +73,27 @@ struct WalkthroughTests {
         #expect(verify.status == 0 && verify.stdout.contains("no findings"), "\(verify)")
         #expect(FileManager.default.fileExists(atPath: alpha + "/register.html"))
     }
+
+    @Test("every command's --help fits 80 columns, the usage line too (found by walking SUBCOMMANDS from the top)")
+    func helpFitsEightyColumns() throws {
+        let repo = try TestRepo.emptyFolder()
+        var queue: [[String]] = [[]]
+        var seen = 0
+        while let command = queue.popLast() {
+            let r = try repo.folio(command + ["--help"])
+            #expect(r.status == 0, "\(r)")
+            seen += 1
+            for line in r.stdout.split(separator: "\n") where line.count > 80 {
+                Issue.record("folio \(command.joined(separator: " ")) --help: \(line.count) columns: \(line)")
+            }
+            // Subcommands: "  name   abstract" lines under SUBCOMMANDS:, up to the next blank line.
+            guard let start = r.stdout.range(of: "SUBCOMMANDS:\n") else { continue }
+            for line in r.stdout[start.upperBound...].split(separator: "\n", omittingEmptySubsequences: false) {
+                guard line.hasPrefix("  "), !line.hasPrefix("   ") else { if line.isEmpty { break } else { continue } }
+                let name = line.dropFirst(2).prefix { $0 != " " }
+                if !name.isEmpty && name != "help" { queue.append(command + [String(name.replacingOccurrences(of: " (default)", with: ""))]) }
+            }
+        }
+        #expect(seen > 30, "walked \(seen) commands")
+    }
 }

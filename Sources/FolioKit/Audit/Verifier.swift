@@ -390,7 +390,8 @@ public final class Verifier {
         guard let newID = change.newID else { return nil }
         let new = try repository.blobData(newID, limit: Limits.recordBytes)
         guard RecordFile.appended(old: old, new: new) != nil else {
-            add("record.rewritten", "record lines of \(id) were edited, removed or reordered (records are append-only)", commit.id, id)
+            let revert = RevertedRecord.note(id, revert: RevertedRecord.reverted(by: commit.message)).map { "; " + $0 } ?? ""
+            add("record.rewritten", "record lines of \(id) were edited, removed or reordered (records are append-only)" + revert, commit.id, id)
             return nil
         }
         let before: Record

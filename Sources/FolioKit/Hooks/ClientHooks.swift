@@ -63,7 +63,13 @@ public enum ClientHooks {
     /// A record may only grow: every committed line stays, in order.
     static func recordChange(_ repository: Repository, _ change: FileChange) throws -> [Diagnostic] {
         func fail(_ message: String) -> [Diagnostic] {
-            [Diagnostic(path: change.path, line: 1, column: 1, severity: .error, message: message, rule: "record.append-only")]
+            // A revert finished by hand (git runs no hook for one that applies cleanly).
+            let revert = repository.operationInProgress == .revert
+                ? RecordFile.documentID(atPath: change.path).map { id in
+                    "; this is a 'git revert'\(repository.revertHead().map { " of \($0.short)" } ?? ""): run 'git revert --abort', and to return to earlier content, check it in as a new version (folio show \(id) --rev REV > FILE, then folio checkin \(id))"
+                } ?? ""
+                : ""
+            return [Diagnostic(path: change.path, line: 1, column: 1, severity: .error, message: message + revert, rule: "record.append-only")]
         }
         switch change.status {
         case .added: return []

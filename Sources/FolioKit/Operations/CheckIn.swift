@@ -83,31 +83,12 @@ public enum CheckIn {
     /// Adds or replaces attachments of a document (its text stays as committed).
     public static func attach(repository: Repository, document: String, files: [String], message: String?, context: FolioContext) throws -> Result {
         guard !files.isEmpty else { throw FolioError.usage("name at least one file to attach") }
-        var stored: [(name: String, id: ObjectID)] = []
-        for file in files {
-            let (name, id) = try AttachmentFile.store(context.absolutePath(file), shown: file, repository: repository)
-            try AttachmentFile.requireDistinct(name, from: stored.map(\.name))
-            stored.append((name, id))
-        }
+        let stored = try AttachmentFile.storeAll(files, repository: repository, context: context)
         return try write(repository: repository, document: document, message: message, action: "attach", context: context) { _, location, template, committed in
             guard var content = committed else {
                 throw FolioError.usage("\(location.id) is not committed yet: check it in before attaching files")
             }
-            for (name, stored) in stored {
-                let target = template.attachmentFolder(id: location.id) + "/" + name
-                try repository.requireNoFilterDriver(target)
-                // What `git add` would store at the attachment's place (a text
-                // file under core.autocrlf or eol); binaries pass unchanged.
-                var id = stored
-                if try repository.hasCleanFilters(target) {
-                    id = try repository.writeBlob(try repository.cleanedForCommit(try repository.blobData(stored), path: target))
-                }
-                // Replacing an attachment is by its exact name; another name
-                // equal to it on macOS or Windows is refused.
-                let others = content.attachments.keys.filter { Array($0.utf8) != Array(name.utf8) }
-                try AttachmentFile.requireDistinct(name, from: others)
-                content.attachments[name] = id
-            }
+            try AttachmentFile.place(stored, in: &content, folder: template.attachmentFolder(id: location.id), repository: repository)
             return content
         }
     }

@@ -23,11 +23,7 @@ public enum NewDocument {
         }
         let actor = try Actor.current(repository, context)
         // Attachments are stored once, before the (possibly retried) commit.
-        var attachments: [String: ObjectID] = [:]
-        for file in attachmentFiles {
-            let (name, id) = try AttachmentFile.store(context.absolutePath(file), shown: file, repository: repository)
-            attachments[name] = id
-        }
+        let stored = try AttachmentFile.storeAll(attachmentFiles, repository: repository, context: context)
         var result: (id: String, path: String, warnings: [Diagnostic], seq: Int, code: String)?
         let (commit, _) = try Transaction(repository: repository, actor: actor, context: context).commit { tip in
             guard let tip else { throw FolioError.usage("the repository has no commits yet (run 'folio init')") }
@@ -51,7 +47,8 @@ public enum NewDocument {
             let location = DocumentLocation(type: type, id: id, path: template.documentPath(id: id))
             let text = try render(template, project: project, id: id, title: trimmedTitle, values: values, actor: actor)
             let writer = VersionWriter(project: project, actor: actor, template: template, location: location)
-            let content = DocumentContent(document: Array(text.utf8), attachments: attachments)
+            var content = DocumentContent(document: Array(text.utf8), attachments: [:])
+            try AttachmentFile.place(stored, in: &content, folder: template.attachmentFolder(id: id), repository: repository)
             let warnings = try writer.validate(content)
             result = (id, location.path, warnings, seq, template.code)
             return try writer.plan(
@@ -178,6 +175,54 @@ enum AttachmentFile {
             let how = other == name ? "their accents are written differently (Unicode normal forms NFC and NFD)" : "they differ only in case"
             throw FolioError.refused("attachment '\(Diagnostic.escaped(name))' and '\(Diagnostic.escaped(other))' are one file on macOS and Windows (\(how)): rename one")
         }
+    }
+
+    /// Stores the files named on the command line (paths as given, relative
+    /// to the working directory); two of them under one name on some
+    /// platform are refused.
+    static func storeAll(_ files: [String], repository: Repository, context: FolioContext) throws -> [(name: String, id: ObjectID)] {
+        var stored: [(name: String, id: ObjectID)] = []
+        for file in files {
+            let (name, id) = try store(context.absolutePath(file), shown: file, repository: repository)
+            try requireDistinct(name, from: stored.map(\.name))
+            stored.append((name, id))
+        }
+        return stored
+    }
+
+    /// Places stored files in a document's attachment `folder` as `git add`
+    /// would store them there: a filter driver at the path (git-lfs) is
+    /// refused (`ExternalFilter`), clean filters (autocrlf, eol, ident) are
+    /// applied, an attachment of the same name (the same bytes) is replaced,
+    /// and a name that is another attachment's on macOS or Windows is refused.
+    static func place(_ stored: [(name: String, id: ObjectID)], in content: inout DocumentContent, folder: String, repository: Repository) throws {
+        for (name, blob) in stored {
+            let target = folder + "/" + name
+            try repository.requireNoFilterDriver(target)
+            var id = blob
+            if try repository.hasCleanFilters(target) {
+                id = try repository.writeBlob(try repository.cleanedForCommit(try repository.blobData(blob), path: target))
+            }
+            let others = content.attachments.keys.filter { Array($0.utf8) != Array(name.utf8) }
+            try requireDistinct(name, from: others)
+            content.attachments[name] = id
+        }
+    }
+
+    /// The committed attachments in the folder tree `tree`, by name. Names
+    /// that are one file on macOS or Windows (committed with plain git) are
+    /// refused: a new version would keep only one of them.
+    static func committed(_ repository: Repository, tree: ObjectID, folder: String) throws -> [String: ObjectID] {
+        var out: [String: ObjectID] = [:]
+        for (name, id) in try repository.fileList(inTree: tree) {
+            do {
+                try requireDistinct(name, from: out.keys)
+            } catch let e as FolioError {
+                throw FolioError.refused("\(folder): \(e.description) (committed with plain git; 'git mv' one of them first)")
+            }
+            out[name] = id
+        }
+        return out
     }
 
     /// Stores a file as a blob; returns its attachment name and id.

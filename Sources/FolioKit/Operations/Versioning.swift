@@ -100,7 +100,7 @@ struct VersionWriter {
         if template.adopt == nil {
             let folder = template.attachmentFolder(id: location.id)
             if let entry = try tree.entry(folder), entry.kind == .tree {
-                attachments = try project.repository.files(inTree: entry.id)
+                attachments = try AttachmentFile.committed(project.repository, tree: entry.id, folder: folder)
             }
         }
         let sidecar = try project.sidecar(location)?.bytes
