@@ -148,14 +148,30 @@ struct GitHabitsTests {
         try repo.write(Self.risk, text.replacingOccurrences(of: "title: Risks", with: "title: Project risks"))
         expectSuccess(try repo.folio("checkin", "ALPHA-RSK-0001"))
         let clone = repo.sandbox.path("shallow")
-        try repo.sandbox.git(["clone", "-q", "--depth", "1", "file://" + repo.path, clone], in: repo.sandbox.root.path)
+        // Two commits: the check-in (0.3), and the cut at the attach (0.2).
+        try repo.sandbox.git(["clone", "-q", "--depth", "2", "file://" + repo.path, clone], in: repo.sandbox.root.path)
         let shallow = TestRepo(sandbox: repo.sandbox, path: clone)
-        let log = expectSuccess(try shallow.folio("log", "ALPHA-RSK-0001"))
+        let cut = try shallow.git("rev-parse", "HEAD~1").trimmed
+        let log = expectSuccess(try shallow.folio("log", "ALPHA-RSK-0001", "--format", "json"))
         #expect(log.stderr.contains("shallow clone") && log.stderr.contains("git fetch --unshallow"), "\(log)")
-        #expect(log.stdout.contains("Project risks"))
+        let entries = try #require(JSONSerialization.jsonObject(with: Data(log.stdout.utf8)) as? [[String: Any]])
+        #expect(entries.map { $0["action"] as? String } == ["checkin", "shallow-cut"], "\(log)")
+        #expect(entries.map { $0["revision"] as? String } == ["0.3", "0.2"], "the cut shows the revision as it stood there")
+        #expect((entries.first?["subject"] as? String)?.contains("Project risks") == true)
+        // The cut's content is revision 0.2; nothing before it is here.
+        let at = expectSuccess(try shallow.folio("show", "ALPHA-RSK-0001", "--rev", "0.2"))
+        #expect(at.stdout == (try shallow.git("show", "\(cut):\(Self.risk)").stdout))
+        expectFailure(try shallow.folio("show", "ALPHA-RSK-0001", "--rev", "0.1"), exit: [2], mentioning: ["git fetch --unshallow"])
+        // The change history: the cut is where it stops, never credited with what came before it.
+        let history = expectSuccess(try shallow.folio("report", "history", "--format", "json"))
+        let object = try #require(JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [String: Any])
+        let rows = object["rows"] as? [[String: Any]] ?? []
+        let cutRows = rows.filter { ($0["commit"] as? String) == cut }
+        #expect(cutRows.count == 1 && (cutRows.first?["document"] as? String ?? "").isEmpty, "one row for the cut: \(cutRows)")
+        #expect(cutRows.allSatisfy { ($0["events"] as? [Any] ?? []).isEmpty && (($0["changes"] as? [String])?.first ?? "").contains("stops here") }, "\(cutRows)")
+        #expect(rows.count == 2, "the check-in and the cut: \(rows)")
         expectSuccess(try shallow.folio("report", "history", "ALPHA-RSK-0001"))
         expectSuccess(try shallow.folio("show", "ALPHA-RSK-0001"))
-        expectFailure(try shallow.folio("show", "ALPHA-RSK-0001", "--rev", "0.1"), exit: [2], mentioning: ["git fetch --unshallow"])
         expectFailure(try shallow.folio("verify"), exit: [2], mentioning: ["shallow clone", "git fetch --unshallow"])
         // After fetching the rest, everything is there again.
         try shallow.git("fetch", "-q", "--unshallow")

@@ -34,6 +34,11 @@ public enum DocumentHistory {
         // The file's path at the commit being looked at, walking back in time.
         var path = location.path
         try HistoryLog.forEach(project.repository, from: tip, rules: project) { commit in
+            if commit.action == HistoryCommit.shallowCut {
+                // A shallow clone's cut: the document as it stood there, and no further back.
+                if let entry = try cutEntry(project, location, commit, path: path) { result.append(entry) }
+                return
+            }
             var parts = Set(commit.changes.filter { $0.document == location.id }.map(\.part))
             let sidecar = rule?.metadataPath(for: path)
             if commit.changes.contains(where: { $0.path == path || $0.path == sidecar }) { parts.insert(.document) }
@@ -64,10 +69,29 @@ public enum DocumentHistory {
             }
         }
         // Before the first commit that wrote its record, the document was a plain file.
-        guard let firstRecorded = result.lastIndex(where: { $0.changed.contains("record") }) else {
+        // (A shallow clone's cut, with a record there, stands for the recorded history before it.)
+        let recorded = { (e: HistoryEntry) in e.changed.contains("record") || (e.action == HistoryCommit.shallowCut && e.controlled) }
+        guard let firstRecorded = result.lastIndex(where: recorded) else {
             return result.map { $0.uncontrolled() }
         }
         return result.enumerated().map { $0.offset > firstRecorded ? $0.element.uncontrolled() : $0.element }
+    }
+
+    /// The document at a shallow clone's cut commit, if it was there: the
+    /// revision its record gave it then (the content at the cut is that
+    /// revision's), marked as where this clone's history stops.
+    static func cutEntry(_ project: Project, _ location: DocumentLocation, _ commit: HistoryCommit, path: String) throws -> HistoryEntry? {
+        let tree = try project.repository.commit(commit.id).tree()
+        guard try tree.entry(at: path) != nil else { return nil }
+        let record = try tree.entry(at: Record.path(for: location.id)).map {
+            try Record.parse(try project.repository.blobData($0.id, limit: Limits.recordBytes), path: Record.path(for: location.id))
+        }
+        let revision = record.map { DocumentStatus.derive($0, scheme: project.config.revisions).revision }
+        return HistoryEntry(
+            commit: commit.id.description, author: commit.authorName, email: commit.authorEmail,
+            date: Timestamp.string(seconds: commit.authorTime), action: HistoryCommit.shallowCut, revision: revision,
+            subject: "this shallow clone's history stops here ('git fetch --unshallow' for the rest)", changed: [],
+            path: path, controlled: record != nil)
     }
 
     /// The path a commit renamed to `added`: a file it deleted with the same

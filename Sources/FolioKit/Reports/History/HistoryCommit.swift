@@ -28,6 +28,11 @@ public struct HistoryCommit: Sendable, Equatable {
     /// append-only or not valid): `folio verify` tells the rest.
     public var problems: [HistoryProblem]
 
+    /// The `action` of a shallow clone's cut commit: its parents are not in
+    /// the clone, so it is shown as where the history stops, never credited
+    /// with every file and event before it.
+    public static let shallowCut = "shallow-cut"
+
     /// The documents this commit touched, in order of first mention.
     public var documents: [String] {
         var seen = Set<String>()

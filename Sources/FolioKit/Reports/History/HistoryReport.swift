@@ -134,7 +134,11 @@ public struct HistoryRows {
             default: return "\(change.path) \(verb)"
             }
         }
-        if what.isEmpty && document.isEmpty { what = [c.parentCount > 1 ? "merge" : "no changes"] }
+        if c.action == HistoryCommit.shallowCut {
+            what = ["this shallow clone's history stops here: earlier commits are not in it ('git fetch --unshallow' for them)"]
+        } else if what.isEmpty && document.isEmpty {
+            what = [c.parentCount > 1 ? "merge" : "no changes"]
+        }
         var detail: DocumentDiff?
         if filter.detail, let doc = changes.first(where: { $0.part == .document && $0.newBlob != nil }),
             let location = project.locate(doc.path)

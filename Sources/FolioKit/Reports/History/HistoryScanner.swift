@@ -46,6 +46,13 @@ final class HistoryScanner {
             authorTime: Int64(author.time.timeIntervalSince1970), authorOffset: author.offsetMinutes,
             committerName: committer.name, committerEmail: committer.email, subject: commit.summary,
             action: action, revision: revision, changes: [], events: [], problems: [])
+        if commit.isShallowBoundary {
+            // Compared with nothing, the cut would be credited with every
+            // file and record line before it: it is where the history stops.
+            result.action = HistoryCommit.shallowCut
+            result.revision = ""
+            return ScannedCommit(commit: result, tree: commit.treeID, otherParentTrees: [])
+        }
         let parents = commit.parentIDs
         let treeID = commit.treeID
         let parentTrees = try parents.map { try self.commit($0).treeID }
