@@ -97,6 +97,32 @@ struct GitHabitsTests {
         #expect(files.count == 2, "both files stay: \(files)")
     }
 
+    @Test("a document under a git-lfs rule: new and checkin refuse it, naming the attribute to add; with it added, git status stays clean")
+    func documentUnderFilterDriver() throws {
+        let repo = try TestRepo.managed()
+        try repo.git("lfs", "install", "--local")
+        let rules = try repo.read(".gitattributes")
+        try repo.write(".gitattributes", rules + "docs/risk-register/** filter=lfs diff=lfs merge=lfs -text\n")
+        try repo.git("add", ".gitattributes")
+        try repo.git("commit", "-q", "--no-verify", "-m", "LFS for the risk registers")
+        let head = try repo.git("rev-parse", "HEAD").trimmed
+        expectFailure(try repo.folio("new", "risk-register", "--title", "R"), exit: [1], mentioning: ["filter 'lfs'", "!filter !diff !merge text"])
+        #expect(try repo.git("rev-parse", "HEAD").trimmed == head, "nothing committed")
+        // The way out the message names.
+        try repo.write(".gitattributes", rules + "docs/risk-register/** filter=lfs diff=lfs merge=lfs -text\ndocs/risk-register/*.md !filter !diff !merge text\n")
+        try repo.git("add", ".gitattributes")
+        try repo.git("commit", "-q", "--no-verify", "-m", "documents stay text")
+        expectSuccess(try repo.folio("new", "risk-register", "--title", "R"))
+        #expect(try repo.git("status", "--porcelain").stdout.isEmpty)
+        // A check-in of a document the rule covers again is refused the same way.
+        try repo.write(".gitattributes", rules + "docs/risk-register/** filter=lfs diff=lfs merge=lfs -text\n")
+        try repo.git("add", ".gitattributes")
+        try repo.git("commit", "-q", "--no-verify", "-m", "LFS again")
+        try repo.write(Self.risk, try repo.read(Self.risk).replacingOccurrences(of: "title: R", with: "title: Risks"))
+        expectFailure(try repo.folio("checkin", "ALPHA-RSK-0001"), exit: [1], mentioning: ["filter 'lfs'"])
+        try repo.git("fsck", "--strict")
+    }
+
     @Test("git rm and git mv of a controlled document: the pre-commit hook says what to do instead")
     func removeAndMove() throws {
         let repo = try Self.withAttachment()

@@ -471,7 +471,8 @@ struct LifecycleTests {
         let old = try repo.issuedDecisionLog(title: "Old")
         let new = try repo.issuedDecisionLog(title: "New")
         LCExpectRefused(try repo.folio("supersede", old, "--by", old), exit: 2)
-        LCExpectRefused(try repo.folio("supersede", old, "--by", "ALPHA-DEC-9999"), mentioning: ["ALPHA-DEC-9999"])
+        // An unknown ID is a bad invocation (exit 2), as for every command given one.
+        expectFailure(try repo.folio("supersede", old, "--by", "ALPHA-DEC-9999"), exit: [2], mentioning: ["no document with ID 'ALPHA-DEC-9999'"])
         try repo.ok("supersede", old, "--by", new)
         try repo.ok("withdraw", new, "--reason", "Project closed")
         let before = try repo.head()

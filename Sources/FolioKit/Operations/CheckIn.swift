@@ -39,6 +39,7 @@ public enum CheckIn {
             }
             // What `git add` would store (core.autocrlf, eol, ident): the
             // version validated, fingerprinted and committed is git's.
+            try VersionWriter.requireNoFilterDriver(repository, location.path)
             let bytes = try repository.cleanedForCommit(raw, path: location.path)
             paths.read.insert(location.path)
             var attachments: [String: ObjectID] = [:]

@@ -169,7 +169,7 @@ public enum Lifecycle {
                 }
                 guard let by = options.supersededBy else { throw FolioError.usage("supersede needs --by ID") }
                 guard by != location.id else { throw FolioError.usage("a document cannot supersede itself") }
-                guard let replacement = try project.find(by) else { throw FolioError.refused("no document with ID '\(by)'") }
+                guard let replacement = try project.find(by) else { throw FolioError.usage("no document with ID '\(by)'") }
                 let replacementStatus = try project.status(replacement)
                 guard replacementStatus.issuedCount > 0, replacementStatus.state != .superseded, replacementStatus.state != .withdrawn else {
                     throw FolioError.refused("\(by) is \(replacementStatus.state.rawValue): a document is superseded by one with an issued revision")

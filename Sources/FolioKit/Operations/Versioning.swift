@@ -29,6 +29,7 @@ struct VersionWriter {
     /// Validates content as it would stand after the write; throws the
     /// diagnostics when any is an error. Returns the warnings.
     func validate(_ content: DocumentContent) throws -> [Diagnostic] {
+        try Self.requireNoFilterDriver(project.repository, location.path)
         let sidecar = sidecarPath.map { Sidecar(path: $0, bytes: content.sidecar) }
         let result = DocumentReader.read(path: location.path, bytes: content.document, template: template, expectedID: location.id, sidecar: sidecar)
         var diagnostics = result.diagnostics
@@ -91,6 +92,19 @@ struct VersionWriter {
         if let comment, !comment.isEmpty { plan.body = comment }
         plan.trailers = [("Folio-Document", location.id), ("Folio-Action", action), ("Folio-Revision", revision)]
         return plan
+    }
+
+    /// Refuses a document path that `.gitattributes` puts under a filter
+    /// driver (`filter=lfs`): a controlled document is text that Folio and
+    /// git must both read in the repository, never a pointer to elsewhere.
+    /// - Throws: `FolioError.refused`, naming the attribute to add.
+    static func requireNoFilterDriver(_ repository: Repository, _ path: String) throws {
+        do {
+            try repository.requireNoFilterDriver(path)
+        } catch let e as ExternalFilter {
+            throw FolioError.refused(
+                "\(path) is under the git filter '\(e.driver)' (.gitattributes): a controlled document is text that folio and git read in the repository, so documents stay out of \(e.driver); add a line '\(path) !filter !diff !merge text' after that rule (or one pattern for all documents), or narrow the rule to attachments")
+        }
     }
 
     /// The committed content of the document in the project's source, if any.
