@@ -80,9 +80,10 @@ enum Output {
         ctx.print(TextTable.render(header, rows), terminator: "")
     }
 
-    static func rows(_ ctx: FolioContext, _ format: OutputFormat, _ header: [String], _ rows: [[String]]) {
+    /// Rows as a table, CSV (`raw`: formulas kept) or Markdown.
+    static func rows(_ ctx: FolioContext, _ format: OutputFormat, raw: Bool = false, _ header: [String], _ rows: [[String]]) {
         switch format {
-        case .csv: ctx.print(CSVFormat.table(header, rows), terminator: "")
+        case .csv: ctx.print(CSVFormat.$keepsFormulas.withValue(raw) { CSVFormat.table(header, rows) }, terminator: "")
         case .md: ctx.print(MarkdownFormat.table(header, rows), terminator: "")
         default: table(ctx, header, rows)
         }

@@ -23,6 +23,10 @@ struct ReportHistoryCommand: FolioCommand {
     @Flag(name: .long, help: "Do not read or write the history index.") var noCache = false
 
     func run(_ ctx: FolioContext) throws {
+        try CSVFormat.$keepsFormulas.withValue(options.rawCsv) { try write(ctx) }
+    }
+
+    private func write(_ ctx: FolioContext) throws {
         if let id, let problem = DocumentID.problem(id) { throw FolioError.usage(problem) }
         let filter = HistoryFilter(
             document: id, since: try since.map { Int64(try ReportDate.parse($0, option: "--since").timeIntervalSince1970) },

@@ -19,6 +19,12 @@ struct ReportOptions: ParsableArguments {
     var format: ReportFormat = .text
     @Option(name: [.customShort("o"), .long], help: "Write the report to FILE instead of standard output.")
     var output: String?
+    @Flag(name: .long, help: "With csv: cells as they are. By default a cell starting with =, +, -, @, a tab or CR gets a leading ' so a spreadsheet shows it rather than running it as a formula.")
+    var rawCsv = false
+
+    func validate() throws {
+        if rawCsv && format != .csv { throw ValidationError("--raw-csv is for --format csv") }
+    }
 
     /// The repositories to report on, in the order given.
     func repositories(_ ctx: FolioContext) throws -> [Repository] {
@@ -73,7 +79,7 @@ struct ReportOptions: ParsableArguments {
     /// Renders a report and writes it where `stream()` says.
     func write(_ ctx: FolioContext, _ report: Report, section: String? = nil) throws {
         let out = try stream(ctx)
-        out.write(try ReportRenderer.render(report, format: format, section: section))
+        out.write(try CSVFormat.$keepsFormulas.withValue(rawCsv) { try ReportRenderer.render(report, format: format, section: section) })
         try out.finish()
     }
 }

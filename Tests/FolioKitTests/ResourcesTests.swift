@@ -474,6 +474,11 @@ struct ResourcesTests {
         expectSuccess(try repo.folio("people", "set", "carol@example.com", "--name", "=HYPERLINK(\"http://x\")"))
         let names = try repo.folio("report", "resources", "--from", "2026-12-01", "--to", "2026-12-31", "--section", "people", "--format", "csv").stdout
         #expect(names.contains(",\"'=HYPERLINK(\"\"http://x\"\")\",") && !names.contains(",=HYPERLINK"), "\(names.prefix(600))")
+        // --raw-csv, for a program that reads the file: the cell as it is; only with csv.
+        let raw = try repo.folio("report", "resources", "--from", "2026-12-01", "--to", "2026-12-31", "--section", "people", "--format", "csv", "--raw-csv").stdout
+        #expect(raw.contains(",\"=HYPERLINK(\"\"http://x\"\")\",") && !raw.contains("'=HYPERLINK"), "\(raw.prefix(600))")
+        expectFailure(try repo.folio("report", "resources", "--raw-csv"), exit: [2], mentioning: ["--raw-csv is for --format csv"])
+        expectFailure(try repo.folio("ls", "--raw-csv"), exit: [2], mentioning: ["--raw-csv is for --format csv"])
     }
 
     @Test("work packages: where the project has a schedule, timesheets book only to its work packages; nobody approves their own timesheet")

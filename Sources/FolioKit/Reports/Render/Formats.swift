@@ -6,17 +6,23 @@ import Foundation
 /// doubled); records end with CRLF. The one implementation every listing and
 /// report uses.
 public enum CSVFormat {
+    /// When true, cells are written as they are, formulas included (the
+    /// CLI's `--raw-csv`, for programs that read the file). Scoped with
+    /// `CSVFormat.$keepsFormulas.withValue(true) { … }`.
+    @TaskLocal public static var keepsFormulas = false
+
     /// One field, quoted where RFC 4180 needs it. A text starting with `=`,
     /// `+`, `-`, `@`, a tab or a carriage return (that is not a number) is
     /// written with a leading `'`, so a spreadsheet shows it as text instead
-    /// of running it as a formula (OWASP, "CSV injection").
+    /// of running it as a formula (OWASP, "CSV injection"), unless
+    /// `keepsFormulas` is set.
     public static func field(_ s: String) -> String {
         // Control characters (ESC and friends) would act on a terminal that
         // shows the file: written as U+FFFD, as in the HTML; tab, CR and LF stay.
         var s = s.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0x7F })
             ? String(String.UnicodeScalarView(s.unicodeScalars.map { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") || $0.value == 0x7F ? "\u{FFFD}" : $0 }))
             : s
-        if let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), DecimalText.parse(s) == nil {
+        if !keepsFormulas, let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), DecimalText.parse(s) == nil {
             s = "'" + s
         }
         return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
