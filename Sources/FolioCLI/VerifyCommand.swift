@@ -60,6 +60,10 @@ struct DiffCommand: FolioCommand {
             fromLabel = first
         } else {
             let issued = history.first { $0.action == "issue" }?.revision
+            if issued == nil, repository.isShallow, let last = status.issuedRevision {
+                // The baseline is before the cut: comparing with the cut would hide the changes.
+                throw FolioError.usage("\(location.id): its last issued revision \(last) is before this shallow clone's cut: run 'git fetch --unshallow' for it, or give the revisions to compare")
+            }
             fromLabel = issued ?? history.last?.revision ?? current
         }
         let toLabel = revisions.count == 2 ? revisions[1] : current

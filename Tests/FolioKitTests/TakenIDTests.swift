@@ -87,4 +87,101 @@ struct TakenIDTests {
         #expect(FileManager.default.fileExists(atPath: bob.path + "/.git/MERGE_HEAD"))
         #expect(try bob.read("folio.yml").hasSuffix("# my note\n"))
     }
+
+    @Test("two IDs taken at once, and another document created here: one renumber names both, the other keeps its ID")
+    func severalDocuments() throws {
+        let server = try SVServer()
+        let alice = try server.clone(server.central, "alice", as: .alice)
+        let bob = try server.clone(server.central, "bob", as: .bob)
+        try bob.ok("hooks", "install")
+        let dec = try alice.new(title: "Alice's decisions")
+        let min = try alice.new("minutes", title: "Alice's minutes")
+        try alice.pushOK("origin", "main")
+        #expect(try bob.new(title: "Bob's decisions") == dec)
+        #expect(try bob.new("minutes", title: "Bob's minutes") == min)
+        let risk = try bob.new("risk-register", title: "Bob's risks")
+        #expect(try !bob.tryGit(["pull", "-q", "--no-rebase", "origin", "main"]).ok)
+        let status = try bob.ok("status")
+        #expect(status.stdout.contains("folio renumber \(dec)") && status.stdout.contains("folio renumber \(min)"), "\(status)")
+        let one = try bob.folio(["renumber", dec])
+        #expect(one.status == 1 && one.stderr.contains("folio renumber \(dec) \(min)"), "\(one)")
+        let free = try bob.folio(["renumber", risk])
+        #expect(free.status == 1 && free.stderr.contains("not taken"), "\(free)")
+        let r = try bob.ok("renumber", dec, min)
+        let fresh = r.stdout.split(separator: "\n").map(String.init)
+        #expect(fresh.count == 2 && !fresh.contains(dec) && !fresh.contains(min), "\(r)")
+        #expect(r.stderr.contains("rebuilt under their own IDs: \(risk)"), "\(r)")
+        #expect(try bob.git("status", "--porcelain").stdout.isEmpty)
+        try bob.pushOK("origin", "main")
+        let check = try server.clone(server.central, "check", as: .carol)
+        #expect(try check.read(check.docPath(fresh[0])).contains("Bob's decisions"))
+        #expect(try check.read(check.docPath(fresh[1], type: "minutes")).contains("Bob's minutes"))
+        #expect(try check.read(check.docPath(risk, type: "risk-register")).contains("Bob's risks"))
+        #expect(try check.read(check.docPath(dec)).contains("Alice's decisions"))
+        #expect(try check.folio(["verify"]).ok)
+    }
+
+    @Test("nothing of the person's own is lost: an autostash, an edit to a file the merge brought, an untracked file where the document goes")
+    func nothingLost() throws {
+        // A pull --autostash: the stash comes back only when the rebase ends.
+        do {
+            let (_, bob, id, _) = try Self.clash()
+            try bob.write("folio.yml", try bob.read("folio.yml") + "# mine\n")
+            #expect(try !bob.tryGit(["pull", "-q", "--rebase", "--autostash", "origin", "main"]).ok)
+            let r = try bob.folio(["renumber", id])
+            #expect(r.status == 1 && r.stderr.contains("autostash") && r.stderr.contains("git rebase --abort"), "\(r)")
+            #expect(FileManager.default.fileExists(atPath: bob.path + "/.git/rebase-merge"), "nothing changed")
+            try bob.git("rebase", "--abort")
+            #expect(try bob.read("folio.yml").hasSuffix("# mine\n"))
+            // With the rebase undone, renumber keeps the unrelated edit (a safe checkout).
+            let fresh = try bob.ok("renumber", id).trimmed
+            let config = try bob.read("folio.yml")
+            #expect(fresh != id && config.hasSuffix("# mine\n"))
+        }
+        // An edit to a file the merge brought in.
+        do {
+            let server = try SVServer()
+            let alice = try server.clone(server.central, "alice", as: .alice)
+            let bob = try server.clone(server.central, "bob", as: .bob)
+            let id = try alice.new(title: "Alice's decisions")
+            try alice.write("notes.txt", "from alice\n")
+            try alice.commit("Notes")
+            try alice.pushOK("origin", "main")
+            #expect(try bob.new(title: "Bob's decisions") == id)
+            #expect(try !bob.tryGit(["pull", "-q", "--no-rebase", "origin", "main"]).ok)
+            try bob.write("notes.txt", "from alice\nand bob\n")
+            let r = try bob.folio(["renumber", id])
+            #expect(r.status == 1 && r.stderr.contains("notes.txt") && r.stderr.contains("git merge --abort"), "\(r)")
+            #expect(try bob.read("notes.txt") == "from alice\nand bob\n")
+            #expect(FileManager.default.fileExists(atPath: bob.path + "/.git/MERGE_HEAD"))
+        }
+        // An untracked file where the renumbered document goes.
+        do {
+            let (_, bob, id, _) = try Self.clash()
+            #expect(try !bob.tryGit(["pull", "-q", "--no-rebase", "origin", "main"]).ok)
+            let next = id.replacingOccurrences(of: "0001", with: "0002")
+            try bob.write(bob.docPath(next), "my own draft\n")
+            let r = try bob.folio(["renumber", id])
+            #expect(r.status == 1 && r.stderr.contains(bob.docPath(next)) && r.stderr.contains("not tracked"), "\(r)")
+            #expect(try bob.read(bob.docPath(next)) == "my own draft\n")
+        }
+    }
+
+    @Test("a merge committed without the hooks: renumber rebuilds the work on the upstream and drops the merge")
+    func committedMerge() throws {
+        let (server, bob, id, aliceHead) = try Self.clash()
+        #expect(try !bob.tryGit(["pull", "-q", "--no-rebase", "origin", "main"]).ok)
+        try bob.git("checkout", "--ours", "--", bob.docPath(id))
+        try bob.git("add", "-A")
+        try bob.git("commit", "-q", "--no-verify", "--no-edit")
+        #expect(try !bob.push("origin", "main").ok, "the server refuses the joined record")
+        let fresh = try bob.ok("renumber", id).trimmed
+        #expect(fresh != id)
+        #expect(try bob.git("rev-parse", "HEAD^").trimmed == aliceHead)
+        #expect(try bob.git("status", "--porcelain").stdout.isEmpty)
+        try bob.pushOK("origin", "main")
+        let check = try server.clone(server.central, "check", as: .carol)
+        #expect(try check.read(check.docPath(fresh)).contains("Bob's decisions"))
+        #expect(try check.folio(["verify"]).ok)
+    }
 }

@@ -29,8 +29,8 @@ public enum RevertedRecord {
     }
 
     /// Records HEAD takes lines out of, compared with its first parent: one
-    /// error per document (`record.rewritten`, as verify and the server
-    /// report it). Empty when HEAD has no parent.
+    /// warning per document (`record.rewritten`; verify and the server
+    /// refuse it). Empty when HEAD has no parent.
     public static func atHead(_ repository: Repository) throws -> [Diagnostic] {
         guard let head = try repository.headCommit(), let parent = head.parentIDs.first else { return [] }
         let before = try repository.commit(parent)
@@ -42,7 +42,7 @@ public enum RevertedRecord {
             let new = try change.newID.map { try repository.blobData($0, limit: Limits.recordBytes) } ?? []
             if RecordFile.appended(old: old, new: new) == nil {
                 out.append(Diagnostic(
-                    path: change.path, line: 1, column: 1, severity: .error,
+                    path: change.path, line: 1, column: 1, severity: .warning,
                     message: "HEAD (\(head.id.short)) takes events out of the record of \(id) (records only grow); " + (note(id, revert: reverted(by: head.message)) ?? wayOut(id)),
                     rule: "record.rewritten"))
             }

@@ -99,6 +99,10 @@ public struct HistoryRows {
     public func rows(_ c: HistoryCommit) throws -> [HistoryRow] {
         if let since = filter.since, c.authorTime < since { return [] }
         if let until = filter.until, c.authorTime >= until { return [] }
+        if c.action == HistoryCommit.shallowCut {
+            // Where this clone's history stops: one row, for the document asked about or the project.
+            return [try row(c, document: filter.document ?? "", revision: "", changes: [], events: [], problems: [])]
+        }
         var ids = c.documents
         if let only = filter.document { ids = ids.filter { $0 == only } }
         var result: [HistoryRow] = []
