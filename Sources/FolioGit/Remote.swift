@@ -24,9 +24,12 @@ extension Repository {
     /// local paths and `file://`, `git://`, `ssh://` (keys from the
     /// ssh-agent) and `http(s)://` (public, or credentials in the URL), as
     /// libgit2 supports them.
+    /// Returns the branch the server's HEAD names (`refs/heads/main`), if it
+    /// names one.
     /// - Throws: `GitError` with libgit2's message (unreachable host, no such
     ///   repository, authentication refused).
-    public func fetchMirror(from url: String) throws {
+    @discardableResult
+    public func fetchMirror(from url: String) throws -> String? {
         var remote: OpaquePointer?
         try gitCheck(git_remote_create_anonymous(&remote, pointer, url), "use the remote \(url)")
         defer { git_remote_free(remote) }
@@ -59,6 +62,11 @@ extension Repository {
             var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
             try gitCheck(git_remote_fetch(remote, &array, &options, "folio portfolio sync"), "fetch \(url)")
         }
+        // The server's default branch, as advertised when the fetch connected.
+        var buffer = git_buf()
+        defer { git_buf_dispose(&buffer) }
+        guard git_remote_default_branch(&buffer, remote) == 0, let name = buffer.ptr else { return nil }
+        return String(cString: name)
     }
 
     /// Opens the repository at exactly `path` (never a parent folder's).

@@ -196,7 +196,9 @@ struct GitHabitsTests {
         #expect(cutRows.count == 1 && (cutRows.first?["document"] as? String ?? "").isEmpty, "one row for the cut: \(cutRows)")
         #expect(cutRows.allSatisfy { ($0["events"] as? [Any] ?? []).isEmpty && (($0["changes"] as? [String])?.first ?? "").contains("stops here") }, "\(cutRows)")
         #expect(rows.count == 2, "the check-in and the cut: \(rows)")
-        expectSuccess(try shallow.folio("report", "history", "ALPHA-RSK-0001"))
+        let one = expectSuccess(try shallow.folio("report", "history", "ALPHA-RSK-0001", "--format", "json"))
+        let oneRows = (try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [String: Any])?["rows"] as? [[String: Any]] ?? []
+        #expect(oneRows.map { $0["action"] as? String } == ["checkin", "shallow-cut"], "one document's history also says where it stops: \(oneRows)")
         expectSuccess(try shallow.folio("show", "ALPHA-RSK-0001"))
         expectFailure(try shallow.folio("verify"), exit: [2], mentioning: ["shallow clone", "git fetch --unshallow"])
         // After fetching the rest, everything is there again.

@@ -80,6 +80,12 @@ struct PortfolioTests {
         #expect((projects.first?["stale"] as? String)?.contains("stale") == true, "\(projects)")
         let html = try sandbox.run(folio, ["report", "pack", "--portfolio", file, "--format", "html", "--since", "2026-03-09", "--until", "2026-03-15"], in: pmo)
         #expect(html.stdout.contains("STALE"))
+        // CSV holds one table: a stale project is marked in a column of its own, on each of its rows.
+        let csv = try sandbox.run(folio, ["report", "register", "--portfolio", file, "--format", "csv"], in: pmo).stdout
+        let header = csv.split(separator: "\r\n").first.map(String.init) ?? ""
+        #expect(header.hasSuffix(",project_stale"), "\(header)")
+        let alphaRows = csv.split(separator: "\r\n").dropFirst().filter { $0.hasPrefix("ALPHA,") }
+        #expect(!alphaRows.isEmpty && alphaRows.allSatisfy { $0.contains("stale") }, "\(csv.prefix(800))")
         let text = try sandbox.run(folio, ["report", "register", "--portfolio", file], in: pmo)
         #expect(text.ok && text.stdout.contains("ALPHA") && text.stdout.contains("stale:"), "\(text)")
 
@@ -112,6 +118,23 @@ struct PortfolioTests {
         #expect(selfRate.status == 2 && selfRate.stderr.contains("rates.EUR is the portfolio's own currency"), "\(selfRate)")
         let both = try sandbox.run(folio, ["report", "register", "--portfolio", file, "--repo", beta], in: pmo)
         #expect(both.status == 2, "\(both)")
+    }
+
+    @Test("sync follows the branch the server's HEAD names, as git clone does, not main by name")
+    func syncFollowsServerHead() throws {
+        let (sandbox, alpha, beta) = try Self.fixture()
+        let folio = try Tools.requireFolio()
+        let pmo = sandbox.path("pmo")
+        try sandbox.git(["checkout", "-q", "-b", "trunk"], in: alpha)
+        #expect(try sandbox.git(["commit", "-q", "--allow-empty", "--no-verify", "-m", "on trunk"], in: alpha).ok)
+        let trunk = try sandbox.git(["rev-parse", "HEAD"], in: alpha).trimmed
+        let file = try Self.writePortfolio(sandbox, alphaURL: "file://\(alpha)", beta: beta)
+        let sync = try sandbox.run(folio, ["portfolio", "sync", "--portfolio", file], in: pmo)
+        #expect(sync.ok, "\(sync)")
+        let mirror = "\(pmo)/mirrors/ALPHA.git"
+        #expect(try sandbox.git(["symbolic-ref", "HEAD"], in: mirror).trimmed == "refs/heads/trunk")
+        let branches = try sandbox.git(["branch", "-a"], in: mirror).stdout
+        #expect(try sandbox.git(["rev-parse", "HEAD"], in: mirror).trimmed == trunk, "main is still there, behind: \(branches)")
     }
 
     @Test("sync over git:// (git daemon) and smart HTTP (git http-backend) on loopback")

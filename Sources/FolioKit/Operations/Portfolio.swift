@@ -164,10 +164,12 @@ public struct Portfolio: Sendable {
             let previous = state.commit
             do {
                 try FileManager.default.createDirectory(atPath: mirrors, withIntermediateDirectories: true)
-                try Self.fetch(url, into: path, timeout: timeout)
+                let serverHead = try Self.fetch(url, into: path, timeout: timeout)
                 let repository = try Repository.open(exactly: path)
                 let branches = try repository.references(prefix: "refs/heads/").map(\.name)
+                // The project's branch: as the file says, else the one the server's HEAD names.
                 let head = member.branch.map { "refs/heads/\($0)" }
+                    ?? serverHead.flatMap { branches.contains($0) ? $0 : nil }
                     ?? ["refs/heads/main", "refs/heads/master"].first(where: branches.contains) ?? branches.sorted().first
                 guard let head, branches.contains(head) else {
                     throw FolioError.refused(member.branch.map { "the server has no branch \($0)" } ?? "the server's repository has no branches")
@@ -194,15 +196,17 @@ public struct Portfolio: Sendable {
     /// server that accepts the connection and never answers would otherwise
     /// hold the sync (and every project after it) forever. A fetch given up
     /// leaves the mirror as it was; its thread ends with the process.
-    static func fetch(_ url: String, into path: String, timeout: TimeInterval) throws {
+    /// Returns the branch the server's HEAD names, if any.
+    static func fetch(_ url: String, into path: String, timeout: TimeInterval) throws -> String? {
         final class Outcome: @unchecked Sendable {
             let done = DispatchSemaphore(value: 0)
             var error: Error?
+            var head: String?
         }
         let outcome = Outcome()
         let thread = Thread {
             do {
-                try Repository.createBare(at: path).fetchMirror(from: url)
+                outcome.head = try Repository.createBare(at: path).fetchMirror(from: url)
             } catch {
                 outcome.error = error
             }
@@ -213,6 +217,7 @@ public struct Portfolio: Sendable {
             throw FolioError.refused("no answer from the server within \(Int(timeout)) s")
         }
         if let error = outcome.error { throw error }
+        return outcome.head
     }
 
     /// The projects as report sources, in the file's order, at `revision`

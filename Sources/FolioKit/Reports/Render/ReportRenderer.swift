@@ -15,7 +15,7 @@ public enum ReportRenderer {
         switch format {
         case .text: return text(report, sections)
         case .md: return markdown(report, sections)
-        case .csv: return csv(report.section(section ?? report.mainSection) ?? sections[0])
+        case .csv: return csv(report, report.section(section ?? report.mainSection) ?? sections[0])
         case .json: return json(report, sections).text() + "\n"
         case .html: return html(report, sections)
         case .ledger:
@@ -81,9 +81,17 @@ public enum ReportRenderer {
 
     // MARK: CSV
 
-    /// One table: a header of the columns' keys (stable, like the JSON keys), then the rows.
-    static func csv(_ section: ReportSection) -> String {
-        CSVFormat.table(section.columns.map(\.key), strings(section))
+    /// One table: a header of the columns' keys (stable, like the JSON keys),
+    /// then the rows. CSV has no room for the report's notes, so when a
+    /// portfolio project is stale (its mirror could not be fetched) a last
+    /// column `project_stale` says so on each of that project's rows.
+    static func csv(_ report: Report, _ section: ReportSection) -> String {
+        let header = section.columns.map(\.key)
+        let stale = Dictionary(report.projects.compactMap { p in p.stale.map { (p.code, $0) } }, uniquingKeysWith: { a, _ in a })
+        guard !stale.isEmpty, let project = header.firstIndex(of: "project") else {
+            return CSVFormat.table(header, strings(section))
+        }
+        return CSVFormat.table(header + ["project_stale"], strings(section).map { $0 + [stale[$0[project]] ?? ""] })
     }
 
     // MARK: JSON
