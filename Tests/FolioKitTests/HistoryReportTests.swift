@@ -105,7 +105,8 @@ struct HistoryReportTests {
         #expect(approvals.first?["signed"] as? Bool == true && approvals.first?["verified"] as? Bool == true)
         #expect(approvals.first?["person"] as? String == "dave@example.com")
         // Project files are rows of their own, and the history names the documents.
-        #expect(rows.contains { ($0["changes"] as? [String]) == ["folio.yml modified"] && $0["email"] as? String == "carol@example.com" })
+        // A folio.yml change in words.
+        #expect(rows.contains { ($0["changes"] as? [String]) == ["folio.yml: review_policy.max_days 5 → 7"] && $0["email"] as? String == "carol@example.com" })
         #expect(rows.contains { $0["document"] as? String == log && $0["action"] as? String == "issue" })
         #expect(rows.contains { $0["document"] as? String == charter && ($0["changes"] as? [String])?.contains("document modified") == true })
         #expect(report.stderr.isEmpty, "no progress when stderr is not a terminal")
@@ -132,6 +133,29 @@ struct HistoryReportTests {
             let r = try repo.folio(["report", "history"] + bad)
             #expect(r.status == 2 && r.stderr.split(separator: "\n").count == 1 && !r.signaled, "\(r)")
         }
+    }
+
+    @Test("A folio.yml change in words: a person added with their roles, roles gained and lost, a setting changed")
+    func configChangeInWords() throws {
+        let repo = try TestRepo.managed()
+        expectSuccess(try repo.folio("people", "add", "erin@example.com", "--name", "Erin Example", "--roles", "pm"))
+        expectSuccess(try repo.folio("people", "set", "erin@example.com", "--roles", "pm,sponsor"))
+        expectSuccess(try repo.folio("people", "set", "erin@example.com", "--roles", "sponsor"))
+        try repo.write("folio.yml", try repo.read("folio.yml").replacingOccurrences(of: "signatures: optional", with: "signatures: required"))
+        try repo.git("commit", "-q", "--no-verify", "-am", "Signatures required")
+        let r = expectSuccess(try repo.folio("report", "history", "--format", "json"))
+        let rows = (r.jsonObject?["rows"] as? [[String: Any]] ?? []).map { ($0["changes"] as? [String] ?? []).joined(separator: " | ") }
+        for expected in [
+            "folio.yml: signatures optional → required",
+            "folio.yml: Erin Example <erin@example.com>: loses pm",
+            "folio.yml: Erin Example <erin@example.com>: gains sponsor",
+            "folio.yml: Erin Example <erin@example.com> added as pm",
+        ] {
+            #expect(rows.contains(expected), "'\(expected)' not among \(rows.prefix(6))")
+        }
+        // The text report says the same, one line per commit.
+        let text = expectSuccess(try repo.folio("report", "history")).stdout
+        #expect(text.contains("folio.yml: signatures optional → required"), "\(text.prefix(800))")
     }
 
     @Test("The index gives the same report when built, current, extended, rewritten, deleted, truncated or corrupted")

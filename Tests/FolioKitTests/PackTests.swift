@@ -140,43 +140,26 @@ struct PackTests {
         #expect(commits.count >= 2, "\(commits)")
     }
 
-    @Test("the pack printed on A4 by headless Chromium: a portfolio page and a page per project, the figures on their pages, no table wider than the page")
-    func printedPack() throws {
+    /// An HTML report printed on A4 by headless Chromium: its pages as
+    /// pdftotext reads them (form feeds between pages), and the widest
+    /// overflow of a table or chart past A4's printable width (210 mm − 22 mm
+    /// of margins at 96 px per inch = 710 px), measured by the browser: the
+    /// page with its print rules applied to the screen and a script that
+    /// writes the overflow into the title, read back with --dump-dom.
+    /// Nil (with a recorded issue) when Chromium or pdftotext is missing.
+    static func printA4(_ html: String, _ sandbox: Sandbox) throws -> (pages: [String], overflow: String)? {
         let chromium = ["chromium", "chromium-browser", "google-chrome"].map(Tools.which).first { FileManager.default.isExecutableFile(atPath: $0) }
         let pdftotext = Tools.which("pdftotext")
         guard let chromium, FileManager.default.isExecutableFile(atPath: pdftotext) else {
             Issue.record("headless Chromium and pdftotext are needed: 'make deps' installs them (Debian packages chromium, poppler-utils)")
-            return
+            return nil
         }
-        let (sandbox, alpha, beta) = try Self.fixture()
-        let folio = try Tools.requireFolio()
-        let html = sandbox.path("pack.html"), pdf = sandbox.path("pack.pdf")
-        let made = try sandbox.run(folio, ["report", "pack", "--repo", alpha, "--repo", beta, "--format", "html", "-o", html] + Self.period, in: alpha)
-        #expect(made.ok, "\(made)")
+        let pdf = html + ".pdf"
         let browser = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=\(sandbox.path("chromium"))"]
         let printed = try sandbox.run(chromium, browser + ["--no-pdf-header-footer", "--print-to-pdf=\(pdf)", "file://\(html)"], in: sandbox.root.path)
         #expect(FileManager.default.fileExists(atPath: pdf), "Chromium printed nothing:\n\(printed)")
-        // Pages: form feeds separate them in pdftotext's output.
         let text = try sandbox.run(pdftotext, ["-layout", pdf, "-"], in: sandbox.root.path).stdout
         let pages = text.components(separatedBy: "\u{0C}").filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
-        #expect((3...5).contains(pages.count), "a portfolio page and about one page per project: \(pages.count) pages")
-        #expect(pages.first?.contains("Portfolio") == true && pages.first?.contains("Support office measures") == true)
-        #expect(pages.first.map { $0.contains("ALPHA") && $0.contains("BETA") && $0.contains("30 d") } == true, "\(pages.first ?? "")")
-        // A project's page starts with its title and ratings (the portfolio page's subtitle names them too).
-        let alphaPage = pages.indices.dropFirst().first { pages[$0].contains("ALPHA Project ALPHA") && pages[$0].contains("computed") } ?? -1
-        let betaPage = pages.indices.dropFirst().first { pages[$0].contains("BETA Project BETA") && pages[$0].contains("computed") } ?? -1
-        #expect(alphaPage >= 1 && betaPage > alphaPage, "each project starts its own page")
-        if alphaPage >= 1 {
-            let page = pages[alphaPage]
-            for expected in ["Circulate the charter again", "reopened", "Design signed off", "Which supplier?", "RED", "GREEN"] {
-                #expect(page.contains(expected), "'\(expected)' not on ALPHA's page:\n\(page)")
-            }
-        }
-        // No table wider than the printable width of A4 (210 mm − 22 mm of
-        // margins at 96 px per inch = 710 px), measured by the browser: the
-        // page with its print rules applied to the screen, scripts allowed
-        // and a script that writes the widest overflow into the title, read
-        // back with --dump-dom.
         let page = try String(contentsOfFile: html, encoding: .utf8)
             .replacingOccurrences(of: "@media print {", with: "@media all {")
             .replacingOccurrences(of: "default-src 'none'; style-src 'unsafe-inline'", with: "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'")
@@ -191,10 +174,55 @@ struct PackTests {
                 </script>
                 </body>
                 """)
-        let measured = sandbox.path("measure.html")
+        let measured = html + ".measure.html"
         try page.write(toFile: measured, atomically: true, encoding: .utf8)
         let dom = try sandbox.run(chromium, browser + ["--window-size=710,1000", "--virtual-time-budget=3000", "--dump-dom", "file://\(measured)"], in: sandbox.root.path)
         let title = dom.stdout.range(of: "<title>overflow ").map { String(dom.stdout[$0.upperBound...].prefix { $0 != "<" }) }
-        #expect(title?.hasPrefix("0 ") == true, "a table or chart is wider than A4's printable width: overflow \(title ?? "not measured: \(dom)")")
+        return (pages, title ?? "not measured: \(dom)")
+    }
+
+    @Test("the pack printed on A4 by headless Chromium: a portfolio page and a page per project, the figures on their pages, no table wider than the page")
+    func printedPack() throws {
+        let (sandbox, alpha, beta) = try Self.fixture()
+        let folio = try Tools.requireFolio()
+        let html = sandbox.path("pack.html")
+        let made = try sandbox.run(folio, ["report", "pack", "--repo", alpha, "--repo", beta, "--format", "html", "-o", html] + Self.period, in: alpha)
+        #expect(made.ok, "\(made)")
+        guard let (pages, overflow) = try Self.printA4(html, sandbox) else { return }
+        #expect((3...5).contains(pages.count), "a portfolio page and about one page per project: \(pages.count) pages")
+        #expect(pages.first?.contains("Portfolio") == true && pages.first?.contains("Support office measures") == true)
+        #expect(pages.first.map { $0.contains("ALPHA") && $0.contains("BETA") && $0.contains("30 d") } == true, "\(pages.first ?? "")")
+        // A project's page starts with its title and ratings (the portfolio page's subtitle names them too).
+        let alphaPage = pages.indices.dropFirst().first { pages[$0].contains("ALPHA Project ALPHA") && pages[$0].contains("computed") } ?? -1
+        let betaPage = pages.indices.dropFirst().first { pages[$0].contains("BETA Project BETA") && pages[$0].contains("computed") } ?? -1
+        #expect(alphaPage >= 1 && betaPage > alphaPage, "each project starts its own page")
+        if alphaPage >= 1 {
+            let page = pages[alphaPage]
+            for expected in ["Circulate the charter again", "reopened", "Design signed off", "Which supplier?", "RED", "GREEN"] {
+                #expect(page.contains(expected), "'\(expected)' not on ALPHA's page:\n\(page)")
+            }
+        }
+        #expect(overflow.hasPrefix("0 "), "a table or chart is wider than A4's printable width: overflow \(overflow)")
+    }
+
+    @Test("register, status and approvals printed on A4 by headless Chromium: every row there, no table wider than the page, a sensible page count", arguments: ["register", "status", "approvals"])
+    func printedReports(_ kind: String) throws {
+        let (sandbox, alpha, beta) = try Self.fixture()
+        let folio = try Tools.requireFolio()
+        let html = sandbox.path("\(kind).html")
+        let period = kind == "status" ? ["--since", "2026-03-01", "--until", "2026-03-15"] : []
+        let made = try sandbox.run(folio, ["report", kind, "--repo", alpha, "--repo", beta, "--format", "html", "-o", html] + period, in: alpha)
+        #expect(made.ok, "\(made)")
+        let json = try sandbox.run(folio, ["report", kind, "--repo", alpha, "--repo", beta, "--format", "json"] + period, in: alpha).jsonObject
+        guard let (pages, overflow) = try Self.printA4(html, sandbox) else { return }
+        let all = pages.joined(separator: "\n")
+        #expect(overflow.hasPrefix("0 "), "\(kind): a table or chart is wider than A4's printable width: overflow \(overflow)")
+        // Every document of the main table is on paper (by its ID, never cut off).
+        let main = (json?[kind == "register" ? "documents" : kind == "status" ? "events" : "approvals"] as? [[String: Any]]) ?? []
+        #expect(kind == "approvals" || !main.isEmpty, "\(kind) has rows to print")
+        for row in main { if let id = row["id"] as? String ?? row["document"] as? String { #expect(all.contains(id), "\(kind): \(id) not printed") } }
+        // About a page per 25 rows of the main table, plus the figures and
+        // charts (the status report has nine sections: two pages more).
+        #expect(pages.count <= 2 + main.count / 25 + (kind == "status" ? 2 : 0), "\(kind): \(pages.count) pages for \(main.count) rows")
     }
 }

@@ -8,8 +8,10 @@ public enum RegisterReport {
     public static let columns = [
         ReportColumn("project", "Project"), ReportColumn("id", "ID"), ReportColumn("title", "Title"),
         ReportColumn("type", "Type"), ReportColumn("owner", "Owner"), ReportColumn("revision", "Rev"),
-        ReportColumn("state", "State"), ReportColumn("in_force", "In force"), ReportColumn("last_change", "Last change"), ReportColumn("last_actor", "By"),
-        ReportColumn("approvals_pending", "Approvals pending"), ReportColumn("path", "Path"),
+        ReportColumn("state", "State"), ReportColumn("in_force", "In force"), ReportColumn("last_change", "Last change"), ReportColumn("last_actor", "By", screenOnly: true),
+        ReportColumn("approvals_pending", "Approvals pending"),
+        // The path follows from the type and the ID: on paper, room for the rest.
+        ReportColumn("path", "Path", screenOnly: true),
     ]
 
     public static func build(_ sources: [ReportSource], generated: Date) throws -> Report {

@@ -129,8 +129,18 @@ public struct HistoryRows {
     private func row(
         _ c: HistoryCommit, document: String, revision: String, changes: [HistoryChange], events: [HistoryEvent], problems: [HistoryProblem]
     ) throws -> HistoryRow {
-        var what = changes.map { change -> String in
+        var what = try changes.map { change -> String in
             let verb = change.status == .added ? "added" : change.status == .deleted ? "deleted" : "modified"
+            // A change of the project's rules, in words: who gained or lost which role, what setting changed.
+            if change.path == ProjectConfig.path, let old = change.oldBlob, let new = change.newBlob {
+                let repo = project.repository
+                if let words = ConfigChange.describe(
+                    old: try repo.blobData(old, limit: Limits.configBytes), new: try repo.blobData(new, limit: Limits.configBytes)),
+                    !words.isEmpty
+                {
+                    return "folio.yml: " + words.joined(separator: "; ")
+                }
+            }
             switch change.part {
             case .document: return "document \(verb)"
             case .attachment: return "attachment \(splitPath(change.path).name) \(verb)"

@@ -57,10 +57,14 @@ public enum HTMLReport {
         "</main>\n<footer>Made by folio from the commit history. Times are UTC.</footer>\n</body>\n</html>\n"
     }
 
-    /// A `<table>` with a header row; `numeric` columns are right-aligned.
-    public static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = []) -> String {
+    /// A `<table>` with a header row; `numeric` columns are right-aligned,
+    /// `screenOnly` columns are left off the printed page.
+    public static func table(_ header: [String], _ rows: [[String]], numeric: Set<Int> = [], screenOnly: Set<Int> = []) -> String {
         var out = "<div class=\"table\"><table>\n<thead><tr>"
-        for (i, h) in header.enumerated() { out += "<th\(numeric.contains(i) ? " class=\"num\"" : "")>\(escape(h))</th>" }
+        for (i, h) in header.enumerated() {
+            let classes = (numeric.contains(i) ? ["num"] : []) + (screenOnly.contains(i) ? ["np"] : [])
+            out += "<th\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")>\(escape(h))</th>"
+        }
         out += "</tr></thead>\n<tbody>\n"
         for row in rows {
             out += "<tr>"
@@ -71,7 +75,7 @@ public enum HTMLReport {
                 let (html, jointed) = joints(cell)
                 // Prose (titles, comments) gets a fair minimum width, never a few letters a line.
                 let classes = (numeric.contains(i) ? ["num"] : []) + (!jointed && cell.count <= 24 && !cell.contains(" ") ? ["nw"] : [])
-                    + (cell.count > 16 && cell.contains(" ") ? ["prose"] : [])
+                    + (cell.count > 16 && cell.contains(" ") ? ["prose"] : []) + (screenOnly.contains(i) ? ["np"] : [])
                 out += "<td\(classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\"")>\(html)</td>"
             }
             out += "</tr>\n"
@@ -79,13 +83,23 @@ public enum HTMLReport {
         return out + "</tbody>\n</table></div>\n"
     }
 
-    /// A cell's HTML cut at the joints of an email (before `@`) or a path
-    /// (after each `/`): each part kept whole
-    /// (`nowrap`), a line break allowed only between them. Whether it has any.
+    /// A cell's HTML cut at the joints of an email (before `@`), a path
+    /// (after each `/`), a UTC time (before `T`: the day above the time) or
+    /// a lower-case hyphenated name (`stakeholder-register`, after each
+    /// `-`): each part kept whole (`nowrap`), a line break allowed only
+    /// between them. Whether it has any. IDs (`ALPHA-RSK-0001`) stay whole.
     static func joints(_ cell: String) -> (String, Bool) {
         guard cell.count > 12, !cell.contains(" ") else { return (escape(cell), false) }
         var parts: [String] = []
-        if let at = cell.firstIndex(of: "@"), !cell.contains("/") {
+        let scalars = Array(cell.unicodeScalars)
+        let isDigit = { (i: Int) in i < scalars.count && ("0"..."9").contains(scalars[i]) }
+        if cell.count >= 16, scalars.count > 10, scalars[10] == "T", [0, 1, 2, 3, 5, 6, 8, 9].allSatisfy(isDigit), scalars[4] == "-", scalars[7] == "-" {
+            let t = cell.index(cell.startIndex, offsetBy: 10)
+            parts = [String(cell[..<t]), String(cell[t...])]
+        } else if cell.contains("-"), cell.allSatisfy({ $0 == "-" || ($0.isLetter && $0.isLowercase) }) {
+            let pieces = cell.split(separator: "-", omittingEmptySubsequences: false)
+            parts = pieces.enumerated().map { $0.offset < pieces.count - 1 ? $0.element + "-" : String($0.element) }
+        } else if let at = cell.firstIndex(of: "@"), !cell.contains("/") {
             parts = [String(cell[..<at]), String(cell[at...])]
         } else if cell.contains("/") {
             let pieces = cell.split(separator: "/", omittingEmptySubsequences: false)
@@ -124,7 +138,7 @@ public enum HTMLReport {
         if chart.bars.allSatisfy({ $0.value == 0 }) {
             return out + "<p class=\"empty\">No activity: every value is 0 (\(chart.bars.count) \(chart.bars.count == 1 ? "row" : "rows")).</p>\n</figure>\n"
         }
-        out += "<svg role=\"img\" aria-label=\"\(escape(chart.title))\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\">\n"
+        out += "<svg role=\"img\" aria-label=\"\(escape(chart.title))\" viewBox=\"0 0 \(f(width)) \(f(height))\" width=\"\(f(width))\" height=\"\(f(height))\" style=\"max-width:100%;height:auto\">\n"
         for (i, bar) in chart.bars.enumerated() {
             let y = 4 + Double(i) * rowHeight
             let length = maximum > 0 ? max(bar.value > 0 ? 1 : 0, bar.value / maximum * (barArea - 10)) : 0
@@ -297,7 +311,11 @@ public enum HTMLReport {
           svg .bar { fill: #777; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
           .table { overflow: visible; }
           table { font-size: 8pt; }
-          th, td { padding: 2px 4px; }
+          th, td { padding: 2px 3px; }
+          /* Headers of narrow numeric columns (submitted, superseded) set
+             the width on paper: a size smaller than the cells. */
+          th { font-size: 7pt; }
+          .np { display: none; }
         }
         """
 }

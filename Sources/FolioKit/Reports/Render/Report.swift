@@ -171,9 +171,13 @@ public enum ReportValue: Sendable, Equatable {
 public struct ReportColumn: Sendable {
     public let key: String
     public let header: String
-    public init(_ key: String, _ header: String) {
+    /// Left off the printed page (kept on screen and in every other format):
+    /// a column the others already imply, dropped so the rest fit A4.
+    public let screenOnly: Bool
+    public init(_ key: String, _ header: String, screenOnly: Bool = false) {
         self.key = key
         self.header = header
+        self.screenOnly = screenOnly
     }
 }
 

@@ -150,7 +150,12 @@ public enum ReportRenderer {
             if section.rows.isEmpty {
                 out += "<p class=\"empty\">\(HTMLReport.escape(section.empty))</p>\n"
             } else {
-                out += HTMLReport.table(section.columns.map(\.header), strings(section), numeric: numericColumns(section))
+                out += HTMLReport.table(
+                    section.columns.map(\.header), strings(section), numeric: numericColumns(section),
+                    // One project: its code on every row says nothing on paper.
+                    screenOnly: Set(section.columns.indices.filter {
+                        section.columns[$0].screenOnly || (section.columns[$0].key == "project" && report.projects.count == 1)
+                    }))
             }
             out += "</section>\n"
         }
