@@ -16,6 +16,14 @@ struct GitHabitsTests {
         try Data(text.utf8).write(to: url)
     }
 
+    /// `café.pdf` with a composed é (NFC) and with e and a combining accent (NFD): one file on macOS.
+    static let nfc = "caf\u{E9}.pdf", nfd = "cafe\u{301}.pdf"
+
+    /// Writes files outside the repository, in the test's sandbox: relative path → text.
+    static func outside(_ repo: TestRepo, _ files: [String: String]) throws {
+        for (relative, text) in files { try outside(repo, relative, text) }
+    }
+
     /// A managed repository with one risk register holding one attachment.
     static func withAttachment() throws -> TestRepo {
         let repo = try TestRepo.managed()
@@ -49,10 +57,8 @@ struct GitHabitsTests {
     @Test("attachment names that are one file on macOS or Windows (case, NFC and NFD) are refused, never overwritten")
     func collidingAttachmentNames() throws {
         let repo = try Self.withAttachment()
-        let nfc = "caf\u{E9}.pdf", nfd = "cafe\u{301}.pdf"
-        try Self.outside(repo, "a/" + nfc, "one\n")
-        try Self.outside(repo, "b/" + nfd, "two\n")
-        try Self.outside(repo, "b/Heat.pdf", "other\n")
+        let (nfc, nfd) = (Self.nfc, Self.nfd)
+        try Self.outside(repo, ["a/" + nfc: "one\n", "b/" + nfd: "two\n", "b/Heat.pdf": "other\n"])
         let head = try repo.git("rev-parse", "HEAD").stdout
         expectFailure(try repo.folio("attach", "ALPHA-RSK-0001", repo.sandbox.path("a/" + nfc), repo.sandbox.path("b/" + nfd)), exit: [1], mentioning: ["normal form"])
         expectFailure(try repo.folio("attach", "ALPHA-RSK-0001", repo.sandbox.path("b/Heat.pdf")), exit: [1], mentioning: ["case"])
@@ -66,12 +72,10 @@ struct GitHabitsTests {
     @Test("folio new --attach keeps attach's rules (names twice, NFC and NFD, git-lfs); a folder committed by plain git with NFC and NFD names is refused, never collapsed")
     func newAttachAndCommittedPairs() throws {
         let repo = try TestRepo.managed()
-        let nfc = "caf\u{E9}.pdf", nfd = "cafe\u{301}.pdf"
-        try Self.outside(repo, "a/" + nfc, "one\n")
-        try Self.outside(repo, "b/" + nfd, "two\n")
-        try Self.outside(repo, "c/x.pdf", "x one\n")
-        try Self.outside(repo, "d/x.pdf", "x two\n")
-        try Self.outside(repo, "e/plan.dwg", "drawing\n")
+        let (nfc, nfd) = (Self.nfc, Self.nfd)
+        try Self.outside(repo, [
+            "a/" + nfc: "one\n", "b/" + nfd: "two\n", "c/x.pdf": "x one\n", "d/x.pdf": "x two\n", "e/plan.dwg": "drawing\n",
+        ])
         try repo.write(".gitattributes", try repo.read(".gitattributes") + "*.dwg filter=lfs diff=lfs merge=lfs -text\n")
         try repo.git("add", ".gitattributes")
         try repo.git("commit", "-q", "--no-verify", "-m", "LFS for drawings")
