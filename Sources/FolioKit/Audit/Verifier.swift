@@ -430,9 +430,19 @@ public final class Verifier {
         for event in appended {
             eventCount += 1
             let who = event.actor.lowercased()
-            if !inherited.contains(event) {
-                try checkLifecycle(event, id: id, status: status, commit: commit, project: project, location: location, roles: template?.approvals ?? [])
+            // Two documents under one ID, whichever side brought the second `created`.
+            if event.event == .created && !before.events.isEmpty {
+                add("id.reused", "\(id) was created again although its record already existed (IDs are never reused)", commit.id, id)
             }
+            if inherited.contains(event) {
+                // Judged, with the content and rules it was appended with, in
+                // the other parent's commits; here it only moves the state on.
+                if event.signature != nil { signatureCount += 1 }
+                if let path = event.path { bound = path }
+                status.apply(event, scheme: project.config.revisions)
+                continue
+            }
+            try checkLifecycle(event, id: id, status: status, commit: commit, project: project, location: location, roles: template?.approvals ?? [])
             if event.document != id {
                 add("event.copied", "an event of \(event.document) was copied into the record of \(id)", commit.id, id)
             }
@@ -440,10 +450,10 @@ public final class Verifier {
                 try checkBinding(event, path: path, previous: bound, id: id, commit: commit, project: project, location: location)
                 bound = path
             }
-            if event.event == .created && !before.events.isEmpty {
-                add("id.reused", "\(id) was created again although its record already existed (IDs are never reused)", commit.id, id)
-            }
-            if [.created, .checkedIn, .submitted, .approved, .issued, .superseded, .withdrawn].contains(event.event), let fingerprint, event.fingerprint != fingerprint {
+            // The content an event saw is that of the commit that appended it.
+            if [.created, .checkedIn, .submitted, .approved, .issued, .superseded, .withdrawn].contains(event.event),
+                let fingerprint, event.fingerprint != fingerprint
+            {
                 let what = event.event == .approved ? "approval by \(who) does not match the content it is committed with (copied or forged)" : "\(event.event.rawValue) event does not match the content it is committed with"
                 add(event.event == .approved ? "approval.copied" : "event.fingerprint", "\(id) \(event.revision): \(what)", commit.id, id)
             }
