@@ -89,6 +89,10 @@ struct PropertyTests {
     enum Mutation: String, CaseIterable, Sendable {
         case editActor, editTime, editRevision, editEvent, editFingerprint, deleteLine, swapLines
         case executableDocument, symlinkDocument, deleteDocument, renameRecord, moveIssueTag
+        /// A forged `issued` line brought by a merge from a root commit that holds only the record (no folio.yml).
+        case orphanMerge
+        /// An approval line the record has, appended again by a merge with an older commit that has it.
+        case replayMerge
     }
 
     @Test("one random mutation of an honest history: refused by the server, reported by verify", arguments: Mutation.allCases)
@@ -97,7 +101,7 @@ struct PropertyTests {
         var g = FTSplitMix64(seed: seed)
         let (server, log) = try Self.honestHistory(seed: seed, steps: 14)
         let m = try server.clone(server.central, "m", as: .alice)
-        if mutation == .moveIssueTag, try m.git("tag", "--list", "folio/*").stdout.isEmpty {
+        if mutation == .moveIssueTag || mutation == .replayMerge, try m.git("tag", "--list", "folio/*").stdout.isEmpty {
             // An issued revision, honestly, for the tag to be moved.
             let id = try m.new(title: "Issued decisions")
             try m.ok("submit", id)
@@ -108,7 +112,7 @@ struct PropertyTests {
         let before = try server.main()
         let records = try FileManager.default.contentsOfDirectory(atPath: m.file(".folio/records")).filter { $0.hasSuffix(".jsonl") }.sorted()
         // For the tag: a document whose issue tag is on the server (folio/ID/REV).
-        let tagged = mutation == .moveIssueTag
+        let tagged = mutation == .moveIssueTag || mutation == .replayMerge
             ? try m.git("tag", "--list", "folio/*").stdout.split(separator: "\n").compactMap { $0.split(separator: "/").dropFirst().first.map { "\($0).jsonl" } }
             : []
         let record = tagged.isEmpty ? g.pick(records) : g.pick(tagged)
@@ -130,6 +134,15 @@ struct PropertyTests {
         case .deleteLine: lines.remove(at: g.below(lines.count))
         case .swapLines:
             if lines.count < 2 { lines.append(lines[0]) } else { let i = g.below(lines.count - 1); lines.swapAt(i, i + 1) }
+        case .orphanMerge:
+            var forged = parseJSONLine(lines[lines.count - 1])
+            forged["event"] = "issued"
+            forged["revision"] = "1.0"
+            forged["at"] = "2027-01-01T00:00:00Z"
+            lines.append(compactJSON(forged))
+        case .replayMerge:
+            let approval = try #require(lines.first { $0.contains("\"approved\"") }, "an approval to replay, after \(log)")
+            lines.append(approval)
         case .executableDocument, .symlinkDocument, .deleteDocument, .renameRecord, .moveIssueTag: break
         }
         let doc = m.docPath(id)
@@ -150,6 +163,25 @@ struct PropertyTests {
             refs["refs/tags/\(tag)"] = try server.ref("refs/tags/\(tag)")
             try m.git("tag", "-f", tag, "HEAD~1")
             push = try m.push("-f", "origin", "refs/tags/\(tag)")
+        } else if mutation == .orphanMerge || mutation == .replayMerge {
+            // The merge's other parent: a root commit holding only the forged record,
+            // or (replay) the commit before a filler commit, which has the line already.
+            let other: String
+            if mutation == .orphanMerge {
+                let blob = try m.git("hash-object", "-w", "--stdin", stdin: Data((lines.joined(separator: "\n") + "\n").utf8)).trimmed
+                let records = try m.git("mktree", stdin: Data("100644 blob \(blob)\t\(record)\n".utf8)).trimmed
+                let folio = try m.git("mktree", stdin: Data("040000 tree \(records)\trecords\n".utf8)).trimmed
+                let root = try m.git("mktree", stdin: Data("040000 tree \(folio)\t.folio\n".utf8)).trimmed
+                other = try m.git("commit-tree", root, "-m", "Notes").trimmed
+            } else {
+                try m.git("commit", "-q", "--allow-empty", "--no-verify", "-m", "Filler")
+                other = try m.git("rev-parse", "HEAD~1").trimmed
+            }
+            try m.git("add", "-A")
+            let tree = try m.git("write-tree").trimmed
+            let merge = try m.git("commit-tree", tree, "-p", "HEAD", "-p", other, "-m", "Merge").trimmed
+            try m.git("reset", "-q", "--hard", merge)
+            push = try m.push("origin", "main")
         } else {
             try m.git("add", "-A")
             try m.git("commit", "-q", "--no-verify", "-m", "A small change")

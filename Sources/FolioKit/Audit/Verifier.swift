@@ -107,6 +107,15 @@ public final class Verifier {
         let tree = try commit.tree()
         let parentTree = try commit.parentIDs.first.map { try repository.commit($0).treeID }
         guard let rules = try project(tree) else {
+            // Records are written only inside a Folio project: lines a
+            // commit without folio.yml adds were judged by no rule, so they
+            // can never stand as judged (a merge would otherwise inherit them).
+            let recordChanges = try repository.changedFiles(from: parentTree, to: tree.id, reuse: &trees)
+                .filter { $0.status != .deleted && RecordFile.documentID(atPath: $0.path) != nil }
+            for change in recordChanges {
+                let id = RecordFile.documentID(atPath: change.path) ?? change.path
+                add("record.unmanaged", "\(change.path) is written by a commit without folio.yml: lifecycle records exist only in a Folio project, where every line is judged", commit.id, id)
+            }
             if enforceTemplates {
                 if let config = try tree.entry(at: ProjectConfig.path) {
                     // folio.yml exists but does not parse: say why.
@@ -426,6 +435,8 @@ public final class Verifier {
                 inherited += record.events
             }
         }
+        // A line the first parent already has, appended again, is new here (a replay), whoever else has it.
+        inherited.removeAll { before.events.contains($0) }
         var bound = before.events.last { $0.path != nil }?.path
         for event in appended {
             eventCount += 1
