@@ -13,20 +13,15 @@ struct LsCommand: FolioCommand {
     @Option(name: .long, help: "Only this state (draft, in-review, approved, issued, superseded, withdrawn).") var state: String?
     @Option(name: .long, help: "Only documents owned by this email.") var owner: String?
     @Option(name: .long, help: "Revision to read (default: HEAD).") var at: String?
-    @Option(name: .long, help: "text, json, csv or md.") var format: OutputFormat = .text
-    @Flag(name: .long, help: "With csv: cells as they are (by default a leading ' stops a spreadsheet running =, +, -, @ as a formula).") var rawCsv = false
-
-    func validate() throws {
-        if rawCsv && format != .csv { throw ValidationError("--raw-csv is for --format csv") }
-    }
+    @OptionGroup var listing: ListingFormat
 
     func run(_ ctx: FolioContext) throws {
         let repository = try global.repository(ctx)
         let project = try Project.atRevision(repository, at)
         if at == nil { Output.warn(ctx, Project.uncommittedRules(repository)) }
         let entries = try Register.entries(project, filter: .init(type: type, state: state, owner: owner))
-        if format == .json { return try Output.json(ctx, entries) }
-        Output.rows(ctx, format, raw: rawCsv, ["ID", "TYPE", "REV", "STATE", "IN FORCE", "OWNER", "LAST CHANGE", "TITLE"], entries.map {
+        if listing.format == .json { return try Output.json(ctx, entries) }
+        Output.rows(ctx, listing, ["ID", "TYPE", "REV", "STATE", "IN FORCE", "OWNER", "LAST CHANGE", "TITLE"], entries.map {
             [$0.id, $0.type, $0.revision, $0.state, $0.inForce ?? "", $0.owner ?? "", $0.lastChange ?? "", $0.title]
         })
     }
@@ -143,12 +138,7 @@ struct LogCommand: FolioCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The document ID.") var id: String
     @Option(name: .long, help: "Revision to start from (default: HEAD).") var at: String?
-    @Option(name: .long, help: "text, json, csv or md.") var format: OutputFormat = .text
-    @Flag(name: .long, help: "With csv: cells as they are (by default a leading ' stops a spreadsheet running =, +, -, @ as a formula).") var rawCsv = false
-
-    func validate() throws {
-        if rawCsv && format != .csv { throw ValidationError("--raw-csv is for --format csv") }
-    }
+    @OptionGroup var listing: ListingFormat
 
     func run(_ ctx: FolioContext) throws {
         let repository = try global.repository(ctx)
@@ -157,10 +147,10 @@ struct LogCommand: FolioCommand {
         let tip = try at.map { try repository.commit($0).id } ?? repository.headCommit()!.id
         let entries = try DocumentHistory.entries(project, location, from: tip)
         if let note = repository.shallowNote { ctx.stderr.write(note + "\n") }
-        if format == .json { return try Output.json(ctx, entries) }
+        if listing.format == .json { return try Output.json(ctx, entries) }
         // Commits before the document came under control are its history as
         // a plain file (followed through renames): marked, with the path it had.
-        Output.rows(ctx, format, raw: rawCsv, ["DATE", "COMMIT", "WHO", "ACTION", "REV", "SUBJECT"], entries.map {
+        Output.rows(ctx, listing, ["DATE", "COMMIT", "WHO", "ACTION", "REV", "SUBJECT"], entries.map {
             [$0.date, String($0.commit.prefix(10)), $0.email, $0.controlled || $0.action == "adopted" ? $0.action : "before control", $0.revision ?? "",
              $0.subject + ($0.path == location.path ? "" : " [\($0.path)]")]
         })

@@ -52,6 +52,16 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, csv, md
 }
 
+/// `--format` and `--raw-csv` of the commands that list rows (`ls`, `log`).
+struct ListingFormat: ParsableArguments {
+    @Option(name: .long, help: "text, json, csv or md.") var format: OutputFormat = .text
+    @Flag(name: .long, help: "With csv: cells as they are (by default a leading ' stops a spreadsheet running =, +, -, @ as a formula).") var rawCsv = false
+
+    func validate() throws {
+        if rawCsv && format != .csv { throw ValidationError("--raw-csv is for --format csv") }
+    }
+}
+
 /// For commands that write only text or JSON: any other `--format` is
 /// refused by the parser, never silently printed as text.
 enum TextOrJSON: String, ExpressibleByArgument, CaseIterable {
@@ -80,10 +90,10 @@ enum Output {
         ctx.print(TextTable.render(header, rows), terminator: "")
     }
 
-    /// Rows as a table, CSV (`raw`: formulas kept) or Markdown.
-    static func rows(_ ctx: FolioContext, _ format: OutputFormat, raw: Bool = false, _ header: [String], _ rows: [[String]]) {
-        switch format {
-        case .csv: ctx.print(CSVFormat.$keepsFormulas.withValue(raw) { CSVFormat.table(header, rows) }, terminator: "")
+    /// Rows as a table, CSV (`--raw-csv`: formulas kept) or Markdown.
+    static func rows(_ ctx: FolioContext, _ listing: ListingFormat, _ header: [String], _ rows: [[String]]) {
+        switch listing.format {
+        case .csv: ctx.print(CSVFormat.$keepsFormulas.withValue(listing.rawCsv) { CSVFormat.table(header, rows) }, terminator: "")
         case .md: ctx.print(MarkdownFormat.table(header, rows), terminator: "")
         default: table(ctx, header, rows)
         }

@@ -46,16 +46,16 @@ struct PeopleCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "The people, their roles and capacity.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .long, help: "Revision to read (default: HEAD).") var at: String?
-        @Option(name: .long, help: "text, json, csv or md.") var format: OutputFormat = .text
+        @OptionGroup var listing: ListingFormat
 
         func run(_ ctx: FolioContext) throws {
             let project = try Project.atRevision(try global.repository(ctx), at)
             let people = project.config.people
-            if format == .json {
+            if listing.format == .json {
                 try Output.json(ctx, people.map(PersonSummary.init))
                 return
             }
-            Output.rows(ctx, format, ["EMAIL", "NAME", "ROLES", "HOURS/WEEK", "DAYS", "PART-TIME", "ABSENCES", "SKILLS"], people.map { p in
+            Output.rows(ctx, listing, ["EMAIL", "NAME", "ROLES", "HOURS/WEEK", "DAYS", "PART-TIME", "ABSENCES", "SKILLS"], people.map { p in
                 let c = p.capacity
                 return [
                     p.email, p.name, p.roles.joined(separator: ","), PeopleEditor.number(c.hoursPerWeek),

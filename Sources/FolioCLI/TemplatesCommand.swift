@@ -25,16 +25,16 @@ struct TemplatesCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List the document types.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .long, help: "Revision to read (default: HEAD).") var at: String?
-        @Option(name: .long, help: "text, json, csv or md.") var format: OutputFormat = .text
+        @OptionGroup var listing: ListingFormat
 
         func run(_ ctx: FolioContext) throws {
             let repository = try global.repository(ctx)
             let project = try Project.atRevision(repository, at)
             Output.warn(ctx, project.templateDiagnostics + (at == nil ? Project.uncommittedRules(repository) : []))
-            if format == .json {
+            if listing.format == .json {
                 try Output.json(ctx, project.templates.map { TemplateSummary($0) })
             } else {
-                Output.rows(ctx, format, ["TYPE", "CODE", "APPROVALS", "NAME"], project.templates.map {
+                Output.rows(ctx, listing, ["TYPE", "CODE", "APPROVALS", "NAME"], project.templates.map {
                     [$0.type, $0.code, $0.approvals.joined(separator: ","), $0.name]
                 })
             }

@@ -55,19 +55,38 @@ extension Repository {
     }
 
     /// The commit a stopped merge is merging in (`MERGE_HEAD`; the first, for an octopus).
-    public func mergeHead() -> ObjectID? { stateHead("MERGE_HEAD") }
+    public func mergeHead() -> ObjectID? {
+        final class First { var id: ObjectID? }
+        let first = First()
+        _ = withExtendedLifetime(first) {
+            git_repository_mergehead_foreach(pointer, { oid, payload in
+                guard let oid, let payload else { return 1 }
+                Unmanaged<First>.fromOpaque(payload).takeUnretainedValue().id = ObjectID(oid.pointee)
+                return 1  // the first is enough: stop
+            }, Unmanaged.passUnretained(first).toOpaque())
+        }
+        return first.id
+    }
 
-    /// The commit a stopped revert is reverting (`REVERT_HEAD`).
-    public func revertHead() -> ObjectID? { stateHead("REVERT_HEAD") }
-
-    private func stateHead(_ file: String) -> ObjectID? {
-        guard let text = try? String(contentsOfFile: gitDir + file, encoding: .utf8) else { return nil }
+    /// The commit a stopped revert is reverting (`REVERT_HEAD`; libgit2 has
+    /// no call for it, so git's own file is read).
+    public func revertHead() -> ObjectID? {
+        guard let text = try? String(contentsOfFile: gitDir + "REVERT_HEAD", encoding: .utf8) else { return nil }
         return text.split(whereSeparator: \.isNewline).first.flatMap { ObjectID(hex: String($0)) }
+    }
+
+    /// Whether a stopped `git pull --autostash` (a rebase or a merge) holds
+    /// local changes it gives back only when it ends (git's
+    /// `rebase-merge/autostash`, `rebase-apply/autostash`, `MERGE_AUTOSTASH`).
+    public var operationHoldsAutostash: Bool {
+        ["rebase-merge/autostash", "rebase-apply/autostash", "MERGE_AUTOSTASH"].contains { FileManager.default.fileExists(atPath: gitDir + $0) }
     }
 
     /// The branch a stopped rebase is rebasing, and the commit it pointed at
     /// when the rebase began (git's `rebase-merge/head-name` and `orig-head`,
-    /// or the same under `rebase-apply/`). Nil when no rebase of a branch is in progress.
+    /// or the same under `rebase-apply/`). Nil when no rebase of a branch is
+    /// in progress. Read from git's files: libgit2's `git_rebase_open`
+    /// refuses the apply backend and git's interactive (sequencer) state.
     public func rebasedBranch() -> (branch: String, original: ObjectID)? {
         for folder in ["rebase-merge/", "rebase-apply/"] {
             let base = gitDir + folder

@@ -39,8 +39,12 @@ public enum CheckIn {
             }
             // What `git add` would store (core.autocrlf, eol, ident): the
             // version validated, fingerprinted and committed is git's.
-            try VersionWriter.requireNoFilterDriver(repository, location.path)
-            let bytes = try repository.cleanedForCommit(raw, path: location.path)
+            let bytes: [UInt8]
+            do {
+                bytes = try repository.cleanedForCommit(raw, path: location.path)
+            } catch let e as ExternalFilter {
+                throw VersionWriter.documentUnderFilter(e)
+            }
             paths.read.insert(location.path)
             var attachments: [String: ObjectID] = [:]
             if template.adopt == nil {

@@ -202,13 +202,11 @@ public enum Renumber {
         created: [Created], newPaths: [String]
     ) throws {
         let way = operation.map { "run '\($0.abortCommand)' (or save them elsewhere), then renumber" } ?? "commit or stash them, then renumber"
-        let gitDir = repository.gitDir
-        for stash in ["rebase-merge/autostash", "rebase-apply/autostash", "MERGE_AUTOSTASH"]
-        where FileManager.default.fileExists(atPath: gitDir + stash) {
+        if repository.operationHoldsAutostash {
             throw FolioError.refused("git pull stashed your local changes (--autostash) and gives them back when the \(operation?.name ?? "pull") ends: run '\(operation?.abortCommand ?? "git stash pop")' to get them back, then renumber")
         }
         let index = try repository.index()
-        let targetTree = try target.tree()
+        let (headTree, baseTree, targetTree) = (try head.tree(), try base.tree(), try target.tree())
         // Untracked files where the rebuilt documents go.
         let fm = FileManager.default
         for path in newPaths {
@@ -221,7 +219,7 @@ public enum Renumber {
                         throw FolioError.refused("\(relative) is not tracked by git and lies where the rebuilt document goes: move it away, then renumber")
                     }
                 }
-            } else if fm.fileExists(atPath: full), index.entry(at: path) == nil, try head.tree().entry(at: path) == nil {
+            } else if fm.fileExists(atPath: full), index.entry(at: path) == nil, try headTree.entry(at: path) == nil {
                 throw FolioError.refused("\(path) is not tracked by git and lies where the rebuilt document goes: move it away, then renumber")
             }
         }
@@ -238,18 +236,18 @@ public enum Renumber {
             if let c = created.first(where: { $0.owns(path) }) {
                 // The document itself: committed, or as git's conflict left it.
                 guard path == c.location.path, let bytes = fm.contents(atPath: workdir + path) else { continue }
-                let ours = try head.tree().entry(at: path)?.id
-                let theirs = try base.tree().entry(at: path)?.id
                 let text = Array(bytes)
-                let asCommitted = [ours, theirs].contains { $0.map { repository.workTreeMatches(text, path: path, blob: $0) } ?? false }
-                if !asCommitted && !String(decoding: text, as: UTF8.self).contains("\n<<<<<<< ") && !String(decoding: text, as: UTF8.self).hasPrefix("<<<<<<< ") {
+                let asCommitted = try [headTree, baseTree].contains { tree in
+                    try tree.entry(at: path).map { repository.workTreeMatches(text, path: path, blob: $0.id) } ?? false
+                }
+                if !asCommitted && ConflictMarkers.firstLine(text) == nil {
                     throw FolioError.refused("\(path) was edited since its last commit: renumber takes the committed version; check your edits in first (or save them elsewhere), then renumber")
                 }
                 continue
             }
             // A safe checkout keeps edits to files it need not touch; ending
             // a stopped merge resets every file.
-            if !ending, try head.tree().entry(at: path)?.id == targetTree.entry(at: path)?.id { continue }
+            if !ending, try headTree.entry(at: path)?.id == targetTree.entry(at: path)?.id { continue }
             if try !matchesTarget(path) { own.append(path) }
         }
         guard own.isEmpty else {

@@ -102,9 +102,15 @@ struct VersionWriter {
         do {
             try repository.requireNoFilterDriver(path)
         } catch let e as ExternalFilter {
-            throw FolioError.refused(
-                "\(path) is under the git filter '\(e.driver)' (.gitattributes): a controlled document is text that folio and git read in the repository, so documents stay out of \(e.driver); add a line '\(path) !filter !diff !merge text' after that rule (or one pattern for all documents), or narrow the rule to attachments")
+            throw documentUnderFilter(e)
         }
+    }
+
+    /// The refusal for a document under a filter driver (the git layer's
+    /// `ExternalFilter` speaks of attachments, which git may stage).
+    static func documentUnderFilter(_ e: ExternalFilter) -> FolioError {
+        .refused(
+            "\(e.path) is under the git filter '\(e.driver)' (.gitattributes): a controlled document is text that folio and git read in the repository, so documents stay out of \(e.driver); add a line '\(e.path) !filter !diff !merge text' after that rule (or one pattern for all documents), or narrow the rule to attachments")
     }
 
     /// The committed content of the document in the project's source, if any.

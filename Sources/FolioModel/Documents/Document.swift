@@ -246,10 +246,10 @@ public enum DocumentReader {
 }
 
 /// git's conflict markers left in a file by a merge that was not resolved.
-enum ConflictMarkers {
+public enum ConflictMarkers {
     /// The line of the first `<<<<<<<` that a later `>>>>>>>` closes, or nil.
     /// A lone `=======` is a Markdown heading underline, so it is not judged alone.
-    static func firstLine(_ bytes: [UInt8]) -> Int? {
+    public static func firstLine(_ bytes: [UInt8]) -> Int? {
         var open: Int?
         var line = 1
         var atLineStart = true
