@@ -110,11 +110,14 @@ public final class Verifier {
             // Records are written only inside a Folio project: lines a
             // commit without folio.yml adds were judged by no rule, so they
             // can never stand as judged (a merge would otherwise inherit them).
-            let recordChanges = try repository.changedFiles(from: parentTree, to: tree.id, reuse: &trees)
-                .filter { $0.status != .deleted && RecordFile.documentID(atPath: $0.path) != nil }
-            for change in recordChanges {
-                let id = RecordFile.documentID(atPath: change.path) ?? change.path
-                add("record.unmanaged", "\(change.path) is written by a commit without folio.yml: lifecycle records exist only in a Folio project, where every line is judged", commit.id, id)
+            // Only the records folder is compared (none at all before `folio init`).
+            let records = try tree.entry(at: RecordFile.folder).flatMap { $0.kind == .tree ? $0.id : nil }
+            let recordsBefore = try parentTree.flatMap { try repository.tree($0).entry(at: RecordFile.folder) }.flatMap { $0.kind == .tree ? $0.id : nil }
+            if let records, records != recordsBefore {
+                for change in try repository.changedFiles(from: recordsBefore, to: records) where change.status != .deleted {
+                    guard let id = RecordFile.documentID(fileName: change.path) else { continue }
+                    add("record.unmanaged", "\(RecordFile.path(for: id)) is written by a commit without folio.yml: lifecycle records exist only in a Folio project, where every line is judged", commit.id, id)
+                }
             }
             if enforceTemplates {
                 if let config = try tree.entry(at: ProjectConfig.path) {
