@@ -13,7 +13,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
 DEB_PACKAGES := pkg-config libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev git-lfs \
-                git openssh-client python3 python3-yaml hledger chromium poppler-utils
+                git openssh-client python3 python3-yaml hledger chromium poppler-utils \
+                openssh-server gitolite3 apache2 apache2-utils
 
 .PHONY: all deps build test test-fast demo bench screenshot clean scripts-check
 

@@ -45,6 +45,8 @@ func openRepository(_ path: String) throws -> Repository {
         return try Repository.discover(from: path)
     } catch let e as GitError where e.isNotFound {
         throw FolioError.usage("not a git repository: \(path)")
+    } catch let e as GitError where e.isNotOwned {
+        throw FolioError.usage(e.message)
     }
 }
 

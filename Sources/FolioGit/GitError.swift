@@ -7,6 +7,12 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
     public let operation: String
     public let message: String
 
+    package init(code: Int32, operation: String, message: String) {
+        self.code = code
+        self.operation = operation
+        self.message = message
+    }
+
     package init(code: Int32, operation: String) {
         self.code = code
         self.operation = operation
@@ -20,6 +26,10 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(operation): \(message)" }
 
     public var isNotFound: Bool { code == GIT_ENOTFOUND.rawValue }
+    /// The repository is owned by another user, which git and libgit2
+    /// refuse ("dubious ownership", CVE-2022-24765) unless
+    /// `safe.directory` names it in the global or system git config.
+    public var isNotOwned: Bool { code == GIT_EOWNER.rawValue }
     public var isModified: Bool { code == GIT_EMODIFIED.rawValue }
     public var isLocked: Bool { code == GIT_ELOCKED.rawValue }
     public var isExists: Bool { code == GIT_EEXISTS.rawValue }

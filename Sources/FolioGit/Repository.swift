@@ -34,11 +34,34 @@ public final class Repository {
     }
 
     /// Opens the repository containing `path` (searching parent folders), bare or not.
+    /// - Throws: `GitError` (`isNotFound` when there is none, `isNotOwned`
+    ///   when it belongs to another user and `safe.directory` does not name it).
     public static func discover(from path: String) throws -> Repository {
         _ = libgit2Initialised
         var out: OpaquePointer?
-        try gitCheck(git_repository_open_ext(&out, path, 0, nil), "open repository at \(path)")
+        try checkOpen(git_repository_open_ext(&out, path, 0, nil), path: path, "open repository at \(path)")
         return Repository(pointer: out!)
+    }
+
+    /// Like `gitCheck`, for opening a repository. libgit2 1.5 refuses a
+    /// repository owned by another user as git does since 2.35.2, but when
+    /// no `safe.directory` is configured at all it reports only "config
+    /// value 'safe.directory' was not found" as not-found, which would read as
+    /// "not a git repository". Both are turned into one ownership error that
+    /// says what git says to do.
+    private static func checkOpen(_ code: Int32, path: String, _ operation: @autoclosure () -> String) throws {
+        guard code < 0 else { return }
+        let error = GitError(code: code, operation: operation())
+        guard error.isNotOwned || error.message.contains("safe.directory") else { throw error }
+        // libgit2's own message names the folder git wants in safe.directory.
+        var folder = path
+        let quoted = error.message.split(separator: "'", omittingEmptySubsequences: false)
+        if error.isNotOwned, quoted.count >= 3, quoted[1].hasPrefix("/") { folder = String(quoted[1]) }
+        if folder.count > 1, folder.hasSuffix("/") { folder.removeLast() }
+        throw GitError(
+            code: GIT_EOWNER.rawValue, operation: operation(),
+            message: "the repository at \(folder) is owned by another user, and git refuses it (\"dubious ownership\"); "
+                + "run folio as its owner, or allow it with: git config --global --add safe.directory \(folder)")
     }
 
     /// Opens the repository git describes in `environment` (`GIT_DIR`,
@@ -55,9 +78,9 @@ public final class Repository {
         func absolute(_ path: String) -> String { path.hasPrefix("/") ? path : workingDirectory + "/" + path }
         guard let gitDir = variable("GIT_DIR") else { return try discover(from: workingDirectory) }
         var out: OpaquePointer?
-        try gitCheck(
+        try checkOpen(
             git_repository_open_ext(&out, absolute(gitDir), UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil),
-            "open the repository at GIT_DIR \(gitDir)")
+            path: absolute(gitDir), "open the repository at GIT_DIR \(gitDir)")
         let repository = Repository(pointer: out!)
         if let workTree = variable("GIT_WORK_TREE") {
             try gitCheck(git_repository_set_workdir(out, absolute(workTree), 0), "set the work tree \(workTree)")

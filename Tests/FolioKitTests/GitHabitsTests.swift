@@ -33,6 +33,27 @@ struct GitHabitsTests {
         return repo
     }
 
+    @Test("a repository owned by another user: git's 'dubious ownership' refusal, said as git says it, with both ways out",
+          .enabled(if: geteuid() == 0, "only root can give a repository to another user"))
+    func repositoryOfAnotherUser() throws {
+        let repo = try TestRepo.managed()
+        let sandbox = repo.sandbox
+        _ = try sandbox.run("/bin/chown", ["-R", "65534:65534", repo.path], in: sandbox.root.path)
+        // git itself refuses it,
+        let git = try sandbox.run(Tools.git, ["status"], in: repo.path)
+        #expect(!git.ok && git.stderr.contains("dubious ownership"), "\(git)")
+        // and so does folio, saying why and what to do (not "not a git repository").
+        let refused = expectFailure(try repo.folioProcess(["status"]), exit: [2],
+                                    mentioning: ["owned by another user", "safe.directory \(repo.path)"])
+        #expect(!refused.stderr.contains("not a git repository"), "\(refused)")
+        expectFailure(try repo.folioProcess(["verify", "--repo", repo.path]), exit: [2], mentioning: ["owned by another user"])
+        // The way out git names works for folio too.
+        try sandbox.git(["config", "--global", "--add", "safe.directory", repo.path], in: sandbox.root.path)
+        expectSuccess(try repo.folioProcess(["status"]))
+        expectSuccess(try repo.folioProcess(["verify", "--repo", repo.path]))
+        _ = try sandbox.run("/bin/chown", ["-R", "0:0", repo.path], in: sandbox.root.path)
+    }
+
     @Test("sparse checkout: documents outside it are not deleted in status, and a check-in keeps attachments that are not checked out")
     func sparseCheckout() throws {
         let repo = try Self.withAttachment()

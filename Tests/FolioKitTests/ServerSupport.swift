@@ -91,7 +91,11 @@ func SVSpawn(_ executable: String, _ arguments: [String], environment: [String: 
     sigemptyset(&defaults)
     for signal in [SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGPIPE] { sigaddset(&defaults, signal) }
     posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    // A process group of its own: Apache's prefork, run in the foreground,
+    // ends by signalling its whole process group, which would otherwise be
+    // the test runner's.
+    posix_spawnattr_setpgroup(&attributes, 0)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
@@ -106,7 +110,8 @@ func SVSpawn(_ executable: String, _ arguments: [String], environment: [String: 
     return pid
 }
 
-/// A `git daemon` serving the world's folder.
+/// A server process of the world (`git daemon`, sshd, Apache httpd): its
+/// pid, port and log, stopped when released.
 final class SVDaemon: @unchecked Sendable {
     let pid: pid_t
     let port: UInt16
@@ -116,11 +121,11 @@ final class SVDaemon: @unchecked Sendable {
     private let lock = NSLock()
     private var exited = false
 
-    init(pid: pid_t, port: UInt16, log: String) {
+    init(pid: pid_t, port: UInt16, log: String, url: String? = nil) {
         self.pid = pid
         self.port = port
         self.log = log
-        self.url = "git://127.0.0.1:\(port)/central.git"
+        self.url = url ?? "git://127.0.0.1:\(port)/central.git"
     }
 
     /// Whether the daemon still runs (reaps it when it has exited).
@@ -170,11 +175,14 @@ final class SVServer: @unchecked Sendable {
     /// with `keys`, an ed25519 key for everyone, alice to dave listed in
     /// `.folio/allowed_signers`), committed by alice; then a bare clone with
     /// the server hook installed by `folio hooks install --server`.
-    init(signatures: String = "optional", keys: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    /// `central` is where the bare repository goes, relative to the world's
+    /// folder (a real git server keeps its repositories in its own place).
+    init(signatures: String = "optional", keys: Bool = false, central centralPath: String = "central.git",
+         sourceLocation: SourceLocation = #_sourceLocation) throws {
         folio = try Tools.requireFolio(sourceLocation: sourceLocation)
         self.signatures = signatures
         sandbox = try Sandbox(prefix: "folio-sv")
-        central = sandbox.path("central.git")
+        central = sandbox.path(centralPath)
         marker = "refs/sv/\(UUID().uuidString.lowercased())"
         try FileManager.default.createDirectory(atPath: root.appendingPathComponent("keys").path, withIntermediateDirectories: true)
 
@@ -197,7 +205,7 @@ final class SVServer: @unchecked Sendable {
         try mustRun(Tools.git, ["clone", "-q", "--bare", seed, central], in: root.path, sourceLocation: sourceLocation)
         try mustRun(Tools.git, ["--git-dir", central, "update-ref", marker, "refs/heads/main"], in: root.path,
                     sourceLocation: sourceLocation)
-        let installed = try mustRun(folio, ["hooks", "install", "--server", "--repo", "central.git"], in: root.path,
+        let installed = try mustRun(folio, ["hooks", "install", "--server", "--repo", centralPath], in: root.path,
                                     sourceLocation: sourceLocation)
         #expect(installed.output.contains("pre-receive"), "\(installed)", sourceLocation: sourceLocation)
     }
@@ -298,9 +306,10 @@ final class SVServer: @unchecked Sendable {
     }
 
     /// `git clone URL NAME` acting as `person`.
-    func clone(_ url: String, _ name: String, as person: Person,
+    /// `options` go before `clone` (`-c core.sshCommand=…` is kept in the clone's config).
+    func clone(_ url: String, _ name: String, as person: Person, options: [String] = [],
                sourceLocation: SourceLocation = #_sourceLocation) throws -> SVClone {
-        try mustRun(Tools.git, ["clone", "-q", url, name], in: root.path, as: person, sourceLocation: sourceLocation)
+        try mustRun(Tools.git, ["clone", "-q"] + options + [url, name], in: root.path, as: person, sourceLocation: sourceLocation)
         return SVClone(server: self, path: path(name), person: person)
     }
 }
