@@ -11,7 +11,7 @@ struct HooksCommand: ParsableCommand {
     struct Install: FolioCommand {
         static let configuration = CommandConfiguration(
             commandName: "install",
-            abstract: "Write the pre-commit and commit-msg hooks, or with --server the pre-receive hook of a central repository.")
+            abstract: "Write the pre-commit, pre-merge-commit and commit-msg hooks, or with --server the pre-receive hook of a central repository.")
         @OptionGroup var global: GlobalOptions
         @Flag(name: .long, help: "Install the server's pre-receive hook (in a bare repository).") var server = false
         @Flag(name: .long, help: "Replace hooks that Folio did not write.") var force = false
@@ -27,7 +27,7 @@ struct HooksCommand: ParsableCommand {
 struct HookCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hook", abstract: "Entry points the git hooks call.",
-        subcommands: [PreCommit.self, CommitMsg.self, PreReceive.self])
+        subcommands: [PreCommit.self, PreMergeCommit.self, CommitMsg.self, PreReceive.self])
 
     struct PreReceive: FolioCommand {
         static let configuration = CommandConfiguration(
@@ -53,13 +53,28 @@ struct HookCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run(_ ctx: FolioContext) throws {
-            let diagnostics = try ClientHooks.preCommit(
-                repository: try global.hookRepository(ctx), context: ctx)
-            Output.warn(ctx, diagnostics)
-            if diagnostics.contains(where: { $0.severity == .error }) {
-                ctx.stderr.write("folio: commit refused: fix the errors above (or run 'folio check --staged')\n")
-                throw ExitCode(1)
-            }
+            try HookCommand.refuseOnErrors(ctx, try ClientHooks.preCommit(repository: try global.hookRepository(ctx), context: ctx))
+        }
+    }
+
+    struct PreMergeCommit: FolioCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pre-merge-commit",
+            abstract: "Validate the result of a merge git is about to commit; refuse it on any error.")
+        @OptionGroup var global: GlobalOptions
+
+        func run(_ ctx: FolioContext) throws {
+            try HookCommand.refuseOnErrors(
+                ctx, try ClientHooks.preCommit(repository: try global.hookRepository(ctx), merging: true, context: ctx))
+        }
+    }
+
+    /// Prints the diagnostics; exits 1 (git then refuses the commit) on any error.
+    static func refuseOnErrors(_ ctx: FolioContext, _ diagnostics: [Diagnostic]) throws {
+        Output.warn(ctx, diagnostics)
+        if diagnostics.contains(where: { $0.severity == .error }) {
+            ctx.stderr.write("folio: commit refused: fix the errors above (or run 'folio check --staged')\n")
+            throw ExitCode(1)
         }
     }
 

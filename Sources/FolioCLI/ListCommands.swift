@@ -68,17 +68,23 @@ struct StatusCommand: FolioCommand {
         let pending = try WorkTreeChanges.documents(repository, project)
         // A `git pull` stopped on documents both sides created under one ID.
         let taken = at == nil ? try Renumber.takenOnBothSides(repository) : nil
+        // A merge stopped with documents both sides changed: their merged content is checked in as the merge commit.
+        let toCheckIn = at == nil && repository.operationInProgress == .merge
+            ? try CheckIn.toRecordInMerge(repository, index: try repository.index()).filter { !(taken?.ids.contains($0) ?? false) } : []
         if format == .json {
             struct Status: Encodable {
                 let documents: [RegisterEntry]
                 let uncommitted: [WorkTreeChanges.Change]
                 let takenOnBothSides: [String]
+                let mergeToCheckIn: [String]
                 enum CodingKeys: String, CodingKey {
                     case documents, uncommitted
                     case takenOnBothSides = "taken_on_both_sides"
+                    case mergeToCheckIn = "merge_to_check_in"
                 }
             }
-            return try Output.json(ctx, Status(documents: entries, uncommitted: pending, takenOnBothSides: taken?.ids ?? []))
+            return try Output.json(
+                ctx, Status(documents: entries, uncommitted: pending, takenOnBothSides: taken?.ids ?? [], mergeToCheckIn: toCheckIn))
         }
         var counts: [String: Int] = [:]
         for e in entries { counts[e.state, default: 0] += 1 }
@@ -91,6 +97,11 @@ struct StatusCommand: FolioCommand {
         if !pending.isEmpty {
             ctx.print("\nChanged in the work tree, not checked in (folio checkin ID):")
             for c in pending { ctx.print("  \(Diagnostic.escaped(c.id))  \(Diagnostic.escaped(c.path))  \(Diagnostic.escaped(c.change))") }
+        }
+        if !toCheckIn.isEmpty {
+            let ids = toCheckIn.map(Diagnostic.escaped).joined(separator: " ")
+            ctx.print("\nA git merge is in progress, and both sides changed \(toCheckIn.count == 1 ? "this document" : "these documents"): \(ids)")
+            ctx.print("  resolve the content (no conflict markers left), then run 'folio checkin \(ids)': the merged content is recorded as a new revision in the merge commit")
         }
         if let taken, !taken.ids.isEmpty {
             ctx.print("\nA git \(taken.operation.name) is stopped on documents created on both sides under one ID (the ID was taken upstream):")

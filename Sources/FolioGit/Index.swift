@@ -53,6 +53,27 @@ public final class Index {
         return result
     }
 
+    /// Paths with unmerged entries (conflict stages 1 to 3), each once, in index order.
+    public func conflictedPaths() -> [String] {
+        var paths: [String] = []
+        let count = git_index_entrycount(pointer)
+        for pos in 0..<count {
+            guard let e = git_index_get_byindex(pointer, pos), git_index_entry_stage(e) != 0 else { continue }
+            let path = String(cString: e.pointee.path)
+            if paths.last != path { paths.append(path) }
+        }
+        return paths
+    }
+
+    /// Writes the staged files as a tree into the object database (the
+    /// index file itself is not written).
+    /// - Throws: `GitError` when entries are unmerged or a write fails.
+    public func writeTree() throws -> ObjectID {
+        var oid = git_oid()
+        try gitCheck(git_index_write_tree_to(&oid, pointer, repository.pointer), "write the staged tree")
+        return ObjectID(oid)
+    }
+
     /// Stages the work-tree file at `path` (hashing it as git would), or
     /// removes the entry when the file is gone.
     public func stageFromWorkTree(_ path: String) throws {

@@ -68,6 +68,38 @@ extension Repository {
         return first.id
     }
 
+    /// Every commit a merge in progress is merging in (`MERGE_HEAD`, one
+    /// line per head: more than one for an octopus merge), in git's order.
+    public func mergeHeads() -> [ObjectID] {
+        final class Heads { var ids: [ObjectID] = [] }
+        let heads = Heads()
+        _ = withExtendedLifetime(heads) {
+            git_repository_mergehead_foreach(pointer, { oid, payload in
+                guard let oid, let payload else { return 1 }
+                Unmanaged<Heads>.fromOpaque(payload).takeUnretainedValue().ids.append(ObjectID(oid.pointee))
+                return 0
+            }, Unmanaged.passUnretained(heads).toOpaque())
+        }
+        return heads.ids
+    }
+
+    /// The message git prepared for the merge in progress (`MERGE_MSG`,
+    /// "Merge branch 'main' of …"), without git's comment lines.
+    public func mergeMessage() -> String? {
+        guard let text = try? String(contentsOfFile: gitDir + "MERGE_MSG", encoding: .utf8) else { return nil }
+        let kept = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("#") }
+        let message = kept.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        return message.isEmpty ? nil : message
+    }
+
+    /// Removes the state files of the git operation in progress (`MERGE_HEAD`,
+    /// `MERGE_MSG`, …) once its commit is made, as `git commit` does at the
+    /// end of a merge (`git_repository_state_cleanup`).
+    /// - Throws: `GitError` when they cannot be removed.
+    public func clearOperationState() throws {
+        try gitCheck(git_repository_state_cleanup(pointer), "end the \(operationInProgress?.name ?? "git operation")")
+    }
+
     /// The commit a stopped revert is reverting (`REVERT_HEAD`; libgit2 has
     /// no call for it, so git's own file is read).
     public func revertHead() -> ObjectID? {

@@ -192,7 +192,11 @@ public final class Verifier {
             $0.commit == commit.id.description && $0.document == id && ["issued.changed", "event.fingerprint", "approval.copied", "record.invalid", "record.rewritten"].contains($0.rule)
         }
         if !explained {
-            add("content.unrecorded", "\(location.path) (\(id) \(status.revision), \(status.state.rawValue)) was changed without a check-in: no 'created' or 'checked-in' event for this content in the same commit", commit.id, id)
+            // A merge git committed itself after both sides checked the document in.
+            let merge = commit.parentIDs.count > 1
+                ? "; this merge joined two sides' versions: undo it ('git reset --keep HEAD^'), merge again with 'git merge --no-commit \(commit.parentIDs[1].short)' and run 'folio checkin \(id)', which records the merged content in the merge commit ('folio hooks install' adds the pre-merge-commit hook that stops such merges)"
+                : ""
+            add("content.unrecorded", "\(location.path) (\(id) \(status.revision), \(status.state.rawValue)) was changed without a check-in: no 'created' or 'checked-in' event for this content in the same commit" + merge, commit.id, id)
         }
     }
 

@@ -7,7 +7,9 @@ import Foundation
 public enum ClientHooks {
     /// Diagnostics for the staged changes. Reads only the changed paths and
     /// the rules, so its cost does not grow with the repository.
-    public static func preCommit(repository: Repository, context: FolioContext) throws -> [Diagnostic] {
+    /// `merging`: git is about to commit a merge (`pre-merge-commit`; for
+    /// `pre-commit`, a merge in progress says so).
+    public static func preCommit(repository: Repository, merging: Bool = false, context: FolioContext) throws -> [Diagnostic] {
         let index = try repository.index(file: context.indexFile)
         let source = IndexSource(repository: repository, index: index)
         guard try source.read(ProjectConfig.path, limit: Limits.configBytes) != nil else {
@@ -29,6 +31,18 @@ public enum ClientHooks {
                     path: Record.path(for: id), line: 1, column: 1, severity: .error,
                     message: "\(id) was created on both sides of this \(taken.operation.name) (someone else took the ID first): run 'folio renumber \(id)' to give yours a fresh ID on top of the upstream; it ends the \(taken.operation.name)",
                     rule: "id.taken"))
+            }
+        }
+        // A merge that would commit content no record names: two sides changed
+        // a document, and the merged version must be checked in as a new one.
+        if merging || repository.operationInProgress == .merge {
+            let ids = try CheckIn.toRecordInMerge(repository, index: try repository.index(file: context.indexFile))
+            for id in ids {
+                let path = (try? project.find(id))??.path ?? Record.path(for: id)
+                out.append(Diagnostic(
+                    path: path, line: 1, column: 1, severity: .error,
+                    message: "\(id) was changed on both sides of this merge, and the merged content is not a version its record names: run 'folio checkin \(ids.joined(separator: " "))' to record it; that makes the merge commit",
+                    rule: "merge.unrecorded"))
             }
         }
         var checked = Set<String>()

@@ -4,7 +4,9 @@ import Foundation
 
 /// Writes the git hooks that call `folio hook NAME` into a repository.
 public enum HookInstaller {
-    public static let clientHooks = ["pre-commit", "commit-msg"]
+    /// `pre-merge-commit` runs where git commits a merge itself (one
+    /// without conflicts); `pre-commit` where a person finishes one.
+    public static let clientHooks = ["pre-commit", "pre-merge-commit", "commit-msg"]
     public static let serverHooks = ["pre-receive"]
     static let marker = "# folio-hook"
 

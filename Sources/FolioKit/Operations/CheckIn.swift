@@ -10,6 +10,8 @@ public enum CheckIn {
         public let revision: String
         public let commit: ObjectID
         public let warnings: [Diagnostic]
+        /// False when a merge's content was already this recorded version.
+        public var newVersion = true
     }
 
     /// Commits the work tree's version of a document and its attachment folder.
@@ -24,7 +26,16 @@ public enum CheckIn {
 
     public static func run(repository: Repository, document: String, message: String?, recordAs: String? = nil, context: FolioContext) throws -> Result {
         let paths = WorkTreePaths()
-        return try write(repository: repository, document: document, message: message, action: "checkin", recordAs: recordAs, workTree: paths, context: context) { project, location, template, committed in
+        return try write(repository: repository, document: document, message: message, action: "checkin", recordAs: recordAs, workTree: paths,
+                         context: context, content: workTreeContent(repository, paths))
+    }
+
+    /// The content of a document as it stands in the work tree (what `git
+    /// add` would stage), noting in `paths` the files it read.
+    static func workTreeContent(_ repository: Repository, _ paths: WorkTreePaths)
+        -> (Project, DocumentLocation, Template, DocumentContent?) throws -> DocumentContent
+    {
+        return { project, location, template, committed in
             guard let root = repository.workdir else { throw FolioError.usage("'checkin' needs a work tree") }
             let work = WorkTreeSource(root: root)
             // A sparse checkout leaves files out of the work tree on purpose:

@@ -20,6 +20,12 @@ public struct WritePlan {
     public var stagedByGit: [String: ObjectID] = [:]
     public var subject: String
     public var body: String = ""
+    /// The tree the changes apply to, when it is not the tip's: the staged
+    /// result of a merge in progress.
+    public var baseTree: ObjectID?
+    /// The commit's parents, when they are not just the tip: a merge's, in
+    /// the order it was made (the tip among them).
+    public var parents: [ObjectID]?
     public var trailers: [(key: String, value: String)] = []
 
     public init(subject: String) { self.subject = subject }
@@ -48,6 +54,10 @@ public struct Transaction {
 
     /// Where warnings go (a commit made while the index stays locked).
     public let context: FolioContext
+    /// Set by a check-in that makes the commit of the merge in progress
+    /// (its plan names the merge's parents); every other write is refused
+    /// while a git operation is in progress.
+    public var finishesMerge = false
 
     public init(repository: Repository, actor: Actor, context: FolioContext) {
         self.repository = repository
@@ -63,6 +73,15 @@ public struct Transaction {
         }
         guard let branch = try repository.headBranch() else {
             throw FolioError.refused("HEAD is detached: check out a branch before changing documents")
+        }
+        // A commit made in the middle of a merge or rebase would leave git's
+        // operation open on top of it (a later 'git commit' would then make a
+        // merge of the wrong content).
+        if let operation = repository.operationInProgress, !(operation == .merge && finishesMerge) {
+            let way = operation == .merge
+                ? "finish it first ('folio checkin ID' records a document changed on both sides and makes the merge commit; otherwise 'git commit'), or '\(operation.abortCommand)'"
+                : "finish it first, or '\(operation.abortCommand)'"
+            throw FolioError.refused("a git \(operation.name) is in progress in this work tree: \(way)")
         }
         let signer = try commitSigner ?? (useGitConfigSigning ? CommitSigning.signer(repository) : nil)
         // One folio writer at a time on this clone; locks of a killed one are recovered.
@@ -115,8 +134,8 @@ public struct Transaction {
             case .remove: changes.append(.remove(path))
             }
         }
-        let tree = try repository.updatedTree(base: base?.treeID, changes: changes)
-        let parents = base.map { [$0.id] } ?? []
+        let tree = try repository.updatedTree(base: write.baseTree ?? base?.treeID, changes: changes)
+        let parents = write.parents ?? base.map { [$0.id] } ?? []
         guard let signer else {
             return try repository.createCommit(
                 tree: tree, parents: parents, author: actor.author, committer: actor.committer, message: write.message)

@@ -20,6 +20,15 @@ public struct HistoryEntry: Codable, Sendable {
     /// False for commits before the document's first record event: its
     /// history as a plain file, before it came under control.
     public let controlled: Bool
+    /// The label the record line itself carries, where the fold gives the
+    /// version another (two clones gave one label to two versions); nil
+    /// otherwise.
+    public var recordedAs: String? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case commit, author, email, date, action, revision, subject, changed, path, controlled
+        case recordedAs = "recorded_as"
+    }
 }
 
 /// The history of one document: the commits of the change history
@@ -74,7 +83,48 @@ public enum DocumentHistory {
         guard let firstRecorded = result.lastIndex(where: recorded) else {
             return result.map { $0.uncontrolled() }
         }
-        return result.enumerated().map { $0.offset > firstRecorded ? $0.element.uncontrolled() : $0.element }
+        return try foldLabels(
+            project, location, tip: tip,
+            result.enumerated().map { $0.offset > firstRecorded ? $0.element.uncontrolled() : $0.element })
+    }
+
+    /// Two clones that each checked in the same document gave their versions
+    /// the same draft label; once git's union merge joins the two records,
+    /// the fold counts the versions in record order, so each has a label of
+    /// its own (docs/lifecycle.md, "Two clones, one draft"). The history, and
+    /// so `show --rev` and `diff`, use the fold's label; `recordedAs` keeps
+    /// the one the clone wrote. Costs nothing unless a label was given twice.
+    static func foldLabels(_ project: Project, _ location: DocumentLocation, tip: ObjectID, _ entries: [HistoryEntry]) throws -> [HistoryEntry] {
+        let repository = project.repository
+        let path = Record.path(for: location.id)
+        func record(at commit: ObjectID) throws -> Record? {
+            guard let entry = try repository.commit(commit).tree().entry(at: path) else { return nil }
+            return try Record.parse(try repository.blobData(entry.id, limit: Limits.recordBytes), path: path)
+        }
+        guard let final = try record(at: tip) else { return entries }
+        func key(_ e: RecordEvent) -> String { "\(e.fingerprint) \(e.actor) \(e.at) \(e.revision)" }
+        var status = DocumentStatus()
+        var label: [String: String] = [:]
+        var given: [String: Int] = [:]
+        for event in final.events {
+            status.apply(event, scheme: project.config.revisions)
+            guard event.event == .created || event.event == .checkedIn else { continue }
+            label[key(event)] = status.revision
+            given[event.revision, default: 0] += 1
+        }
+        let twice = Set(given.filter { $0.value > 1 }.keys)
+        guard !twice.isEmpty else { return entries }
+        return try entries.map { entry in
+            guard entry.controlled, let revision = entry.revision, twice.contains(revision), let id = ObjectID(hex: entry.commit),
+                let here = try record(at: id)
+            else { return entry }
+            // The version line this commit appended (records only grow).
+            let before = try repository.commit(id).parentIDs.first.flatMap { try record(at: $0) }?.events.count ?? 0
+            guard let line = here.events.dropFirst(before).last(where: { ($0.event == .created || $0.event == .checkedIn) && $0.revision == revision }),
+                let folded = label[key(line)], folded != revision
+            else { return entry }
+            return entry.relabelled(folded)
+        }
     }
 
     /// The document at a shallow clone's cut commit, if it was there: the
@@ -125,7 +175,14 @@ extension HistoryEntry {
     func uncontrolled() -> HistoryEntry {
         HistoryEntry(
             commit: commit, author: author, email: email, date: date, action: action, revision: revision, subject: subject,
-            changed: changed, path: path, controlled: false)
+            changed: changed, path: path, controlled: false, recordedAs: recordedAs)
+    }
+
+    /// The entry under the fold's label, keeping the label the record line has.
+    func relabelled(_ label: String) -> HistoryEntry {
+        HistoryEntry(
+            commit: commit, author: author, email: email, date: date, action: action, revision: label, subject: subject,
+            changed: changed, path: path, controlled: controlled, recordedAs: revision)
     }
 }
 

@@ -76,6 +76,9 @@ public struct DocumentStatus: Sendable {
     /// Every signature the record has carried: a signature counts once.
     public var signaturesSeen: Set<String> = []
 
+    /// The status before any event (fold events into it with `apply`).
+    public init() {}
+
     /// Folds a record's events in order.
     public static func derive(_ record: Record, scheme: ProjectConfig.RevisionScheme) -> DocumentStatus {
         var s = DocumentStatus()

@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+
+/// Two people check in the same draft on two clones (issue "The record cannot
+/// be bent", class 4, the honest case): git's union merge joins both records,
+/// each with its own check-in under the same draft label, and the merged
+/// content is neither side's. `folio checkin ID` during the merge records it
+/// as the next draft in the merge commit; the hooks stop the merge commits
+/// that would not; the server accepts the one and refuses the other. Real
+/// clones of a real `git daemon` server, git as the witness.
+@Suite("Two clones, one draft: the merged content is checked in as the merge commit", .wide, .tags(.process))
+struct MergeCheckInTests {
+    /// A decision log both alice and dave checked in since their clones
+    /// last agreed: alice's check-in is on the server, dave's is not yet.
+    static func twoDrafts() throws -> (SVServer, SVDaemon, alice: SVClone, dave: SVClone, id: String, daveHead: String, aliceHead: String) {
+        let server = try SVServer()
+        let daemon = try server.startDaemon()
+        let alice = try server.clone(daemon.url, "alice", as: .alice)
+        let dave = try server.clone(daemon.url, "dave", as: .dave)
+        try dave.ok("hooks", "install")
+        let id = try alice.new(title: "Vendors")
+        try alice.pushOK("origin", "main")
+        try dave.git("pull", "-q", "--ff-only")
+        try alice.amendPurpose(id, "Alice: choose the vendors by lead time.")
+        try alice.ok("checkin", id, "-m", "Lead time")
+        try alice.pushOK("origin", "main")
+        try dave.amendPurpose(id, "Dave: choose the vendors by cost.")
+        try dave.ok("checkin", id, "-m", "Cost")
+        return (server, daemon, alice, dave, id, try dave.head(), try alice.head())
+    }
+
+    /// The revision labels `folio log` gives, newest first.
+    static func labels(_ clone: SVClone, _ id: String) throws -> [String] {
+        let json = try clone.ok("log", id, "--format", "json").stdout
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        return entries.compactMap { $0["revision"] as? String }
+    }
+
+    @Test("a pull stopped on the conflict: status names it, other writes and 'git commit' are refused, 'folio checkin' makes the merge commit the server accepts")
+    func conflictResolvedByCheckIn() throws {
+        let (server, daemon, alice, dave, id, daveHead, aliceHead) = try Self.twoDrafts()
+        defer { daemon.stop() }
+        let doc = dave.docPath(id)
+        #expect(try !dave.tryGit(["-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main"]).ok, "the pull stops on the conflict")
+        #expect(try dave.recordLines(id).count == 3, "git's union merge joined both check-ins to the created line")
+
+        // folio status names the document and the way out.
+        let status = try dave.ok("status")
+        #expect(status.stdout.contains("both sides changed") && status.stdout.contains("folio checkin \(id)"), "\(status)")
+        let json = try dave.ok("status", "--format", "json").stdout
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(object["merge_to_check_in"] as? [String] == [id], "\(json)")
+
+        // Other folio writes would leave the merge open on top of their commit: refused.
+        let submit = try dave.folio(["submit", id])
+        #expect(!submit.ok && submit.stderr.contains("a git merge is in progress") && submit.stderr.contains("git merge --abort"), "\(submit)")
+        // Conflict markers are not content.
+        let marked = try dave.folio(["checkin", id])
+        #expect(!marked.ok && marked.stderr.contains("[text.conflict]"), "\(marked)")
+        #expect(FileManager.default.fileExists(atPath: dave.path + "/.git/MERGE_HEAD"), "nothing changed")
+
+        // Resolved by hand: both sentences.
+        let theirs = try dave.git("show", "MERGE_HEAD:\(doc)").stdout
+        try dave.write(doc, theirs.replacingOccurrences(of: "## Purpose\n", with: "## Purpose\n\nDave: choose the vendors by cost.\n"))
+        // 'git commit' of the merge would commit content no record names: the pre-commit hook refuses.
+        try dave.git("add", "-A")
+        let commit = try dave.tryGit(["commit", "-q", "--no-edit"])
+        #expect(!commit.ok && commit.stderr.contains("[merge.unrecorded]") && commit.stderr.contains("folio checkin \(id)"), "\(commit)")
+
+        let checkin = try dave.ok("checkin", id, "-m", "Cost and lead time")
+        #expect(checkin.stdout.contains("\(id) 0.4 (merge commit"), "\(checkin)")
+        // The merge commit: both parents, the merge's message, nothing left of the merge.
+        let parents = try dave.git("rev-list", "--parents", "-n", "1", "HEAD").trimmed.split(separator: " ").map(String.init)
+        // git pull merged the upstream: it comes first, so the shared history stays the first-parent line.
+        #expect(parents.dropFirst() == [aliceHead, daveHead], "\(parents)")
+        let message = try dave.git("log", "-1", "--format=%B").stdout
+        #expect(message.contains("Merge branch 'main'") && message.contains("Folio-Revision: 0.4"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: dave.path + "/.git/MERGE_HEAD"))
+        #expect(try dave.git("status", "--porcelain").stdout.isEmpty)
+        try dave.git("fsck", "--strict")
+        let text = try dave.read(doc)
+        #expect(text.contains("Alice: choose") && text.contains("Dave: choose") && !text.contains("<<<<<<<"))
+
+        // No label is given to two versions: the fold counts them in record
+        // order, the shared one first; alice's published 0.2 keeps its label.
+        let labels = try Self.labels(dave, id)
+        #expect(Set(labels) == ["0.1", "0.2", "0.3", "0.4"] && labels.count == 4, "\(labels)")
+        let second = try dave.ok("show", id, "--rev", "0.2").stdout
+        #expect(second.contains("Alice: choose") && !second.contains("Dave: choose"), "0.2 is alice's version:\n\(second)")
+        let third = try dave.ok("show", id, "--rev", "0.3").stdout
+        #expect(third.contains("Dave: choose") && !third.contains("Alice: choose"), "0.3 is dave's version:\n\(third)")
+        let log = try dave.ok("log", id, "--format", "json").stdout
+        #expect(log.contains("\"recorded_as\": \"0.2\""), "dave's line still says 0.2:\n\(log)")
+
+        // The server takes it, and the record verifies, also in a fresh clone; the lifecycle goes on.
+        try dave.pushOK("origin", "main")
+        #expect(try server.main() == dave.head())
+        let fresh = try server.clone(daemon.url, "fresh", as: .carol)
+        let verify = try fresh.folio(["verify"])
+        #expect(verify.ok, "\(verify)")
+        let entry = try fresh.ok("status", id, "--format", "json").stdout
+        let revision = try #require(try JSONSerialization.jsonObject(with: Data(entry.utf8)) as? [String: Any])["revision"] as? String
+        #expect(revision == "0.4", "\(entry)")
+        try alice.git("pull", "-q", "--ff-only")
+        try alice.ok("submit", id)
+        try alice.pushOK("origin", "main")
+    }
+
+    @Test("a merge git would commit itself is stopped by the pre-merge-commit hook; committed without it, the server refuses it naming the way out, which works")
+    func cleanMergeStoppedByHook() throws {
+        let server = try SVServer()
+        let daemon = try server.startDaemon()
+        defer { daemon.stop() }
+        let alice = try server.clone(daemon.url, "alice", as: .alice)
+        let dave = try server.clone(daemon.url, "dave", as: .dave)
+        let carol = try server.clone(daemon.url, "carol", as: .carol)
+        try dave.ok("hooks", "install")
+        let id = try alice.new(title: "Vendors")
+        try alice.pushOK("origin", "main")
+        for clone in [dave, carol] { try clone.git("pull", "-q", "--ff-only") }
+        // alice changes the title, dave and carol the purpose: git merges the lines cleanly.
+        try alice.edit(alice.docPath(id), replacing: "title: Vendors", with: "title: Vendors and suppliers")
+        try alice.ok("checkin", id, "-m", "Title")
+        try alice.pushOK("origin", "main")
+        try dave.amendPurpose(id, "Dave: by cost.")
+        try dave.ok("checkin", id)
+        let before = try dave.head()
+        let pull = try dave.tryGit(["-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main"])
+        #expect(!pull.ok && pull.stderr.contains("[merge.unrecorded]") && pull.stderr.contains("folio checkin \(id)"), "\(pull)")
+        #expect(try dave.head() == before, "no merge commit was made")
+        let checkin = try dave.ok("checkin", id)
+        #expect(checkin.stdout.contains("merge commit"), "\(checkin)")
+        try dave.pushOK("origin", "main")
+
+        // carol has no hooks: git commits the merge, and the server refuses it.
+        try carol.write(carol.docPath(id), try carol.read(carol.docPath(id)) + "\nCarol: by quality.\n")
+        try carol.ok("checkin", id)
+        try carol.git("-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main")
+        let merged = try carol.head()
+        let mainBefore = try server.main()
+        let refused = try carol.push("origin", "main")
+        try SVExpectRefused(refused, rule: "content.unrecorded", server: server, mainBefore: mainBefore)
+        #expect(refused.stderr.contains(String(merged.prefix(10))) && refused.stderr.contains("git merge --no-commit"), "\(refused)")
+        // The way out it names.
+        let other = try carol.git("rev-parse", "HEAD^2").trimmed
+        try carol.git("reset", "-q", "--keep", "HEAD^")
+        try carol.git("merge", "-q", "--no-commit", other)
+        try carol.ok("checkin", id, "-m", "Quality, cost and the new title")
+        try carol.pushOK("origin", "main")
+        let verify = try carol.folio(["verify"])
+        #expect(verify.ok, "\(verify)")
+        let labels = try Self.labels(carol, id)
+        #expect(Set(labels).count == labels.count, "every version has its own label: \(labels)")
+    }
+
+    @Test("finishing a merge refuses other paths still unmerged, changing nothing; one side's version kept as it is is recorded already")
+    func refusals() throws {
+        let (_, daemon, alice, dave, id, _, _) = try Self.twoDrafts()
+        defer { daemon.stop() }
+        // An unrelated file both change, besides the document.
+        try alice.write("notes.txt", "alice\n")
+        try alice.commit("Notes")
+        try alice.pushOK("origin", "main")
+        try dave.write("notes.txt", "dave\n")
+        try dave.commit("Notes")
+        let before = try dave.head()
+        #expect(try !dave.tryGit(["-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main"]).ok)
+        let doc = dave.docPath(id)
+        let theirs = try dave.git("show", "MERGE_HEAD:\(doc)").stdout
+        try dave.write(doc, theirs.replacingOccurrences(of: "## Purpose\n", with: "## Purpose\n\nDave: choose the vendors by cost.\n"))
+
+        // notes.txt is still unmerged: named, nothing changed.
+        let unmerged = try dave.folio(["checkin", id])
+        #expect(!unmerged.ok && unmerged.stderr.contains("still unmerged: notes.txt"), "\(unmerged)")
+        #expect(try dave.head() == before && FileManager.default.fileExists(atPath: dave.path + "/.git/MERGE_HEAD"))
+        try dave.write("notes.txt", "alice\ndave\n")
+        try dave.git("add", "notes.txt")
+
+        // Keeping exactly his own version: it is already recorded (after the
+        // upstream's, in the merge's order), so the merge commit holds it as it is.
+        try dave.write(doc, try dave.git("show", "HEAD:\(doc)").stdout)
+        let kept = try dave.ok("checkin", id)
+        #expect(kept.stdout.contains("\(id) 0.3, already recorded (merge commit"), "\(kept)")
+        #expect(try dave.git("rev-list", "--parents", "-n", "1", "HEAD").trimmed.split(separator: " ").count == 3)
+        #expect(try dave.git("status", "--porcelain").stdout.isEmpty)
+        #expect(try dave.recordLines(id).count == 3, "no new line")
+        let verify = try dave.folio(["verify"])
+        #expect(verify.ok, "keeping one side's recorded version is an honest merge:\n\(verify)")
+    }
+}
