@@ -187,4 +187,35 @@ struct MergeCheckInTests {
         let verify = try dave.folio(["verify"])
         #expect(verify.ok, "keeping one side's recorded version is an honest merge:\n\(verify)")
     }
+
+    @Test("a merge git made that keeps one side's version as it is would relabel the published version: the hook stops it, the server refuses it [revision.relabelled]")
+    func publishedLabelsStay() throws {
+        let (server, daemon, _, dave, id, _, aliceHead) = try Self.twoDrafts()
+        defer { daemon.stop() }
+        let doc = dave.docPath(id)
+        #expect(try !dave.tryGit(["-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main"]).ok)
+        // dave keeps alice's version as it is: git's union merge put his own check-in first.
+        try dave.git("checkout", "--theirs", "--", doc)
+        try dave.git("add", "-A")
+        let hooked = try dave.tryGit(["commit", "-q", "--no-edit"])
+        #expect(!hooked.ok && hooked.stderr.contains("[merge.unrecorded]"), "the pre-commit hook stops it:\n\(hooked)")
+        try dave.git("commit", "-q", "--no-edit", "--no-verify")
+        let merge = try dave.head()
+        let mainBefore = try server.main()
+        #expect(mainBefore == aliceHead)
+        let refused = try dave.push("origin", "main")
+        try RSExpectRefused(refused, commit: merge, document: id, rule: "revision.relabelled", server: server, mainBefore: mainBefore)
+        #expect(refused.stderr.contains("its version 0.2") && refused.stderr.contains("the label 0.3"), "\(refused)")
+        // The way out it names.
+        try dave.git("reset", "-q", "--keep", "HEAD^")
+        #expect(try !dave.tryGit(["merge", "-q", "--no-commit", "origin/main"]).ok, "stops on the conflict again")
+        try dave.git("checkout", "--theirs", "--", doc)
+        let ordered = try dave.ok("checkin", id)
+        #expect(ordered.stdout.contains("merge commit"), "\(ordered)")
+        try dave.pushOK("origin", "main")
+        let second = try dave.ok("show", id, "--rev", "0.2").stdout
+        #expect(second.contains("Alice: choose"), "the published 0.2 is still alice's:\n\(second)")
+        let verify = try dave.folio(["verify"])
+        #expect(verify.ok, "\(verify)")
+    }
 }

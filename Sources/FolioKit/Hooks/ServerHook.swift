@@ -182,6 +182,13 @@ public enum ServerHook {
             for finding in try verifier.check(commits: commits) {
                 refusals.append(Refusal(ref: update.ref, finding: finding))
             }
+            // Published versions keep their labels: the fold labels versions
+            // in record order, so the branch's versions stay first.
+            if isBranch, protectedBefore[update.ref] != nil, let oldTree {
+                try checkVersionOrder(repository, from: oldTree, to: newTree, scheme: baseline?.config.revisions ?? .numeric) { id, message in
+                    refuse("revision.relabelled", message, commit: newCommit.id, document: id)
+                }
+            }
             if isBranch, let old = update.old, let oldTree, !repository.isDescendant(newCommit.id, of: oldCommit?.id ?? old) {
                 // A protected branch is rewritten only by an admin (of its
                 // folio.yml at the server's tip), known for sure: the git
@@ -247,6 +254,39 @@ public enum ServerHook {
             default:
                 break
             }
+        }
+    }
+
+    /// Calls `report` for each record of `from` whose versions (`created`,
+    /// `checked-in` lines) are not the first versions of its record in `to`:
+    /// a merge that put other versions before them would give a published
+    /// version another label (docs/lifecycle.md, "Two clones, one draft").
+    static func checkVersionOrder(
+        _ repository: Repository, from: Tree, to: Tree, scheme: ProjectConfig.RevisionScheme, report: (String, String) throws -> Void
+    ) throws {
+        let a = try from.entry(at: RecordFile.folder)?.id
+        let b = try to.entry(at: RecordFile.folder)?.id
+        for change in try repository.changedFiles(from: a, to: b) where change.status == .modified {
+            guard let id = RecordFile.documentID(fileName: change.path) else { continue }
+            let path = Record.path(for: id)
+            let old = try Record.parse(try repository.blobData(change.oldID!, limit: Limits.recordBytes), path: path)
+            let new = try Record.parse(try repository.blobData(change.newID!, limit: Limits.recordBytes), path: path)
+            let before = old.events.filter(\.isVersion), after = new.events.filter(\.isVersion)
+            guard after.count >= before.count, Array(after.prefix(before.count)) != before else { continue }
+            guard let moved = before.indices.first(where: { after[$0] != before[$0] }) else { continue }
+            // The labels the fold gives that version before and after.
+            func label(_ record: Record, _ version: RecordEvent) -> String {
+                var status = DocumentStatus()
+                for event in record.events {
+                    status.apply(event, scheme: scheme)
+                    if event == version { return status.revision }
+                }
+                return version.revision
+            }
+            let version = before[moved]
+            let was = label(old, version)
+            let now = new.events.contains(version) ? "the label " + label(new, version) : "no label"
+            try report(id, "the push puts other versions of \(id) before the branch's: its version \(was) (by \(version.actor), \(version.at)) would get \(now); a merge of the branch must keep the branch's versions first: undo the merge ('git reset --keep HEAD^' when it is your last commit), merge again with 'git merge --no-commit' and run 'folio checkin \(id)', which orders them")
         }
     }
 

@@ -176,6 +176,16 @@ extension CheckIn {
             }
         }
         for location in try unrecorded(project, from: head.treeID) where !ids.contains(location.id) { ids.append(location.id) }
+        // Both sides checked the document in: git's union merge would put
+        // this side's versions first and give the other side's published
+        // ones new labels; a check-in of the merge orders them.
+        for change in try repository.changedFiles(from: head.treeID, to: tree) {
+            guard let id = RecordFile.documentID(atPath: change.path), !ids.contains(id), let oldID = change.oldID, let newID = change.newID else { continue }
+            let mine = try Record.parse(try repository.blobData(oldID, limit: Limits.recordBytes), path: change.path).events.filter(\.isVersion)
+            let merged = try Record.parse(try repository.blobData(newID, limit: Limits.recordBytes), path: change.path).events.filter(\.isVersion)
+            let theirs = merged.filter { !mine.contains($0) }
+            if theirs.contains(where: { other in mine.contains { $0.revision == other.revision } }) { ids.append(id) }
+        }
         return ids
     }
 

@@ -9,6 +9,9 @@ public struct RecordEvent: Codable, Sendable, Equatable {
     }
 
     public var event: Kind
+    /// Whether the event records a content version (`created`, `checked-in`):
+    /// the events the fold gives draft labels, in record order.
+    public var isVersion: Bool { event == .created || event == .checkedIn }
     /// The document's ID.
     public var document: String
     /// The revision label the event applies to (e.g. `0.2`, `1.0`, `B-draft.3`).
