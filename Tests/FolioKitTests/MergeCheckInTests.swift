@@ -218,4 +218,82 @@ struct MergeCheckInTests {
         let verify = try dave.folio(["verify"])
         #expect(verify.ok, "\(verify)")
     }
+
+    /// The conflict of `twoDrafts` resolved with both sentences and checked in by dave.
+    static func resolveAndCheckIn(_ dave: SVClone, _ id: String, sentence: String) throws {
+        let doc = dave.docPath(id)
+        #expect(try !dave.tryGit(["-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main"]).ok)
+        let theirs = try dave.git("show", "MERGE_HEAD:\(doc)").stdout
+        try dave.write(doc, theirs.replacingOccurrences(of: "## Purpose\n", with: "## Purpose\n\n\(sentence)\n"))
+        try dave.ok("checkin", id)
+    }
+
+    @Test("after a merged check-in is pushed: an honest pull elsewhere is not refused, and a third clone's version gets the next label, never a used one")
+    func laterPullsAndThirdClone() throws {
+        let (server, daemon, alice, dave, id, _, _) = try Self.twoDrafts()
+        defer { daemon.stop() }
+        // carol cloned when alice's 0.2 was on the server, before dave's merge.
+        let carol = try server.clone(daemon.url, "carol", as: .carol)
+        try carol.ok("hooks", "install")
+        try alice.ok("hooks", "install")
+        try Self.resolveAndCheckIn(dave, id, sentence: "Dave: choose the vendors by cost.")
+        try dave.pushOK("origin", "main")
+
+        // alice only adds notes: her pull takes dave's merge as it is.
+        try alice.write("notes.txt", "alice\n")
+        try alice.commit("Notes")
+        let pull = try alice.tryGit(["-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main"])
+        #expect(pull.ok, "an honest pull is not refused:\n\(pull)")
+        let status = try alice.ok("status", "--format", "json").stdout
+        #expect(status.contains("\"merge_to_check_in\": []") || !status.contains(id + "\"]"), "\(status)")
+        try alice.pushOK("origin", "main")
+
+        // carol checks in her own version (her clone calls it 0.3), then merges it in.
+        try carol.amendPurpose(id, "Carol: choose the vendors by quality.")
+        try carol.ok("checkin", id)
+        #expect(try !carol.tryGit(["-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main"]).ok)
+        let doc = carol.docPath(id)
+        let theirs = try carol.git("show", "MERGE_HEAD:\(doc)").stdout
+        try carol.write(doc, theirs.replacingOccurrences(of: "## Purpose\n", with: "## Purpose\n\nCarol: choose the vendors by quality.\n"))
+        try carol.ok("checkin", id)
+        try carol.pushOK("origin", "main")
+        let labels = try Self.labels(carol, id)
+        #expect(Set(labels).count == labels.count && Set(labels) == ["0.1", "0.2", "0.3", "0.4", "0.5", "0.6"], "\(labels)")
+        let fifth = try carol.ok("show", id, "--rev", "0.5").stdout
+        #expect(fifth.contains("Carol: choose") && !fifth.contains("Dave: choose"), "0.5 is carol's own version:\n\(fifth)")
+        let verify = try carol.folio(["verify"])
+        #expect(verify.ok, "\(verify)")
+    }
+
+    @Test("records joined by a merge cannot bend the state: a withdrawal stays final, a submission of other content submits nothing")
+    func foldOfJoinedRecords() throws {
+        let server = try SVServer()
+        let daemon = try server.startDaemon()
+        defer { daemon.stop() }
+        let alice = try server.clone(daemon.url, "alice", as: .alice)
+        let dave = try server.clone(daemon.url, "dave", as: .dave)
+        let id = try alice.new(title: "Vendors")
+        let other = try alice.new(title: "Suppliers")
+        try alice.pushOK("origin", "main")
+        try dave.git("pull", "-q", "--ff-only")
+        // alice withdraws one and submits the other; dave checks in new content of both meanwhile.
+        try alice.ok("withdraw", id, "--reason", "Not needed")
+        try alice.ok("submit", other)
+        try alice.pushOK("origin", "main")
+        try dave.amendPurpose(id, "Dave's edit.")
+        try dave.ok("checkin", id)
+        try dave.write(dave.docPath(other), try dave.read(dave.docPath(other)) + "\nDave's note.\n")
+        try dave.ok("checkin", other)
+        try dave.git("-c", "pull.rebase=false", "pull", "-q", "--no-edit", "--no-verify", "origin", "main")
+        let state = { (doc: String) throws -> String? in
+            let json = try dave.ok("status", doc, "--format", "json").stdout
+            return try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])["state"] as? String
+        }
+        #expect(try state(id) == "withdrawn", "a withdrawal is final whatever the order of the joined lines")
+        #expect(try state(other) == "draft", "alice submitted 0.1, not dave's 0.2: nothing of 0.2 is in review")
+        let mainBefore = try server.main()
+        let r = try dave.push("origin", "main")
+        #expect(!r.ok && r.stderr.contains(id), "the withdrawn document's new content is refused:\n\(r)")
+        #expect(try server.main() == mainBefore)
+    }
 }

@@ -187,6 +187,13 @@ public final class Verifier {
             add("issued.changed", "\(id) \(status.revision) is \(status.state.rawValue) but its content was changed in place (no check-in of a new revision)", commit.id, id)
             return
         }
+        // Retired content stays as it was retired, also when a merge joins a
+        // check-in from another clone before the retirement.
+        if [.superseded, .withdrawn].contains(status.state), let retired = status.retiredFingerprint, fingerprint != retired {
+            if findings.contains(where: { $0.commit == commit.id.description && $0.document == id && $0.rule == "retired.changed" }) { return }
+            add("retired.changed", "\(id) is \(status.state.rawValue): its content stays as it was \(status.state.rawValue), but this commit holds other content" + (commit.parentIDs.count > 1 ? " (a merge took another clone's check-in: keep the branch's version of \(location.path))" : ""), commit.id, id)
+            return
+        }
         guard fingerprint != status.contentFingerprint else { return }
         let explained = findings.contains {
             $0.commit == commit.id.description && $0.document == id && ["issued.changed", "event.fingerprint", "approval.copied", "record.invalid", "record.rewritten"].contains($0.rule)
@@ -325,7 +332,8 @@ public final class Verifier {
             guard let location = here.locate(change.path) ?? here.attachmentOwner(change.path),
                 checked.insert(location.path).inserted, try here.source.exists(location.path)
             else { continue }
-            for d in try here.check(location, complete: false) where d.severity == .error {
+            // A draft may lack required values: completeness errors count at submit and issue.
+            for d in try validation(location, here) where d.severity == .error && !Validator.completenessRules.contains(d.rule) {
                 add("template", d.formatted, commit.id, location.id)
             }
         }
@@ -551,19 +559,25 @@ public final class Verifier {
             add(violation.rule, "\(id) \(event.revision): \(violation.message)", commit.id, id)
         }
         if event.event == .submitted || event.event == .issued, let location, try project.source.exists(location.path) {
-            let template = project.template(location.type).map { "\(ObjectIdentifier($0))" } ?? "-"
-            let key = try project.currentFingerprint(location).map { "\($0) \(template) \(project.config.emails.sorted().joined(separator: ","))" }
-            let errors: [Diagnostic]
-            if let key, let known = completeness[key] {
-                errors = known
-            } else {
-                errors = try project.check(location, complete: true).filter { $0.severity == .error }
-                if let key { completeness[key] = errors }
-            }
+            let errors = try validation(location, project).filter { $0.severity == .error }
             if !errors.isEmpty {
                 add("lifecycle.complete", "\(id) \(event.revision) was \(event.event.rawValue) but is not complete and valid: \(errors.map(\.message).joined(separator: "; "))", commit.id, id)
             }
         }
+    }
+
+    /// The document's diagnostics as a complete revision (`check --complete`),
+    /// once per content version and rules: a version is validated at its
+    /// check-in, submission and issue alike. As a draft, the same with the
+    /// completeness rules' errors as warnings (`Validator.completenessRules`,
+    /// the only difference `complete` makes).
+    private func validation(_ location: DocumentLocation, _ project: Project) throws -> [Diagnostic] {
+        let template = project.template(location.type).map { "\(ObjectIdentifier($0))" } ?? "-"
+        let key = try project.currentFingerprint(location).map { "\($0) \(template) \(project.config.emails.sorted().joined(separator: ","))" }
+        if let key, let known = completeness[key] { return known }
+        let diagnostics = try project.check(location, complete: true)
+        if let key { completeness[key] = diagnostics }
+        return diagnostics
     }
 
     /// A record event's `path` binds an adopted document's ID to a file: it

@@ -269,9 +269,15 @@ public enum ServerHook {
         for change in try repository.changedFiles(from: a, to: b) where change.status == .modified {
             guard let id = RecordFile.documentID(fileName: change.path) else { continue }
             let path = Record.path(for: id)
-            let old = try Record.parse(try repository.blobData(change.oldID!, limit: Limits.recordBytes), path: path)
-            let new = try Record.parse(try repository.blobData(change.newID!, limit: Limits.recordBytes), path: path)
-            let before = old.events.filter(\.isVersion), after = new.events.filter(\.isVersion)
+            let oldBytes = try repository.blobData(change.oldID!, limit: Limits.recordBytes)
+            let newBytes = try repository.blobData(change.newID!, limit: Limits.recordBytes)
+            // Appended lines (the usual push) keep every version where it was.
+            if newBytes.starts(with: oldBytes) { continue }
+            let old = try Record.parse(oldBytes, path: path)
+            let new = try Record.parse(newBytes, path: path)
+            // Versions and issues: the lines the fold counts for labels.
+            let labelled = { (e: RecordEvent) in e.isVersion || e.event == .issued }
+            let before = old.events.filter(labelled), after = new.events.filter(labelled)
             guard after.count >= before.count, Array(after.prefix(before.count)) != before else { continue }
             guard let moved = before.indices.first(where: { after[$0] != before[$0] }) else { continue }
             // The labels the fold gives that version before and after.
@@ -286,7 +292,8 @@ public enum ServerHook {
             let version = before[moved]
             let was = label(old, version)
             let now = new.events.contains(version) ? "the label " + label(new, version) : "no label"
-            try report(id, "the push puts other versions of \(id) before the branch's: its version \(was) (by \(version.actor), \(version.at)) would get \(now); a merge of the branch must keep the branch's versions first: undo the merge ('git reset --keep HEAD^' when it is your last commit), merge again with 'git merge --no-commit' and run 'folio checkin \(id)', which orders them")
+            let what = version.event == .issued ? "issued revision" : "version"
+            try report(id, "the push puts other versions or issues of \(id) before the branch's: its \(what) \(was) (by \(version.actor), \(version.at)) would get \(now); a merge of the branch must keep the branch's lines first: undo the merge ('git reset --keep HEAD^' when it is your last commit), merge again with 'git merge --no-commit' and run 'folio checkin \(id)', which orders them (if both sides issued the same revision, drop yours: the branch's issue stands)")
         }
     }
 

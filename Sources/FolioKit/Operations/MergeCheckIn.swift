@@ -58,6 +58,12 @@ extension CheckIn {
                 }
             }
             resolved = index.conflictedPaths().filter(owned)
+            // An attachment's sides cannot be merged line by line, nor told apart in the work tree.
+            let attachments = resolved.filter { path in !named.contains { $0.0.path == path } }
+            if !attachments.isEmpty {
+                throw FolioError.refused(
+                    "both sides changed \(attachments.joined(separator: ", ")): choose one side of each ('git checkout --ours PATH' or 'git checkout --theirs PATH', then 'git add PATH'), then run this again")
+            }
             for path in resolved { try index.stageFromWorkTree(path) }
             let unmerged = index.conflictedPaths()
             guard unmerged.isEmpty else {
@@ -176,30 +182,45 @@ extension CheckIn {
             }
         }
         for location in try unrecorded(project, from: head.treeID) where !ids.contains(location.id) { ids.append(location.id) }
-        // Both sides checked the document in: git's union merge would put
-        // this side's versions first and give the other side's published
-        // ones new labels; a check-in of the merge orders them.
-        for change in try repository.changedFiles(from: head.treeID, to: tree) {
-            guard let id = RecordFile.documentID(atPath: change.path), !ids.contains(id), let oldID = change.oldID, let newID = change.newID else { continue }
-            let mine = try Record.parse(try repository.blobData(oldID, limit: Limits.recordBytes), path: change.path).events.filter(\.isVersion)
-            let merged = try Record.parse(try repository.blobData(newID, limit: Limits.recordBytes), path: change.path).events.filter(\.isVersion)
-            let theirs = merged.filter { !mine.contains($0) }
-            if theirs.contains(where: { other in mine.contains { $0.revision == other.revision } }) { ids.append(id) }
+        // Both sides checked the document in since they parted: git's union
+        // merge would put this side's versions first and give the other
+        // side's (published) ones new labels; a check-in of the merge orders
+        // them. Known only where git names the other side (MERGE_HEAD: not
+        // yet written while pre-merge-commit runs, but such a merge changes
+        // the content, which the check above finds).
+        let heads = repository.operationInProgress == .merge ? repository.mergeHeads() : []
+        if !heads.isEmpty {
+            let headTree = try head.tree()
+            let others = try heads.map { try repository.commit($0).tree() }
+            func versions(_ tree: Tree, _ path: String) throws -> [RecordEvent] {
+                guard let entry = try tree.entry(at: path) else { return [] }
+                return try Record.parse(try repository.blobData(entry.id, limit: Limits.recordBytes), path: path).events.filter(\.isVersion)
+            }
+            for change in try repository.changedFiles(from: head.treeID, to: tree) {
+                guard let id = RecordFile.documentID(atPath: change.path), !ids.contains(id) else { continue }
+                let mine = try versions(headTree, change.path)
+                let theirs = try others.flatMap { try versions($0, change.path) }
+                let mineNew = mine.filter { !theirs.contains($0) }
+                let theirsNew = theirs.filter { !mine.contains($0) }
+                if !mineNew.isEmpty && !theirsNew.isEmpty { ids.append(id) }
+            }
         }
         return ids
     }
 
-    /// The parents of the merge commit. `git pull` merges the upstream into
-    /// your branch: the upstream, already shared, comes first, so that its
-    /// records keep their order and its versions their labels, and the
-    /// branch's first-parent history stays the shared one (the cure for
-    /// git's "foxtrot" merges). A merge of anything else into your branch
-    /// keeps your branch first, as git does.
+    /// The parents of the merge commit. The side that is already shared
+    /// comes first, so that its records keep their order and its versions
+    /// their labels, and the branch's first-parent history stays the shared
+    /// one (the cure for git's "foxtrot" merges): `git pull`, or `git merge
+    /// origin/main` on a feature branch, merges a commit a remote-tracking
+    /// branch holds into work no such branch holds yet; then the merged-in
+    /// commit is the first parent. Otherwise (a local branch merged into
+    /// yours) your branch stays first, as git does.
     static func mergeParents(_ repository: Repository, tip: ObjectID, heads: [ObjectID]) throws -> [ObjectID] {
-        guard heads.count == 1, let branch = try repository.headBranch(),
-            let upstream = Renumber.defaultUpstream(repository, branch: branch).flatMap({ try? repository.commit($0).id }),
-            repository.isDescendant(upstream, of: heads[0]), !repository.isDescendant(tip, of: heads[0])
-        else { return [tip] + heads }
+        guard heads.count == 1, !repository.isDescendant(tip, of: heads[0]) else { return [tip] + heads }
+        let remotes = try repository.references(prefix: "refs/remotes/").map(\.target)
+        let shared = { (commit: ObjectID) in remotes.contains { repository.isDescendant($0, of: commit) } }
+        guard shared(heads[0]), !shared(tip) else { return [tip] + heads }
         return [heads[0], tip]
     }
 

@@ -71,9 +71,6 @@ public struct Transaction {
         guard !repository.isBare else {
             throw FolioError.usage("this repository is bare: change documents in a clone, and push")
         }
-        guard let branch = try repository.headBranch() else {
-            throw FolioError.refused("HEAD is detached: check out a branch before changing documents")
-        }
         // A commit made in the middle of a merge or rebase would leave git's
         // operation open on top of it (a later 'git commit' would then make a
         // merge of the wrong content).
@@ -81,7 +78,11 @@ public struct Transaction {
             let way = operation == .merge
                 ? "finish it first ('folio checkin ID' records a document changed on both sides and makes the merge commit; otherwise 'git commit'), or '\(operation.abortCommand)'"
                 : "finish it first, or '\(operation.abortCommand)'"
-            throw FolioError.refused("a git \(operation.name) is in progress in this work tree: \(way)")
+            let name = operation.name.hasPrefix("git ") ? operation.name : "git " + operation.name
+            throw FolioError.refused("a \(name) is in progress in this work tree: \(way)")
+        }
+        guard let branch = try repository.headBranch() else {
+            throw FolioError.refused("HEAD is detached: check out a branch before changing documents")
         }
         let signer = try commitSigner ?? (useGitConfigSigning ? CommitSigning.signer(repository) : nil)
         // One folio writer at a time on this clone; locks of a killed one are recovered.

@@ -93,7 +93,8 @@ public enum DocumentHistory {
     /// the fold counts the versions in record order, so each has a label of
     /// its own (docs/lifecycle.md, "Two clones, one draft"). The history, and
     /// so `show --rev` and `diff`, use the fold's label; `recordedAs` keeps
-    /// the one the clone wrote. Costs nothing unless a label was given twice.
+    /// the one the clone wrote. Costs nothing unless a version's line label
+    /// differs from the fold's.
     static func foldLabels(_ project: Project, _ location: DocumentLocation, tip: ObjectID, _ entries: [HistoryEntry]) throws -> [HistoryEntry] {
         let repository = project.repository
         let path = Record.path(for: location.id)
@@ -105,22 +106,22 @@ public enum DocumentHistory {
         func key(_ e: RecordEvent) -> String { "\(e.fingerprint) \(e.actor) \(e.at) \(e.revision)" }
         var status = DocumentStatus()
         var label: [String: String] = [:]
-        var given: [String: Int] = [:]
+        // Line labels of versions the fold labels otherwise.
+        var moved = Set<String>()
         for event in final.events {
             status.apply(event, scheme: project.config.revisions)
-            guard event.event == .created || event.event == .checkedIn else { continue }
+            guard event.isVersion else { continue }
             label[key(event)] = status.revision
-            given[event.revision, default: 0] += 1
+            if status.revision != event.revision { moved.insert(event.revision) }
         }
-        let twice = Set(given.filter { $0.value > 1 }.keys)
-        guard !twice.isEmpty else { return entries }
+        guard !moved.isEmpty else { return entries }
         return try entries.map { entry in
-            guard entry.controlled, let revision = entry.revision, twice.contains(revision), let id = ObjectID(hex: entry.commit),
+            guard entry.controlled, let revision = entry.revision, moved.contains(revision), let id = ObjectID(hex: entry.commit),
                 let here = try record(at: id)
             else { return entry }
             // The version line this commit appended (records only grow).
             let before = try repository.commit(id).parentIDs.first.flatMap { try record(at: $0) }?.events.count ?? 0
-            guard let line = here.events.dropFirst(before).last(where: { ($0.event == .created || $0.event == .checkedIn) && $0.revision == revision }),
+            guard let line = here.events.dropFirst(before).last(where: { $0.isVersion && $0.revision == revision }),
                 let folded = label[key(line)], folded != revision
             else { return entry }
             return entry.relabelled(folded)

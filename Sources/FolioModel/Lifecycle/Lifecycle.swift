@@ -71,6 +71,9 @@ public struct DocumentStatus: Sendable {
     /// When the document was last submitted (for review waiting times).
     public var submittedAt: String?
     public var supersededBy: String?
+    /// The content fingerprint a `superseded` or `withdrawn` event retired:
+    /// the content the document keeps from then on.
+    public var retiredFingerprint: String?
     /// When the last content version was recorded.
     public var contentAt: String?
     /// Every signature the record has carried: a signature counts once.
@@ -91,6 +94,13 @@ public struct DocumentStatus: Sendable {
 
     public mutating func apply(_ event: RecordEvent, scheme: ProjectConfig.RevisionScheme) {
         defer { if let signature = event.signature { signaturesSeen.insert(signature) } }
+        // Records two clones joined (git's union merge) can hold lines that a
+        // linear history never would; the fold reads them so that the record
+        // cannot be bent by a merge (docs/lifecycle.md, "Two clones, one draft"):
+        // retirement is final, and a submission of other content than the
+        // last version submits nothing.
+        if state == .superseded || state == .withdrawn { return }
+        if event.event == .submitted, let current = contentFingerprint, event.fingerprint != current { return }
         lastEvent = event
         switch event.event {
         case .created, .checkedIn:
@@ -136,8 +146,10 @@ public struct DocumentStatus: Sendable {
         case .superseded:
             state = .superseded
             supersededBy = event.by
+            retiredFingerprint = event.fingerprint
         case .withdrawn:
             state = .withdrawn
+            retiredFingerprint = event.fingerprint
         }
     }
 
