@@ -44,6 +44,26 @@ func RSWait(for server: SVDaemon, _ ready: () throws -> Bool) rethrows -> Bool {
     return false
 }
 
+/// Starts a server on a free port of 127.0.0.1: `launch(port, attempt)`
+/// writes its configuration and returns the executable, its arguments and
+/// the log to read on failure; `ready(port)` says when it answers as this
+/// world's server (another test's may hold the port). Tries 8 ports.
+func RSStart(_ name: String, launch: (UInt16, Int) throws -> (executable: String, arguments: [String], log: String),
+             ready: (UInt16) throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) throws -> SVDaemon {
+    var problems: [String] = []
+    for attempt in 1...8 {
+        let port = try SVFreePort()
+        let (executable, arguments, log) = try launch(port, attempt)
+        let pid = try SVSpawn(executable, arguments, environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C"], log: log)
+        let daemon = SVDaemon(pid: pid, port: port, log: log)
+        if try RSWait(for: daemon, { try ready(port) }) { return daemon }
+        daemon.stop()
+        problems.append("port \(port): " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
+    }
+    Issue.record("\(name) did not start:\n\(problems.joined(separator: "\n"))", sourceLocation: sourceLocation)
+    throw SetupError("\(name) did not start")
+}
+
 // MARK: - gitolite over OpenSSH
 
 /// gitolite3 with its home in the world's `gl` folder, behind an sshd on a
@@ -103,10 +123,7 @@ final class RSGitolite: RSTransport, @unchecked Sendable {
         try server.mustRun(gitolite, ["setup"], in: server.root.path, environment: asGitolite, sourceLocation: sourceLocation)
 
         if geteuid() == 0 { try fm.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
-        var problems: [String] = []
-        var started: SVDaemon?
-        for attempt in 1...8 {
-            let port = try SVFreePort()
+        sshd = try RSStart("sshd with gitolite", launch: { port, attempt in
             let config = server.path("sshd-\(port).conf")
             // SetEnv HOME: gitolite-shell finds its configuration in $HOME,
             // and sshd would give it this user's own home.
@@ -125,28 +142,13 @@ final class RSGitolite: RSTransport, @unchecked Sendable {
 
                 """
             try Data(text.utf8).write(to: URL(fileURLWithPath: config))
-            let log = server.path("sshd-\(port)-\(attempt).log")
-            let pid = try SVSpawn("/usr/sbin/sshd", ["-D", "-e", "-f", config],
-                                  environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin"], log: log)
-            let daemon = SVDaemon(pid: pid, port: port, log: log)
-            let ready = try RSWait(for: daemon) {
-                // gitolite's `info` lists alpha for alice: our sshd, our gitolite.
-                let r = try server.run("/usr/bin/ssh", Self.sshOptions(key: server.path("ssh/alice"), port: port)
-                                       + ["\(RSUserName())@127.0.0.1", "info"], in: server.root.path)
-                return r.ok && r.stdout.contains("alpha")
-            }
-            if ready {
-                started = daemon
-                break
-            }
-            daemon.stop()
-            problems.append("port \(port): " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? ""))
-        }
-        guard let started else {
-            Issue.record("sshd with gitolite did not start:\n\(problems.joined(separator: "\n"))", sourceLocation: sourceLocation)
-            throw SetupError("sshd did not start")
-        }
-        sshd = started
+            return ("/usr/sbin/sshd", ["-D", "-e", "-f", config], server.path("sshd-\(port)-\(attempt).log"))
+        }, ready: { port in
+            // gitolite's `info` lists alpha for alice: our sshd, our gitolite.
+            let r = try server.run("/usr/bin/ssh", Self.sshOptions(key: server.path("ssh/alice"), port: port)
+                                   + ["\(RSUserName())@127.0.0.1", "info"], in: server.root.path)
+            return r.ok && r.stdout.contains("alpha")
+        }, sourceLocation: sourceLocation)
     }
 
     deinit { sshd.stop() }
@@ -192,10 +194,7 @@ final class RSApache: RSTransport, @unchecked Sendable {
             try server.mustRun("/bin/chmod", ["755", root, server.path("bin")], in: root, sourceLocation: sourceLocation)
         }
         let modules = "/usr/lib/apache2/modules"
-        var problems: [String] = []
-        var started: SVDaemon?
-        for attempt in 1...8 {
-            let port = try SVFreePort()
+        httpd = try RSStart("Apache httpd", launch: { port, attempt in
             let config = server.path("httpd/httpd-\(port).conf")
             let text = """
                 ServerRoot \(server.path("httpd"))
@@ -228,28 +227,12 @@ final class RSApache: RSTransport, @unchecked Sendable {
 
                 """
             try Data(text.utf8).write(to: URL(fileURLWithPath: config))
-            let log = server.path("httpd/out-\(port)-\(attempt).log")
-            let pid = try SVSpawn("/usr/sbin/apache2", ["-DFOREGROUND", "-f", config],
-                                  environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "LANG": "C"], log: log)
-            let daemon = SVDaemon(pid: pid, port: port, log: log)
+            return ("/usr/sbin/apache2", ["-DFOREGROUND", "-f", config], server.path("httpd/error-\(port).log"))
+        }, ready: { port in
             let probe = "http://alice:\(Self.password(.alice))@127.0.0.1:\(port)/git/central.git"
-            let ready = try RSWait(for: daemon) {
-                let r = try server.run(Tools.git, ["ls-remote", probe], in: root)
-                return r.ok && r.stdout.contains(server.marker)
-            }
-            if ready {
-                started = daemon
-                break
-            }
-            daemon.stop()
-            let errors = (try? String(contentsOfFile: server.path("httpd/error-\(port).log"), encoding: .utf8)) ?? ""
-            problems.append("port \(port): " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "") + errors)
-        }
-        guard let started else {
-            Issue.record("Apache httpd did not start:\n\(problems.joined(separator: "\n"))", sourceLocation: sourceLocation)
-            throw SetupError("httpd did not start")
-        }
-        httpd = started
+            let r = try server.run(Tools.git, ["ls-remote", probe], in: root)
+            return r.ok && r.stdout.contains(server.marker)
+        }, sourceLocation: sourceLocation)
     }
 
     deinit { httpd.stop() }

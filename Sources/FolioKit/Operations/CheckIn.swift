@@ -126,11 +126,7 @@ public enum CheckIn {
             guard let template = project.template(location.type) else {
                 throw FolioError.refused("type '\(location.type)' has no valid template")
             }
-            try project.requireUsable(template)
-            let committed = try VersionWriter.committedContent(project, location, template)
-            let new = try content(project, location, template, committed)
-            let record = try project.record(location.id)
-            let status = DocumentStatus.derive(record, scheme: project.config.revisions)
+            let (committed, new, record, status) = try versionInputs(project, location, template, content)
             var writer = VersionWriter(project: project, actor: actor, template: template, location: location)
             writer.movedFrom = movedFrom
             // Unchanged content is refused, unless a plain git commit changed it
@@ -169,6 +165,20 @@ public enum CheckIn {
         }
         guard let (location, revision, warnings) = result else { throw FolioError.unreadable("internal: no result") }
         return Result(id: location.id, path: location.path, revision: revision, commit: commit, warnings: warnings)
+    }
+
+    /// What a new version is made from: the document's content as committed
+    /// in `project` and as `content` gives it, its record and status.
+    /// - Throws: `FolioError.refused` when the template is unusable.
+    static func versionInputs(
+        _ project: Project, _ location: DocumentLocation, _ template: Template,
+        _ content: (Project, DocumentLocation, Template, DocumentContent?) throws -> DocumentContent
+    ) throws -> (committed: DocumentContent?, new: DocumentContent, record: Record, status: DocumentStatus) {
+        try project.requireUsable(template)
+        let committed = try VersionWriter.committedContent(project, location, template)
+        let new = try content(project, location, template, committed)
+        let record = try project.record(location.id)
+        return (committed, new, record, DocumentStatus.derive(record, scheme: project.config.revisions))
     }
 
     /// The document a check-in names. An adopted file is found in the work

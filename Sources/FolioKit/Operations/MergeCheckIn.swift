@@ -83,11 +83,7 @@ extension CheckIn {
                 guard let location = project.locate(found.path), location.id == found.id, let template = project.template(location.type) else {
                     throw FolioError.refused("\(found.id) is not in the merge's result at \(found.path)")
                 }
-                try project.requireUsable(template)
-                let committed = try VersionWriter.committedContent(project, location, template)
-                let new = try content(project, location, template, committed)
-                let record = try project.record(location.id)
-                let status = DocumentStatus.derive(record, scheme: project.config.revisions)
+                let (committed, new, _, status) = try versionInputs(project, location, template, content)
                 if status.state == .superseded || status.state == .withdrawn {
                     throw FolioError.refused("\(location.id) is \(status.state.rawValue): it can no longer change")
                 }
