@@ -296,4 +296,46 @@ struct MergeCheckInTests {
         #expect(!r.ok && r.stderr.contains(id), "the withdrawn document's new content is refused:\n\(r)")
         #expect(try server.main() == mainBefore)
     }
+
+    @Test("one revision issued on both sides: refused [issue.twice] even in the order a merge check-in gives; a withdrawal on one side: the merge keeps the withdrawn content")
+    func issuedTwiceAndWithdrawnOnOneSide() throws {
+        let server = try SVServer()
+        let daemon = try server.startDaemon()
+        defer { daemon.stop() }
+        let alice = try server.clone(daemon.url, "alice", as: .alice)
+        let dave = try server.clone(daemon.url, "dave", as: .dave)
+        let id = try alice.new(title: "Vendors")
+        let retired = try alice.new(title: "Suppliers")
+        try alice.ok("submit", id)
+        try alice.pushOK("origin", "main")
+        try dave.git("pull", "-q", "--ff-only")
+        try dave.ok("approve", id)
+        try dave.pushOK("origin", "main")
+        try alice.git("pull", "-q", "--ff-only")
+        try dave.git("pull", "-q", "--ff-only")
+        // Both issue 1.0 (dave's clone acting for alice, as a second machine of hers would).
+        try alice.ok("issue", id)
+        try alice.ok("withdraw", retired, "--reason", "Not needed")
+        try alice.pushOK("origin", "main", "refs/tags/folio/\(id)/1.0")
+        usleep(1_100_000)  // a second machine issues a moment later: another record line
+        try dave.ok("issue", id, as: .alice)
+        try dave.amendPurpose(retired, "Dave's edit.")
+        try dave.ok("checkin", retired)
+        #expect(try !dave.tryGit(["-c", "pull.rebase=false", "pull", "-q", "--no-edit", "--no-verify", "origin", "main"]).ok || true)
+        if FileManager.default.fileExists(atPath: dave.path + "/.git/MERGE_HEAD") == false {
+            try dave.git("reset", "-q", "--keep", "HEAD^")
+            #expect(try dave.tryGit(["merge", "-q", "--no-commit", "origin/main"]).ok)
+        }
+        // The withdrawn document keeps the content it was withdrawn with; checking in other content is refused.
+        let other = try dave.folio(["checkin", id, retired])
+        #expect(!other.ok && other.stderr.contains("keeps the content it was withdrawn with"), "\(other)")
+        try dave.git("checkout", "origin/main", "--", dave.docPath(retired))
+        let kept = try dave.ok("checkin", id, retired)
+        #expect(kept.stdout.contains("\(retired) 0.1, already recorded"), "\(kept)")
+        let mainBefore = try server.main()
+        let r = try dave.push("origin", "main")
+        try SVExpectRefused(r, rule: "issue.twice", server: server, mainBefore: mainBefore)
+        #expect(r.stderr.contains("git tag -d folio/\(id)/1.0"), "\(r)")
+        #expect(!r.stderr.contains("[retired.changed]"), "the withdrawn content was kept:\n\(r)")
+    }
 }

@@ -180,7 +180,10 @@ final class RSApache: RSTransport, @unchecked Sendable {
         let asRoot = geteuid() == 0
         // The hook, with a folio www-data can run.
         try fm.createDirectory(atPath: server.path("bin"), withIntermediateDirectories: true)
-        try fm.copyItem(atPath: server.folio, toPath: server.path("bin/folio"))
+        // Copied by cp, not by this process: a file this process holds open
+        // for writing is inherited by whatever child another test spawns at
+        // that moment, and running it then fails with ETXTBSY.
+        try server.mustRun("/bin/cp", [server.folio, server.path("bin/folio")], in: root, sourceLocation: sourceLocation)
         try server.mustRun(server.path("bin/folio"), ["hooks", "install", "--server", "--force", "--repo", "central.git"],
                            in: root, sourceLocation: sourceLocation)
         for person in Person.allCases {

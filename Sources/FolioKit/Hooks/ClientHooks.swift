@@ -41,7 +41,7 @@ public enum ClientHooks {
                 let path = (try? project.find(id))??.path ?? Record.path(for: id)
                 out.append(Diagnostic(
                     path: path, line: 1, column: 1, severity: .error,
-                    message: "\(id) was changed on both sides of this merge, and the merged content is not a version its record names: run 'folio checkin \(ids.joined(separator: " "))' to record it; that makes the merge commit",
+                    message: "\(id) was changed on both sides of this merge, and the merged content is not a version its record names (or both sides added versions or issues): run 'folio checkin \(ids.joined(separator: " "))' to record it; that makes the merge commit (a document one side withdrew or superseded keeps the content it was retired with: take that side's file first)",
                     rule: "merge.unrecorded"))
             }
         }

@@ -185,8 +185,8 @@ public enum ServerHook {
             // Published versions keep their labels: the fold labels versions
             // in record order, so the branch's versions stay first.
             if isBranch, protectedBefore[update.ref] != nil, let oldTree {
-                try checkVersionOrder(repository, from: oldTree, to: newTree, scheme: baseline?.config.revisions ?? .numeric) { id, message in
-                    refuse("revision.relabelled", message, commit: newCommit.id, document: id)
+                try checkVersionOrder(repository, from: oldTree, to: newTree, scheme: baseline?.config.revisions ?? .numeric) { rule, id, message in
+                    refuse(rule, message, commit: newCommit.id, document: id)
                 }
             }
             if isBranch, let old = update.old, let oldTree, !repository.isDescendant(newCommit.id, of: oldCommit?.id ?? old) {
@@ -257,12 +257,14 @@ public enum ServerHook {
         }
     }
 
-    /// Calls `report` for each record of `from` whose versions (`created`,
-    /// `checked-in` lines) are not the first versions of its record in `to`:
+    /// Calls `report(rule, id, message)` for each record of `from` whose
+    /// versions (`created`, `checked-in`) and issues are not the first of its
+    /// record in `to` (`revision.relabelled`), or that `to` gives a second
+    /// issue of an issued revision (`issue.twice`):
     /// a merge that put other versions before them would give a published
     /// version another label (docs/lifecycle.md, "Two clones, one draft").
     static func checkVersionOrder(
-        _ repository: Repository, from: Tree, to: Tree, scheme: ProjectConfig.RevisionScheme, report: (String, String) throws -> Void
+        _ repository: Repository, from: Tree, to: Tree, scheme: ProjectConfig.RevisionScheme, report: (String, String, String) throws -> Void
     ) throws {
         let a = try from.entry(at: RecordFile.folder)?.id
         let b = try to.entry(at: RecordFile.folder)?.id
@@ -271,10 +273,21 @@ public enum ServerHook {
             let path = Record.path(for: id)
             let oldBytes = try repository.blobData(change.oldID!, limit: Limits.recordBytes)
             let newBytes = try repository.blobData(change.newID!, limit: Limits.recordBytes)
-            // Appended lines (the usual push) keep every version where it was.
-            if newBytes.starts(with: oldBytes) { continue }
+            // Appended lines (the usual push) keep every version where it was;
+            // only an appended issue needs a look (one issued on both sides).
+            let appended = newBytes.starts(with: oldBytes)
+            if appended, !newBytes[oldBytes.count...].contains(subsequence: Array("\"issued\"".utf8)) { continue }
             let old = try Record.parse(oldBytes, path: path)
             let new = try Record.parse(newBytes, path: path)
+            // One revision issued on both sides of a merge: the branch's issue stands.
+            let issuedBefore = Set(old.events.filter { $0.event == .issued }.map(\.revision))
+            var issuedNow: [String: Int] = [:]
+            for event in new.events where event.event == .issued { issuedNow[event.revision, default: 0] += 1 }
+            if let twice = issuedNow.first(where: { $0.value > 1 && issuedBefore.contains($0.key) })?.key {
+                try report("issue.twice", id, "\(id) \(twice) was issued on both sides of a merge: the branch's issue stands; drop yours: undo the merge ('git reset --keep HEAD^' when it is your last commit), remove your issue commit ('git reset --keep COMMIT^', or 'git rebase -i') and your tag ('git tag -d folio/\(id)/\(twice)'), then pull again")
+                continue
+            }
+            if appended { continue }
             // Versions and issues: the lines the fold counts for labels.
             let labelled = { (e: RecordEvent) in e.isVersion || e.event == .issued }
             let before = old.events.filter(labelled), after = new.events.filter(labelled)
@@ -293,7 +306,7 @@ public enum ServerHook {
             let was = label(old, version)
             let now = new.events.contains(version) ? "the label " + label(new, version) : "no label"
             let what = version.event == .issued ? "issued revision" : "version"
-            try report(id, "the push puts other versions or issues of \(id) before the branch's: its \(what) \(was) (by \(version.actor), \(version.at)) would get \(now); a merge of the branch must keep the branch's lines first: undo the merge ('git reset --keep HEAD^' when it is your last commit), merge again with 'git merge --no-commit' and run 'folio checkin \(id)', which orders them (if both sides issued the same revision, drop yours: the branch's issue stands)")
+            try report("revision.relabelled", id, "the push puts other versions or issues of \(id) before the branch's: its \(what) \(was) (by \(version.actor), \(version.at)) would get \(now); a merge of the branch must keep the branch's lines first: undo the merge ('git reset --keep HEAD^' when it is your last commit), merge again with 'git merge --no-commit' and run 'folio checkin \(id)', which orders them (if both sides issued the same revision, drop yours: the branch's issue stands)")
         }
     }
 
@@ -321,5 +334,18 @@ public enum ServerHook {
         else { return nil }
         let email = commit.committer.email
         return SSHSignature.verify(content, signature: signature, identity: email, allowedSigners: String(decoding: signers, as: UTF8.self), namespace: "git") ? email : nil
+    }
+}
+
+extension Collection where Element == UInt8 {
+    /// Whether the bytes hold `needle` somewhere.
+    func contains(subsequence needle: [UInt8]) -> Bool {
+        guard let first = needle.first, count >= needle.count else { return needle.isEmpty }
+        var i = startIndex
+        while let at = self[i...].firstIndex(of: first) {
+            if self[at...].starts(with: needle) { return true }
+            i = index(after: at)
+        }
+        return false
     }
 }

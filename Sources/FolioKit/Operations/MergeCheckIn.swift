@@ -84,10 +84,16 @@ extension CheckIn {
                     throw FolioError.refused("\(found.id) is not in the merge's result at \(found.path)")
                 }
                 let (committed, new, _, status) = try versionInputs(project, location, template, content)
-                if status.state == .superseded || status.state == .withdrawn {
-                    throw FolioError.refused("\(location.id) is \(status.state.rawValue): it can no longer change")
-                }
                 let writer = VersionWriter(project: project, actor: actor, template: template, location: location)
+                if status.state == .superseded || status.state == .withdrawn {
+                    // One side retired it: the merge keeps the content it was retired with.
+                    guard try status.retiredFingerprint == writer.fingerprint(new) else {
+                        throw FolioError.refused(
+                            "\(location.id) is \(status.state.rawValue) (on one side of this merge): it keeps the content it was \(status.state.rawValue) with; take that side's \(location.path) ('git checkout --theirs' or '--ours', or 'git checkout COMMIT -- PATH'), then run this again")
+                    }
+                    results.append((location.id, location.path, status.revision, [], false))
+                    continue
+                }
                 if try status.contentFingerprint == writer.fingerprint(new) {
                     // Already the last recorded version (in the merge's order): the merge commit holds it as it is.
                     results.append((location.id, location.path, status.revision, [], false))
@@ -152,7 +158,10 @@ extension CheckIn {
             else { continue }
             let record = try project.record(location.id)
             guard !record.events.isEmpty, let current = try project.currentFingerprint(location) else { continue }
-            if DocumentStatus.derive(record, scheme: project.config.revisions).contentFingerprint != current { found.append(location) }
+            let status = DocumentStatus.derive(record, scheme: project.config.revisions)
+            // Retired content stays what it was retired with.
+            let expected = [.superseded, .withdrawn].contains(status.state) ? status.retiredFingerprint ?? status.contentFingerprint : status.contentFingerprint
+            if expected != current { found.append(location) }
         }
         return found
     }
@@ -190,7 +199,9 @@ extension CheckIn {
             let others = try heads.map { try repository.commit($0).tree() }
             func versions(_ tree: Tree, _ path: String) throws -> [RecordEvent] {
                 guard let entry = try tree.entry(at: path) else { return [] }
-                return try Record.parse(try repository.blobData(entry.id, limit: Limits.recordBytes), path: path).events.filter(\.isVersion)
+                // Versions and issues: the lines the fold labels.
+                return try Record.parse(try repository.blobData(entry.id, limit: Limits.recordBytes), path: path).events
+                    .filter { $0.isVersion || $0.event == .issued }
             }
             for change in try repository.changedFiles(from: head.treeID, to: tree) {
                 guard let id = RecordFile.documentID(atPath: change.path), !ids.contains(id) else { continue }
