@@ -338,4 +338,34 @@ struct MergeCheckInTests {
         #expect(r.stderr.contains("git tag -d folio/\(id)/1.0"), "\(r)")
         #expect(!r.stderr.contains("[retired.changed]"), "the withdrawn content was kept:\n\(r)")
     }
+
+    @Test("a feature branch that checked in a document main has since submitted is the same document, not an ID reused")
+    func featureBranchOfOneDocument() throws {
+        let server = try SVServer()
+        let daemon = try server.startDaemon()
+        defer { daemon.stop() }
+        let alice = try server.clone(daemon.url, "alice", as: .alice)
+        let dave = try server.clone(daemon.url, "dave", as: .dave)
+        let id = try alice.new(title: "Vendors")
+        try alice.pushOK("origin", "main")
+        try dave.git("pull", "-q", "--ff-only")
+        try dave.git("checkout", "-q", "-b", "topic")
+        try dave.amendPurpose(id, "Dave's draft on a branch.")
+        try dave.ok("checkin", id)
+        try alice.ok("submit", id)
+        try alice.pushOK("origin", "main")
+        // Both appended to the record since the branch began: one document all the same.
+        try dave.pushOK("origin", "topic")
+        #expect(try server.ref("refs/heads/topic") == dave.head())
+        // Another document created under the same ID is still refused.
+        try dave.git("checkout", "-q", "-b", "other", "HEAD~1")
+        try dave.git("rm", "-q", "-r", "--cached", dave.recordPath(id), dave.docPath(id))
+        try FileManager.default.removeItem(atPath: dave.file(dave.recordPath(id)))
+        try FileManager.default.removeItem(atPath: dave.file(dave.docPath(id)))
+        try dave.git("commit", "-q", "--no-verify", "-m", "Drop")
+        let again = try dave.new(title: "Something else")
+        #expect(again == id, "the clone hands out the same number again")
+        let r = try dave.push("origin", "other")
+        #expect(!r.ok && r.stderr.contains("[id.reused]") || r.stderr.contains("[record.deleted]"), "\(r)")
+    }
 }

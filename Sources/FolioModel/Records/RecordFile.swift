@@ -39,9 +39,12 @@ public enum RecordFile {
         return new[old.count...]
     }
 
-    /// Whether one version extends the other (either way): two records that
-    /// could both be states of one append-only log.
+    /// Whether two records are the log of one document: they begin with the
+    /// same line (its `created` event; an empty record is anyone's). Two
+    /// branches that each appended to it since they parted are still one
+    /// document's, as git's union merge will join them.
     public static func related(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        appended(old: a, new: b) != nil || appended(old: b, new: a) != nil
+        func first(_ bytes: [UInt8]) -> ArraySlice<UInt8> { bytes.split(separator: 0x0A, maxSplits: 1).first ?? [] }
+        return a.isEmpty || b.isEmpty || first(a) == first(b)
     }
 }
