@@ -13,10 +13,7 @@ struct MergeCheckInTests {
     /// A decision log both alice and dave checked in since their clones
     /// last agreed: alice's check-in is on the server, dave's is not yet.
     static func twoDrafts() throws -> (SVServer, SVDaemon, alice: SVClone, dave: SVClone, id: String, daveHead: String, aliceHead: String) {
-        let server = try SVServer()
-        let daemon = try server.startDaemon()
-        let alice = try server.clone(daemon.url, "alice", as: .alice)
-        let dave = try server.clone(daemon.url, "dave", as: .dave)
+        let (server, daemon, alice, dave) = try Self.aliceAndDave()
         try dave.ok("hooks", "install")
         let id = try alice.new(title: "Vendors")
         try alice.pushOK("origin", "main")
@@ -27,6 +24,20 @@ struct MergeCheckInTests {
         try dave.amendPurpose(id, "Dave: choose the vendors by cost.")
         try dave.ok("checkin", id, "-m", "Cost")
         return (server, daemon, alice, dave, id, try dave.head(), try alice.head())
+    }
+
+    /// A `git daemon` server with alice's and dave's clones.
+    static func aliceAndDave() throws -> (SVServer, SVDaemon, alice: SVClone, dave: SVClone) {
+        let server = try SVServer()
+        let daemon = try server.startDaemon()
+        return (server, daemon, try server.clone(daemon.url, "alice", as: .alice), try server.clone(daemon.url, "dave", as: .dave))
+    }
+
+    /// Resolves a merge's conflict in `doc` by hand: the merged-in side's
+    /// file with `sentence` added to its purpose.
+    static func resolve(_ clone: SVClone, _ doc: String, adding sentence: String) throws {
+        let theirs = try clone.git("show", "MERGE_HEAD:\(doc)").stdout
+        try clone.write(doc, theirs.replacingOccurrences(of: "## Purpose\n", with: "## Purpose\n\n\(sentence)\n"))
     }
 
     /// The revision labels `folio log` gives, newest first.
@@ -60,8 +71,7 @@ struct MergeCheckInTests {
         #expect(FileManager.default.fileExists(atPath: dave.path + "/.git/MERGE_HEAD"), "nothing changed")
 
         // Resolved by hand: both sentences.
-        let theirs = try dave.git("show", "MERGE_HEAD:\(doc)").stdout
-        try dave.write(doc, theirs.replacingOccurrences(of: "## Purpose\n", with: "## Purpose\n\nDave: choose the vendors by cost.\n"))
+        try Self.resolve(dave, doc, adding: "Dave: choose the vendors by cost.")
         // 'git commit' of the merge would commit content no record names: the pre-commit hook refuses.
         try dave.git("add", "-A")
         let commit = try dave.tryGit(["commit", "-q", "--no-edit"])
@@ -108,11 +118,8 @@ struct MergeCheckInTests {
 
     @Test("a merge git would commit itself is stopped by the pre-merge-commit hook; committed without it, the server refuses it naming the way out, which works")
     func cleanMergeStoppedByHook() throws {
-        let server = try SVServer()
-        let daemon = try server.startDaemon()
+        let (server, daemon, alice, dave) = try Self.aliceAndDave()
         defer { daemon.stop() }
-        let alice = try server.clone(daemon.url, "alice", as: .alice)
-        let dave = try server.clone(daemon.url, "dave", as: .dave)
         let carol = try server.clone(daemon.url, "carol", as: .carol)
         try dave.ok("hooks", "install")
         let id = try alice.new(title: "Vendors")
@@ -166,8 +173,7 @@ struct MergeCheckInTests {
         let before = try dave.head()
         #expect(try !dave.tryGit(["-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main"]).ok)
         let doc = dave.docPath(id)
-        let theirs = try dave.git("show", "MERGE_HEAD:\(doc)").stdout
-        try dave.write(doc, theirs.replacingOccurrences(of: "## Purpose\n", with: "## Purpose\n\nDave: choose the vendors by cost.\n"))
+        try Self.resolve(dave, doc, adding: "Dave: choose the vendors by cost.")
 
         // notes.txt is still unmerged: named, nothing changed.
         let unmerged = try dave.folio(["checkin", id])
@@ -223,8 +229,7 @@ struct MergeCheckInTests {
     static func resolveAndCheckIn(_ dave: SVClone, _ id: String, sentence: String) throws {
         let doc = dave.docPath(id)
         #expect(try !dave.tryGit(["-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main"]).ok)
-        let theirs = try dave.git("show", "MERGE_HEAD:\(doc)").stdout
-        try dave.write(doc, theirs.replacingOccurrences(of: "## Purpose\n", with: "## Purpose\n\n\(sentence)\n"))
+        try Self.resolve(dave, doc, adding: "\(sentence)")
         try dave.ok("checkin", id)
     }
 
@@ -253,8 +258,7 @@ struct MergeCheckInTests {
         try carol.ok("checkin", id)
         #expect(try !carol.tryGit(["-c", "pull.rebase=false", "pull", "-q", "--no-edit", "origin", "main"]).ok)
         let doc = carol.docPath(id)
-        let theirs = try carol.git("show", "MERGE_HEAD:\(doc)").stdout
-        try carol.write(doc, theirs.replacingOccurrences(of: "## Purpose\n", with: "## Purpose\n\nCarol: choose the vendors by quality.\n"))
+        try Self.resolve(carol, doc, adding: "Carol: choose the vendors by quality.")
         try carol.ok("checkin", id)
         try carol.pushOK("origin", "main")
         let labels = try Self.labels(carol, id)
@@ -267,11 +271,8 @@ struct MergeCheckInTests {
 
     @Test("records joined by a merge cannot bend the state: a withdrawal stays final, a submission of other content submits nothing")
     func foldOfJoinedRecords() throws {
-        let server = try SVServer()
-        let daemon = try server.startDaemon()
+        let (server, daemon, alice, dave) = try Self.aliceAndDave()
         defer { daemon.stop() }
-        let alice = try server.clone(daemon.url, "alice", as: .alice)
-        let dave = try server.clone(daemon.url, "dave", as: .dave)
         let id = try alice.new(title: "Vendors")
         let other = try alice.new(title: "Suppliers")
         try alice.pushOK("origin", "main")
@@ -299,11 +300,8 @@ struct MergeCheckInTests {
 
     @Test("one revision issued on both sides: refused [issue.twice] even in the order a merge check-in gives; a withdrawal on one side: the merge keeps the withdrawn content")
     func issuedTwiceAndWithdrawnOnOneSide() throws {
-        let server = try SVServer()
-        let daemon = try server.startDaemon()
+        let (server, daemon, alice, dave) = try Self.aliceAndDave()
         defer { daemon.stop() }
-        let alice = try server.clone(daemon.url, "alice", as: .alice)
-        let dave = try server.clone(daemon.url, "dave", as: .dave)
         let id = try alice.new(title: "Vendors")
         let retired = try alice.new(title: "Suppliers")
         try alice.ok("submit", id)
@@ -341,11 +339,8 @@ struct MergeCheckInTests {
 
     @Test("a feature branch that checked in a document main has since submitted is the same document, not an ID reused")
     func featureBranchOfOneDocument() throws {
-        let server = try SVServer()
-        let daemon = try server.startDaemon()
+        let (server, daemon, alice, dave) = try Self.aliceAndDave()
         defer { daemon.stop() }
-        let alice = try server.clone(daemon.url, "alice", as: .alice)
-        let dave = try server.clone(daemon.url, "dave", as: .dave)
         let id = try alice.new(title: "Vendors")
         try alice.pushOK("origin", "main")
         try dave.git("pull", "-q", "--ff-only")

@@ -276,7 +276,9 @@ public enum ServerHook {
             // Appended lines (the usual push) keep every version where it was;
             // only an appended issue needs a look (one issued on both sides).
             let appended = newBytes.starts(with: oldBytes)
-            if appended, !newBytes[oldBytes.count...].contains(subsequence: Array("\"issued\"".utf8)) { continue }
+            if appended, try !Record.parse(Array(newBytes[oldBytes.count...]), path: path).events.contains(where: { $0.event == .issued }) {
+                continue
+            }
             let old = try Record.parse(oldBytes, path: path)
             let new = try Record.parse(newBytes, path: path)
             // One revision issued on both sides of a merge: the branch's issue stands.
@@ -295,12 +297,7 @@ public enum ServerHook {
             guard let moved = before.indices.first(where: { after[$0] != before[$0] }) else { continue }
             // The labels the fold gives that version before and after.
             func label(_ record: Record, _ version: RecordEvent) -> String {
-                var status = DocumentStatus()
-                for event in record.events {
-                    status.apply(event, scheme: scheme)
-                    if event == version { return status.revision }
-                }
-                return version.revision
+                DocumentStatus.labels(record, scheme: scheme).first { $0.event == version }?.label ?? version.revision
             }
             let version = before[moved]
             let was = label(old, version)
@@ -334,18 +331,5 @@ public enum ServerHook {
         else { return nil }
         let email = commit.committer.email
         return SSHSignature.verify(content, signature: signature, identity: email, allowedSigners: String(decoding: signers, as: UTF8.self), namespace: "git") ? email : nil
-    }
-}
-
-extension Collection where Element == UInt8 {
-    /// Whether the bytes hold `needle` somewhere.
-    func contains(subsequence needle: [UInt8]) -> Bool {
-        guard let first = needle.first, count >= needle.count else { return needle.isEmpty }
-        var i = startIndex
-        while let at = self[i...].firstIndex(of: first) {
-            if self[at...].starts(with: needle) { return true }
-            i = index(after: at)
-        }
-        return false
     }
 }

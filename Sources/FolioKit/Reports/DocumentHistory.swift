@@ -104,15 +104,12 @@ public enum DocumentHistory {
         }
         guard let final = try record(at: tip) else { return entries }
         func key(_ e: RecordEvent) -> String { "\(e.fingerprint) \(e.actor) \(e.at) \(e.revision)" }
-        var status = DocumentStatus()
         var label: [String: String] = [:]
         // Line labels of versions the fold labels otherwise.
         var moved = Set<String>()
-        for event in final.events {
-            status.apply(event, scheme: project.config.revisions)
-            guard event.isVersion else { continue }
-            label[key(event)] = status.revision
-            if status.revision != event.revision { moved.insert(event.revision) }
+        for (event, folded) in DocumentStatus.labels(final, scheme: project.config.revisions) where event.isVersion {
+            label[key(event)] = folded
+            if folded != event.revision { moved.insert(event.revision) }
         }
         guard !moved.isEmpty else { return entries }
         return try entries.map { entry in

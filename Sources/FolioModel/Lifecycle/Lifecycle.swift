@@ -82,6 +82,21 @@ public struct DocumentStatus: Sendable {
     /// The status before any event (fold events into it with `apply`).
     public init() {}
 
+    /// The label the fold gives each labelled line of a record (`created`,
+    /// `checked-in` and `issued`), in record order: versions are counted in
+    /// the order the record holds them, whatever label each line carries
+    /// (two clones may have written the same; docs/lifecycle.md, "Two
+    /// clones, one draft").
+    public static func labels(_ record: Record, scheme: ProjectConfig.RevisionScheme) -> [(event: RecordEvent, label: String)] {
+        var status = DocumentStatus()
+        var labels: [(event: RecordEvent, label: String)] = []
+        for event in record.events {
+            status.apply(event, scheme: scheme)
+            if event.isVersion || event.event == .issued { labels.append((event, status.revision)) }
+        }
+        return labels
+    }
+
     /// Folds a record's events in order.
     public static func derive(_ record: Record, scheme: ProjectConfig.RevisionScheme) -> DocumentStatus {
         var s = DocumentStatus()
