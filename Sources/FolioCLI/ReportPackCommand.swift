@@ -28,6 +28,8 @@ struct ReportPackCommand: FolioCommand {
         "Only this section; for csv, the table to write (default: portfolio).",
         discussion: "portfolio, health, narrative, milestones, cost, resources, risk_matrix, risks, waiting, reviews, actions, pso"))
     var section: String?
+    @Flag(name: .customLong("no-cache"), help: "Do not read or write the pack cache (build it from the repositories).")
+    var noCache = false
 
     func run(_ ctx: FolioContext) throws {
         let sinceDay = try since.map { try ReportDate.parseDay($0, option: "--since") }
@@ -45,7 +47,10 @@ struct ReportPackCommand: FolioCommand {
         }
         guard end.number - start.number < 366 else { throw FolioError.usage("--since to --until spans more than a year: a pack covers a period, not a history") }
         let tolerances = try options.loadPortfolio(ctx)?.tolerances.map { t in Dictionary(uniqueKeysWithValues: sources.map { ($0.info.code, t) }) } ?? [:]
-        let report = try PackReport.build(sources, since: start, until: end, today: max(today, end), tolerances: tolerances, generated: ctx.now())
+        let (judging, now) = (max(today, end), ctx.now())
+        let report = try noCache
+            ? PackReport.build(sources, since: start, until: end, today: judging, tolerances: tolerances, generated: now)
+            : PackReport.cached(sources, since: start, until: end, today: judging, tolerances: tolerances, generated: now)
         try options.write(ctx, report, section: section)
     }
 }

@@ -58,17 +58,7 @@ package final class RawTree {
 
     /// The id of the entry called `name`, if there is one.
     package func id(named name: String) -> ObjectID? {
-        var cursor = entry(at: 0)
-        let wanted = Array(name.utf8)
-        while let (e, next) = cursor {
-            if e.nameEnd - e.nameStart == wanted.count,
-                wanted.withUnsafeBytes({ memcmp(bytes.baseAddress! + e.nameStart, $0.baseAddress!, wanted.count) }) == 0
-            {
-                return id(e)
-            }
-            cursor = entry(at: next)
-        }
-        return nil
+        entry(named: name).map { id($0) }
     }
 
     /// How many first bytes this tree shares with `other`.
@@ -274,6 +264,7 @@ public struct SpecialEntry: Sendable, Equatable {
 /// subtrees, so most lookups are answered without reading a tree.
 public struct PathLookup {
     private var memo: [ObjectID: [String: ObjectID?]] = [:]
+    private var lastRead: (id: ObjectID, tree: RawTree)?
     public init() {}
 
     public mutating func id(of path: String, in root: ObjectID, _ repository: Repository) throws -> ObjectID? {
@@ -285,16 +276,10 @@ public struct PathLookup {
                 current = next
                 continue
             }
-            let tree = try RawTree(repository, current)
-            var found: ObjectID?
-            var cursor = tree.entry(at: 0)
-            while let (e, next) = cursor {
-                if tree.name(e) == name {
-                    found = tree.id(e)
-                    break
-                }
-                cursor = tree.entry(at: next)
-            }
+            // The same folder is often asked again at once for another path.
+            let tree = try lastRead.flatMap { $0.id == current ? $0.tree : nil } ?? RawTree(repository, current)
+            lastRead = (current, tree)
+            let found = tree.entry(named: name).map { tree.id($0) }
             if memo.count > 200_000 { memo.removeAll(keepingCapacity: true) }
             memo[current, default: [:]][name] = .some(found)
             guard let found else { return nil }
@@ -310,5 +295,22 @@ extension Repository {
     /// cache would only grow to its limit and then spend its time evicting.
     public func boundMemoryForHistory() {
         _ = folio_git_enable_caching(0)
+    }
+}
+
+extension RawTree {
+    /// The entry called `name`, if there is one.
+    package func entry(named name: String) -> Entry? {
+        var cursor = entry(at: 0)
+        let wanted = Array(name.utf8)
+        while let (e, next) = cursor {
+            if e.nameEnd - e.nameStart == wanted.count,
+                wanted.withUnsafeBytes({ memcmp(bytes.baseAddress! + e.nameStart, $0.baseAddress!, wanted.count) }) == 0
+            {
+                return e
+            }
+            cursor = entry(at: next)
+        }
+        return nil
     }
 }

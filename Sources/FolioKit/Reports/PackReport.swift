@@ -25,6 +25,22 @@ public enum PackReport {
         ("risks", "Risks", "Risk"), ("issues", "Issues and actions", nil),
     ]
 
+    /// The pack as `build` makes it, read back from the pack cache when the
+    /// same projects at the same commits were packed for the same period,
+    /// judging day and tolerances on the same day (`PackCache`); otherwise
+    /// built and cached. - Throws: what `build` throws.
+    public static func cached(
+        _ sources: [ReportSource], since: Day, until: Day, today: Day, tolerances: [String: Tolerances] = [:], generated: Date
+    ) throws -> Report {
+        try ReportSource.requireDistinct(sources)
+        let key = PackCache.key(sources, since: since, until: until, today: today, tolerances: tolerances, generated: generated)
+        let path = PackCache.path(sources)
+        if let path, let hit = PackCache.read(path, key: key) { return hit.regenerated(at: generated) }
+        let report = try build(sources, since: since, until: until, today: today, tolerances: tolerances, generated: generated)
+        if let path { PackCache.write(path, key: key, report: report) }
+        return report
+    }
+
     /// The pack for the period `since`…`until` (UTC days, both included),
     /// judged on `today`. `tolerances` overrides each project's own (a
     /// portfolio file's). - Throws: what reading the repositories throws;
@@ -40,214 +56,27 @@ public enum PackReport {
         let overAllocations = resources.section("over_allocations")?.rows ?? []
         let missingSheets = resources.section("timesheets")?.rows ?? []
 
-        var portfolioRows: [[ReportValue]] = []
-        var healthRows: [[ReportValue]] = []
-        var narrativeRows: [[ReportValue]] = []
-        var milestoneRows: [[ReportValue]] = []
-        var costRows: [[ReportValue]] = []
-        var resourceRows: [[ReportValue]] = []
-        var matrixRows: [[ReportValue]] = []
-        var riskRows: [[ReportValue]] = []
-        var waitingRows: [[ReportValue]] = []
-        var reviewRows: [[ReportValue]] = []
-        var actionRows: [[ReportValue]] = []
-        var psoRows: [[ReportValue]] = []
-        var matrices: [ReportHeatMap] = []
-        var disagreements = 0
-
-        for source in sources {
-            let project = source.project
-            let code = source.code
-            let limits = tolerances[code] ?? project.config.tolerances
-
-            // Schedule: the worst slip of a milestone not done.
-            let schedule = try ScheduleReport.build([source], today: today, generated: generated)
-            var worstSlip: Int?
-            var late = 0
-            for row in schedule.section("milestones")?.rows ?? [] {
-                let status = text(row, schedule, "milestones", "status")
-                let slip = int(row, schedule, "milestones", "slip_days")
-                if status != "done", let slip { worstSlip = max(worstSlip ?? slip, slip) }
-                if status == "late" { late += 1 }
-                milestoneRows.append([
-                    .text(code), value(row, schedule, "milestones", "milestone"), value(row, schedule, "milestones", "name"),
-                    value(row, schedule, "milestones", "baseline"), value(row, schedule, "milestones", "forecast"),
-                    value(row, schedule, "milestones", "actual"), value(row, schedule, "milestones", "slip_days"), .text(status),
-                ])
-            }
-
-            // Cost: forecast over budget, % of budget, per currency (the worst counts).
-            let cost = try CostReport.build([source], asOf: today, generated: generated, parts: [])
-            var worstVariance: Double?
-            var worstRow: [ReportValue]?
-            let ev = cost.section("earned_value")?.rows.first { text($0, cost, "earned_value", "work_package") == "(project)" }
-            for row in cost.section("totals")?.rows ?? [] where text(row, cost, "totals", "project") == code {
-                let budget = number(row, cost, "totals", "budget") ?? 0
-                let forecast = number(row, cost, "totals", "forecast") ?? 0
-                let pct: Double? = budget > 0 ? (forecast - budget) * 100 / budget : nil
-                let currency = text(row, cost, "totals", "currency")
-                let sameCurrency = ev.map { text($0, cost, "earned_value", "currency") == currency } ?? false
-                costRows.append([
-                    .text(code), .text(currency), value(row, cost, "totals", "budget"), value(row, cost, "totals", "actual"),
-                    value(row, cost, "totals", "forecast"), value(row, cost, "totals", "variance"),
-                    pct.map { .number($0, decimals: 1) } ?? .null,
-                    sameCurrency ? value(ev!, cost, "earned_value", "cpi") : .null, sameCurrency ? value(ev!, cost, "earned_value", "spi") : .null,
-                    sameCurrency ? value(ev!, cost, "earned_value", "eac") : .null,
-                ])
-                // The portfolio row shows the currency whose variance rates the project.
-                if let pct, pct > (worstVariance ?? -.infinity) {
-                    worstVariance = pct
-                    worstRow = costRows.last
-                }
-            }
-            let costFindings = cost.section("findings")?.rows.count ?? 0
-
-            // Resources: people over-allocated in the period and the four weeks after, on this project.
-            var overPeople = Set<String>()
-            for row in overAllocations {
-                guard case .list(let projects) = row[5], projects.contains(code), case .text(let person) = row[0] else { continue }
-                overPeople.insert(person)
-                resourceRows.append([.text(code), row[0], row[1], row[2], row[3], row[5]])
-            }
-
-            // Risks: open risks by probability × impact, now and at the last pack.
-            let now = try risks(project)
-            let before = try snapshot(source, before: since).map { try risks($0.project) } ?? [:]
-            let high = now.values.filter { ($0.score ?? 0) >= limits.highRiskScore }.count
-            let unscored = now.values.filter { $0.score == nil }.count
-            var cellsNow = Array(repeating: Array(repeating: 0, count: 5), count: 5)
-            var cellsBefore = cellsNow
-            for risk in now.values { if let p = risk.probability, let i = risk.impact { cellsNow[5 - p][i - 1] += 1 } }
-            for risk in before.values { if let p = risk.probability, let i = risk.impact { cellsBefore[5 - p][i - 1] += 1 } }
-            for p in (1...5).reversed() {
-                for i in 1...5 where cellsNow[5 - p][i - 1] > 0 || cellsBefore[5 - p][i - 1] > 0 {
-                    matrixRows.append([.text(code), .int(p), .int(i), .int(cellsNow[5 - p][i - 1]), .int(cellsBefore[5 - p][i - 1])])
-                }
-            }
-            matrices.append(ReportHeatMap(
-                key: "risks_\(code)", title: "Open risks: probability (P) by impact (I); in brackets where it differs, at the last pack (\(since.advanced(by: -1)))",
-                rows: (1...5).reversed().map { "P\($0)" }, columns: (1...5).map { "I\($0)" },
-                cells: cellsNow.map { $0.map(Double.init) }, flagged: (1...5).reversed().map { p in (1...5).map { p * $0 >= limits.highRiskScore } },
-                before: cellsBefore.map { $0.map(Double.init) }, maximum: 4, unit: "open risks"))
-            for id in Set(now.keys).union(before.keys).sorted() {
-                let n = now[id], b = before[id]
-                let change: String
-                if let n, n.score == nil {
-                    change = "unscored"
-                } else if let n, let b {
-                    let (s, t) = (n.score ?? 0, b.score ?? 0)
-                    change = b.score == nil ? "scored" : s > t ? "up" : s < t ? "down" : "same"
-                } else {
-                    change = n == nil ? "closed" : "new"
-                }
-                guard let shown = n ?? b else { continue }
-                riskRows.append([
-                    .text(code), .text(id), .text(shown.text), .text(shown.owner), n?.score.map { .int($0) } ?? .null, b?.score.map { .int($0) } ?? .null,
-                    .text(change),
-                ])
-            }
-
-            // Actions: one log across all minutes; open issues past due.
-            let actions = try ActionLog.build(project, code: code)
-            var overdue = 0
-            for action in actions {
-                let days = action.daysOverdue(on: today)
-                if days != nil { overdue += 1 }
-                // The log shows what is open and what closed in the period.
-                let closedInPeriod = !action.isOpen && (action.lastOn.map { lookAhead.contains($0) || $0 >= since } ?? false)
-                guard action.isOpen || closedInPeriod else { continue }
-                actionRows.append([
-                    .text(code), .text(action.id), .text(action.action), .text(action.owner), action.due.map { .text($0.description) } ?? .null,
-                    .text(action.isOpen ? action.status : "closed"), .text(action.raisedIn), .int(action.meetings),
-                    action.closedBy.map { .text($0) } ?? .null, days.map { .int($0) } ?? .null, .bool(action.reopened),
-                ])
-            }
-            let overdueIssues = try issuesPastDue(project, today: today)
-            overdue += overdueIssues
-
-            // Waiting: pending decisions and change requests not decided.
-            waitingRows += try waiting(project, code: code, today: today)
-
-            // Reviews overdue (the status report's policy) and review dates passed.
-            let periodEnd = Date(timeIntervalSince1970: Double(until.number + 1) * 86400)
-            for (location, title, review) in try StatusReport.overdueReviews(project, end: periodEnd) {
-                reviewRows.append([.text(code), .text("review overdue"), .text(location.id), .text(title), .text(review.submitted), .int(review.days)])
-            }
-            reviewRows += try reviewDatesPassed(project, code: code, today: today)
-
-            // Stated (latest status report) against computed.
-            // A dimension with no data (no schedule, no cost register, no
-            // resource plan, no risk register, no minutes or issue log) is
-            // not rated: "green" would claim what nothing shows.
-            let stated = try latestStatusReport(project, until: until)
-            let hasMilestones = !(schedule.section("milestones")?.rows.filter { text($0, schedule, "milestones", "project") == code }.isEmpty ?? true)
-            let hasPlans = try has(project, "resource-plan"), hasRisks = try has(project, "risk-register")
-            let hasActions = try has(project, "minutes") || has(project, "issue-log")
-            let measures: [String: (Double?, Tolerances.Limits, String)] = [
-                "schedule": (hasMilestones ? Double(worstSlip ?? 0) : nil, limits.milestoneSlipDays,
-                             !hasMilestones ? "no schedule with milestones" : worstSlip.map { "worst slip \($0) days (\(late) late)" } ?? "every milestone done"),
-                "cost": (worstVariance, limits.costVariancePct, worstVariance.map { "forecast \(signed($0))% of budget" } ?? "no cost register with a budget"),
-                "resources": (hasPlans ? Double(overPeople.count) : nil, limits.overAllocatedPeople,
-                              hasPlans ? "\(overPeople.count) people over-allocated" : "no resource plan"),
-                "risks": (hasRisks ? Double(high) : nil, limits.highRisks,
-                          hasRisks ? "\(high) open risks scoring \(limits.highRiskScore) or more" + (unscored > 0 ? "; \(unscored) open without a valid probability and impact (1-5)" : "") : "no risk register"),
-                "issues": (hasActions ? Double(overdue) : nil, limits.overdueActions, hasActions ? "\(overdue) actions and issues past due" : "no minutes or issue log"),
-            ]
-            var computedOverall: Tolerances.Rating?
-            var ratings: [String: Tolerances.Rating] = [:]
-            var projectDisagrees = 0
-            var compared = 0
-            for dimension in dimensions {
-                let (measure, limit, basis) = measures[dimension.key]!
-                let computed = measure.map { limit.rate($0) }
-                ratings[dimension.key] = computed
-                if let computed { computedOverall = max(computedOverall ?? computed, computed) }
-                let said = dimension.area.flatMap { stated?.health[$0] }
-                let agrees = said.flatMap { s in computed.map { s == $0 } }
-                if agrees == false { projectDisagrees += 1 }
-                if agrees != nil { compared += 1 }
-                healthRows.append([
-                    .text(code), .text(dimension.label), said.map { .text($0.rawValue) } ?? .null, computed.map { .text($0.rawValue) } ?? .null, .text(basis),
-                    .text("amber ≥ \(DecimalText.string(limit.amber, decimals: 1)), red ≥ \(DecimalText.string(limit.red, decimals: 1))"),
-                    agrees.map { .bool($0) } ?? .null,
-                ])
-            }
-            let overallAgrees = stated?.overall.flatMap { s in computedOverall.map { s == $0 } }
-            if overallAgrees == false { projectDisagrees += 1 }
-            if overallAgrees != nil { compared += 1 }
-            healthRows.insert([
-                .text(code), .text("Overall"), stated?.overall.map { .text($0.rawValue) } ?? .null, computedOverall.map { .text($0.rawValue) } ?? .null,
-                .text("the worst dimension rated"), .text(""), overallAgrees.map { .bool($0) } ?? .null,
-            ], at: healthRows.count - dimensions.count)
-            disagreements += projectDisagrees
-            if let stated {
-                narrativeRows.append([.text(code), .text(stated.id), .text(stated.period), .text(stated.thisPeriod), .text(stated.nextPeriod)])
-            }
-            let costRow = worstRow ?? costRows.last { $0.first == .text(code) }
-            let statedOverall: ReportValue = stated?.overall.map { .text($0.rawValue) } ?? .null
-            let computedValue: ReportValue = computedOverall.map { .text($0.rawValue) } ?? .null
-            var row: [ReportValue] = [.text(code), .text(source.info.name), statedOverall, computedValue, compared == 0 ? .null : .bool(projectDisagrees == 0)]
-            for dimension in dimensions { row.append(ratings[dimension.key].map { .text($0.rawValue) } ?? .null) }
-            for i in [1, 2, 4, 6] { row.append(costRow.map { $0[i] } ?? .null) }
-            let slip: ReportValue = worstSlip.map { .int($0) } ?? .null
-            row += [slip, .int(overPeople.count), .int(high), .int(overdue)]
-            portfolioRows.append(row)
-
-            // The support office's measures.
-            let diagnostics = try CheckDocuments.all(project, complete: false)
-            let missing = missingSheets.filter { row in
-                guard case .text(let person) = row[0] else { return false }
-                return project.config.person(person) != nil
-            }.count
-            psoRows.append([
-                .text(code), stated.map { .text($0.id) } ?? .null, stated.map { .text($0.periodEnd?.description ?? "") } ?? .null,
-                stated?.issuedOn.map { .text($0.description) } ?? .null,
-                stated.flatMap { s in s.periodEnd.flatMap { end in s.issuedOn.map { .int(end.distance(to: $0)) } } } ?? .null,
-                .int(until.distance(to: Day(generated))),
-                .int(diagnostics.filter { $0.severity == .error }.count), .int(diagnostics.filter { $0.severity == .warning }.count),
-                .int(missing), .int(costFindings), .int(projectDisagrees),
-            ])
+        // Each project's rows are made on their own thread (each project reads
+        // only its own repository), then joined in the order given.
+        let parts = try Parallel.map(sources, threshold: 2) { source in
+            try part(
+                source, limits: tolerances[source.code] ?? source.project.config.tolerances, overAllocations: overAllocations,
+                missingSheets: missingSheets, since: since, until: until, today: today, generated: generated)
         }
+        let portfolioRows = parts.flatMap(\.portfolioRows)
+        let healthRows = parts.flatMap(\.healthRows)
+        let narrativeRows = parts.flatMap(\.narrativeRows)
+        let milestoneRows = parts.flatMap(\.milestoneRows)
+        let costRows = parts.flatMap(\.costRows)
+        let resourceRows = parts.flatMap(\.resourceRows)
+        let matrixRows = parts.flatMap(\.matrixRows)
+        let riskRows = parts.flatMap(\.riskRows)
+        let waitingRows = parts.flatMap(\.waitingRows)
+        let reviewRows = parts.flatMap(\.reviewRows)
+        let actionRows = parts.flatMap(\.actionRows)
+        let psoRows = parts.flatMap(\.psoRows)
+        let matrices = parts.flatMap(\.matrices)
+        let disagreements = parts.reduce(0) { $0 + $1.disagreements }
 
         let red = portfolioRows.filter { $0[3] == .text("red") }.count
         let amber = portfolioRows.filter { $0[3] == .text("amber") }.count
@@ -378,6 +207,240 @@ public enum PackReport {
             ],
             mainSection: "portfolio")
         return report
+    }
+
+    /// One project's rows of every section.
+    struct Part {
+        var portfolioRows: [[ReportValue]]
+        var healthRows: [[ReportValue]]
+        var narrativeRows: [[ReportValue]]
+        var milestoneRows: [[ReportValue]]
+        var costRows: [[ReportValue]]
+        var resourceRows: [[ReportValue]]
+        var matrixRows: [[ReportValue]]
+        var riskRows: [[ReportValue]]
+        var waitingRows: [[ReportValue]]
+        var reviewRows: [[ReportValue]]
+        var actionRows: [[ReportValue]]
+        var psoRows: [[ReportValue]]
+        var matrices: [ReportHeatMap]
+        var disagreements: Int
+    }
+
+    /// The rows of one project: what it states and what its registers show,
+    /// judged against `limits`; `overAllocations` and `missingSheets` are the
+    /// resources report's rows over every project.
+    static func part(
+        _ source: ReportSource, limits: Tolerances, overAllocations: [[ReportValue]], missingSheets: [[ReportValue]], since: Day,
+        until: Day, today: Day, generated: Date
+    ) throws -> Part {
+        let project = source.project
+        let code = source.code
+        let lookAhead = since...until.advanced(by: 28)
+        var portfolioRows: [[ReportValue]] = []
+        var healthRows: [[ReportValue]] = []
+        var narrativeRows: [[ReportValue]] = []
+        var milestoneRows: [[ReportValue]] = []
+        var costRows: [[ReportValue]] = []
+        var resourceRows: [[ReportValue]] = []
+        var matrixRows: [[ReportValue]] = []
+        var riskRows: [[ReportValue]] = []
+        var waitingRows: [[ReportValue]] = []
+        var reviewRows: [[ReportValue]] = []
+        var actionRows: [[ReportValue]] = []
+        var psoRows: [[ReportValue]] = []
+        var matrices: [ReportHeatMap] = []
+        var disagreements = 0
+
+        // Schedule: the worst slip of a milestone not done.
+        let schedule = try ScheduleReport.build([source], today: today, generated: generated, trend: false)
+        var worstSlip: Int?
+        var late = 0
+        for row in schedule.section("milestones")?.rows ?? [] {
+            let status = text(row, schedule, "milestones", "status")
+            let slip = int(row, schedule, "milestones", "slip_days")
+            if status != "done", let slip { worstSlip = max(worstSlip ?? slip, slip) }
+            if status == "late" { late += 1 }
+            milestoneRows.append([
+                .text(code), value(row, schedule, "milestones", "milestone"), value(row, schedule, "milestones", "name"),
+                value(row, schedule, "milestones", "baseline"), value(row, schedule, "milestones", "forecast"),
+                value(row, schedule, "milestones", "actual"), value(row, schedule, "milestones", "slip_days"), .text(status),
+            ])
+        }
+
+        // Cost: forecast over budget, % of budget, per currency (the worst counts).
+        let cost = try CostReport.build([source], asOf: today, generated: generated, parts: [])
+        var worstVariance: Double?
+        var worstRow: [ReportValue]?
+        let ev = cost.section("earned_value")?.rows.first { text($0, cost, "earned_value", "work_package") == "(project)" }
+        for row in cost.section("totals")?.rows ?? [] where text(row, cost, "totals", "project") == code {
+            let budget = number(row, cost, "totals", "budget") ?? 0
+            let forecast = number(row, cost, "totals", "forecast") ?? 0
+            let pct: Double? = budget > 0 ? (forecast - budget) * 100 / budget : nil
+            let currency = text(row, cost, "totals", "currency")
+            let sameCurrency = ev.map { text($0, cost, "earned_value", "currency") == currency } ?? false
+            costRows.append([
+                .text(code), .text(currency), value(row, cost, "totals", "budget"), value(row, cost, "totals", "actual"),
+                value(row, cost, "totals", "forecast"), value(row, cost, "totals", "variance"),
+                pct.map { .number($0, decimals: 1) } ?? .null,
+                sameCurrency ? value(ev!, cost, "earned_value", "cpi") : .null, sameCurrency ? value(ev!, cost, "earned_value", "spi") : .null,
+                sameCurrency ? value(ev!, cost, "earned_value", "eac") : .null,
+            ])
+            // The portfolio row shows the currency whose variance rates the project.
+            if let pct, pct > (worstVariance ?? -.infinity) {
+                worstVariance = pct
+                worstRow = costRows.last
+            }
+        }
+        let costFindings = cost.section("findings")?.rows.count ?? 0
+
+        // Resources: people over-allocated in the period and the four weeks after, on this project.
+        var overPeople = Set<String>()
+        for row in overAllocations {
+            guard case .list(let projects) = row[5], projects.contains(code), case .text(let person) = row[0] else { continue }
+            overPeople.insert(person)
+            resourceRows.append([.text(code), row[0], row[1], row[2], row[3], row[5]])
+        }
+
+        // Risks: open risks by probability × impact, now and at the last pack.
+        let now = try risks(project)
+        let before = try snapshot(source, before: since).map { try risks($0.project) } ?? [:]
+        let high = now.values.filter { ($0.score ?? 0) >= limits.highRiskScore }.count
+        let unscored = now.values.filter { $0.score == nil }.count
+        var cellsNow = Array(repeating: Array(repeating: 0, count: 5), count: 5)
+        var cellsBefore = cellsNow
+        for risk in now.values { if let p = risk.probability, let i = risk.impact { cellsNow[5 - p][i - 1] += 1 } }
+        for risk in before.values { if let p = risk.probability, let i = risk.impact { cellsBefore[5 - p][i - 1] += 1 } }
+        for p in (1...5).reversed() {
+            for i in 1...5 where cellsNow[5 - p][i - 1] > 0 || cellsBefore[5 - p][i - 1] > 0 {
+                matrixRows.append([.text(code), .int(p), .int(i), .int(cellsNow[5 - p][i - 1]), .int(cellsBefore[5 - p][i - 1])])
+            }
+        }
+        matrices.append(ReportHeatMap(
+            key: "risks_\(code)", title: "Open risks: probability (P) by impact (I); in brackets where it differs, at the last pack (\(since.advanced(by: -1)))",
+            rows: (1...5).reversed().map { "P\($0)" }, columns: (1...5).map { "I\($0)" },
+            cells: cellsNow.map { $0.map(Double.init) }, flagged: (1...5).reversed().map { p in (1...5).map { p * $0 >= limits.highRiskScore } },
+            before: cellsBefore.map { $0.map(Double.init) }, maximum: 4, unit: "open risks"))
+        for id in Set(now.keys).union(before.keys).sorted() {
+            let n = now[id], b = before[id]
+            let change: String
+            if let n, n.score == nil {
+                change = "unscored"
+            } else if let n, let b {
+                let (s, t) = (n.score ?? 0, b.score ?? 0)
+                change = b.score == nil ? "scored" : s > t ? "up" : s < t ? "down" : "same"
+            } else {
+                change = n == nil ? "closed" : "new"
+            }
+            guard let shown = n ?? b else { continue }
+            riskRows.append([
+                .text(code), .text(id), .text(shown.text), .text(shown.owner), n?.score.map { .int($0) } ?? .null, b?.score.map { .int($0) } ?? .null,
+                .text(change),
+            ])
+        }
+
+        // Actions: one log across all minutes; open issues past due.
+        let actions = try ActionLog.build(project, code: code)
+        var overdue = 0
+        for action in actions {
+            let days = action.daysOverdue(on: today)
+            if days != nil { overdue += 1 }
+            // The log shows what is open and what closed in the period.
+            let closedInPeriod = !action.isOpen && (action.lastOn.map { lookAhead.contains($0) || $0 >= since } ?? false)
+            guard action.isOpen || closedInPeriod else { continue }
+            actionRows.append([
+                .text(code), .text(action.id), .text(action.action), .text(action.owner), action.due.map { .text($0.description) } ?? .null,
+                .text(action.isOpen ? action.status : "closed"), .text(action.raisedIn), .int(action.meetings),
+                action.closedBy.map { .text($0) } ?? .null, days.map { .int($0) } ?? .null, .bool(action.reopened),
+            ])
+        }
+        let overdueIssues = try issuesPastDue(project, today: today)
+        overdue += overdueIssues
+
+        // Waiting: pending decisions and change requests not decided.
+        waitingRows += try waiting(project, code: code, today: today)
+
+        // Reviews overdue (the status report's policy) and review dates passed.
+        let periodEnd = Date(timeIntervalSince1970: Double(until.number + 1) * 86400)
+        for (location, title, review) in try StatusReport.overdueReviews(project, end: periodEnd) {
+            reviewRows.append([.text(code), .text("review overdue"), .text(location.id), .text(title), .text(review.submitted), .int(review.days)])
+        }
+        reviewRows += try reviewDatesPassed(project, code: code, today: today)
+
+        // Stated (latest status report) against computed.
+        // A dimension with no data (no schedule, no cost register, no
+        // resource plan, no risk register, no minutes or issue log) is
+        // not rated: "green" would claim what nothing shows.
+        let stated = try latestStatusReport(project, until: until)
+        let hasMilestones = !(schedule.section("milestones")?.rows.filter { text($0, schedule, "milestones", "project") == code }.isEmpty ?? true)
+        let hasPlans = try has(project, "resource-plan"), hasRisks = try has(project, "risk-register")
+        let hasActions = try has(project, "minutes") || has(project, "issue-log")
+        let measures: [String: (Double?, Tolerances.Limits, String)] = [
+            "schedule": (hasMilestones ? Double(worstSlip ?? 0) : nil, limits.milestoneSlipDays,
+                         !hasMilestones ? "no schedule with milestones" : worstSlip.map { "worst slip \($0) days (\(late) late)" } ?? "every milestone done"),
+            "cost": (worstVariance, limits.costVariancePct, worstVariance.map { "forecast \(signed($0))% of budget" } ?? "no cost register with a budget"),
+            "resources": (hasPlans ? Double(overPeople.count) : nil, limits.overAllocatedPeople,
+                          hasPlans ? "\(overPeople.count) people over-allocated" : "no resource plan"),
+            "risks": (hasRisks ? Double(high) : nil, limits.highRisks,
+                      hasRisks ? "\(high) open risks scoring \(limits.highRiskScore) or more" + (unscored > 0 ? "; \(unscored) open without a valid probability and impact (1-5)" : "") : "no risk register"),
+            "issues": (hasActions ? Double(overdue) : nil, limits.overdueActions, hasActions ? "\(overdue) actions and issues past due" : "no minutes or issue log"),
+        ]
+        var computedOverall: Tolerances.Rating?
+        var ratings: [String: Tolerances.Rating] = [:]
+        var projectDisagrees = 0
+        var compared = 0
+        for dimension in dimensions {
+            let (measure, limit, basis) = measures[dimension.key]!
+            let computed = measure.map { limit.rate($0) }
+            ratings[dimension.key] = computed
+            if let computed { computedOverall = max(computedOverall ?? computed, computed) }
+            let said = dimension.area.flatMap { stated?.health[$0] }
+            let agrees = said.flatMap { s in computed.map { s == $0 } }
+            if agrees == false { projectDisagrees += 1 }
+            if agrees != nil { compared += 1 }
+            healthRows.append([
+                .text(code), .text(dimension.label), said.map { .text($0.rawValue) } ?? .null, computed.map { .text($0.rawValue) } ?? .null, .text(basis),
+                .text("amber ≥ \(DecimalText.string(limit.amber, decimals: 1)), red ≥ \(DecimalText.string(limit.red, decimals: 1))"),
+                agrees.map { .bool($0) } ?? .null,
+            ])
+        }
+        let overallAgrees = stated?.overall.flatMap { s in computedOverall.map { s == $0 } }
+        if overallAgrees == false { projectDisagrees += 1 }
+        if overallAgrees != nil { compared += 1 }
+        healthRows.insert([
+            .text(code), .text("Overall"), stated?.overall.map { .text($0.rawValue) } ?? .null, computedOverall.map { .text($0.rawValue) } ?? .null,
+            .text("the worst dimension rated"), .text(""), overallAgrees.map { .bool($0) } ?? .null,
+        ], at: healthRows.count - dimensions.count)
+        disagreements += projectDisagrees
+        if let stated {
+            narrativeRows.append([.text(code), .text(stated.id), .text(stated.period), .text(stated.thisPeriod), .text(stated.nextPeriod)])
+        }
+        let costRow = worstRow ?? costRows.last { $0.first == .text(code) }
+        let statedOverall: ReportValue = stated?.overall.map { .text($0.rawValue) } ?? .null
+        let computedValue: ReportValue = computedOverall.map { .text($0.rawValue) } ?? .null
+        var row: [ReportValue] = [.text(code), .text(source.info.name), statedOverall, computedValue, compared == 0 ? .null : .bool(projectDisagrees == 0)]
+        for dimension in dimensions { row.append(ratings[dimension.key].map { .text($0.rawValue) } ?? .null) }
+        for i in [1, 2, 4, 6] { row.append(costRow.map { $0[i] } ?? .null) }
+        let slip: ReportValue = worstSlip.map { .int($0) } ?? .null
+        row += [slip, .int(overPeople.count), .int(high), .int(overdue)]
+        portfolioRows.append(row)
+
+        // The support office's measures.
+        let diagnostics = try CheckDocuments.all(project, complete: false)
+        let missing = missingSheets.filter { row in
+            guard case .text(let person) = row[0] else { return false }
+            return project.config.person(person) != nil
+        }.count
+        psoRows.append([
+            .text(code), stated.map { .text($0.id) } ?? .null, stated.map { .text($0.periodEnd?.description ?? "") } ?? .null,
+            stated?.issuedOn.map { .text($0.description) } ?? .null,
+            stated.flatMap { s in s.periodEnd.flatMap { end in s.issuedOn.map { .int(end.distance(to: $0)) } } } ?? .null,
+            .int(until.distance(to: Day(generated))),
+            .int(diagnostics.filter { $0.severity == .error }.count), .int(diagnostics.filter { $0.severity == .warning }.count),
+            .int(missing), .int(costFindings), .int(projectDisagrees),
+        ])
+        return Part(
+            portfolioRows: portfolioRows, healthRows: healthRows, narrativeRows: narrativeRows, milestoneRows: milestoneRows, costRows: costRows, resourceRows: resourceRows, matrixRows: matrixRows, riskRows: riskRows, waitingRows: waitingRows, reviewRows: reviewRows, actionRows: actionRows, psoRows: psoRows, matrices: matrices, disagreements: disagreements)
     }
 
     // MARK: reading

@@ -17,7 +17,10 @@ public enum ScheduleReport {
         return "on track"
     }
 
-    public static func build(_ sources: [ReportSource], today: Day, generated: Date) throws -> Report {
+    /// The schedule report. Without `trend` (the pack), the trend section
+    /// and charts are empty and each baseline is found by bisection
+    /// (`lastIssued`), not by reading every commit.
+    public static func build(_ sources: [ReportSource], today: Day, generated: Date, trend wantsTrend: Bool = true) throws -> Report {
         try ReportSource.requireDistinct(sources)
         var rows: [[ReportValue]] = []
         var trend: [[ReportValue]] = []
@@ -30,10 +33,11 @@ public enum ScheduleReport {
             guard let template = project.template(Schedule.type) else { continue }
             for location in try project.documents(of: template).sorted(by: { $0.id < $1.id }) where try project.inForce(location.id) {
                 guard let working = try project.read(location).document else { continue }
-                let versions = try history(source, location)
                 // The baseline: the milestones of the last issued revision (its content
                 // as committed with the `issued` event), if the schedule was ever issued.
-                let issued = versions.last { $0.issued }
+                let fast = wantsTrend ? nil : try lastIssued(source, location)
+                let versions = fast == nil ? try history(source, location) : []
+                let issued = fast ?? versions.last { $0.issued }
                 let baseline = Dictionary((issued?.milestones ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
                 for m in Schedule.milestones(working) {
                     let base = issued == nil ? m.baseline : baseline[m.id]?.baseline
@@ -132,59 +136,122 @@ public enum ScheduleReport {
     /// merged), every commit that changed its file or issued it, with its
     /// milestones as committed there.
     static func history(_ source: ReportSource, _ location: DocumentLocation) throws -> [Version] {
-        let project = source.project
-        let repository = source.repository
         let recordPath = Record.path(for: location.id)
+        let repository = source.repository
         var out: [Version] = []
         var lastDocument: ObjectID?
         var lastRecord: ObjectID?
         var issuedEvents = 0
         var milestones: [Milestone] = []
-        // The record is append-only: a version's record is a prefix of the
-        // tip's, so its size (read from the object header, not inflated) says
-        // how many of the tip's events it holds. Parsing every version's
-        // record instead made this quadratic in the history (2,000 versions:
-        // 7.7 s). A version that is not a prefix is parsed as it is.
-        let tipBytes = try project.source.read(recordPath, limit: Limits.recordBytes) ?? []
-        let tipEvents = try Record.parse(tipBytes, path: recordPath).events
-        var lineEnds: [Int] = []
-        var start = 0
-        for (i, byte) in tipBytes.enumerated() where byte == 0x0A {
-            if tipBytes[start..<i].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) { lineEnds.append(i + 1) }
-            start = i + 1
-        }
-        let prefixUsable = lineEnds.count == tipEvents.count
-        var issuedBy: [Int] = [0]  // issued events among the first k lines
-        for event in tipEvents { issuedBy.append(issuedBy.last! + (event.event == .issued ? 1 : 0)) }
+        let tip = try IssuedCounts(source, recordPath)
+        // Folders that did not change since the last commit are not read again.
+        var lookup = PathLookup()
         for id in try repository.walk(from: [source.commit], reverse: true, firstParentOnly: true) {
             let commit = try repository.commit(id)
-            let tree = try commit.tree()
-            let document = try tree.entry(at: location.path)?.id
-            let record = try tree.entry(at: recordPath)?.id
+            let document = try lookup.id(of: location.path, in: commit.treeID, repository)
+            let record = try lookup.id(of: recordPath, in: commit.treeID, repository)
             var issued = false
             if let record, record != lastRecord {
-                let size = try repository.objectSize(record)
-                let count: Int
-                if prefixUsable, size <= tipBytes.count, let k = lineEnds.firstIndex(of: size).map({ $0 + 1 }) ?? (size == 0 ? 0 : nil) {
-                    count = issuedBy[k]
-                } else {
-                    count = try Record.parse(try repository.blobData(record, limit: Limits.recordBytes), path: recordPath).events.filter { $0.event == .issued }.count
-                }
+                let count = try tip.count(record, repository) ?? Record.parse(try repository.blobData(record, limit: Limits.recordBytes), path: recordPath)
+                    .events.filter { $0.event == .issued }.count
                 issued = count > issuedEvents
                 issuedEvents = count
                 lastRecord = record
             }
             guard let document, document != lastDocument || issued else { continue }
             if document != lastDocument {
-                let bytes = try repository.blobData(document, limit: Limits.documentBytes)
-                milestones = Self.milestonesSection(bytes).map(Schedule.milestones)
-                    ?? DocumentReader.read(path: location.path, bytes: bytes, template: project.template(location.type), expectedID: location.id)
-                        .document.map(Schedule.milestones) ?? []
+                milestones = try Self.milestones(source, location, document)
                 lastDocument = document
             }
             out.append(Version(day: Day(commit.committer.time), issued: issued, milestones: milestones))
         }
         return out
+    }
+
+    /// The schedule's last issued version (its baseline) alone, without the
+    /// trend: the first commit of the first-parent history whose record holds
+    /// all the tip's `issued` events. The record is append-only (the server
+    /// refuses a rewrite, `folio verify` reports one), so the count only
+    /// grows along the history and the commit is found by bisection, reading
+    /// some thirteen records of a 5,000-commit history instead of every
+    /// commit's records folder. `.some(nil)`: never issued; nil: the record
+    /// is not a prefix of the tip's somewhere on the way (or the document is
+    /// missing there), and `history` must decide.
+    static func lastIssued(_ source: ReportSource, _ location: DocumentLocation) throws -> Version?? {
+        let recordPath = Record.path(for: location.id)
+        let repository = source.repository
+        let tip = try IssuedCounts(source, recordPath)
+        guard tip.prefixUsable else { return nil }
+        let wanted = tip.issuedBy.last!
+        guard wanted > 0 else { return .some(nil) }
+        let commits = try repository.walk(from: [source.commit], reverse: true, firstParentOnly: true)
+        func count(_ i: Int) throws -> Int? {
+            var lookup = PathLookup()
+            guard let record = try lookup.id(of: recordPath, in: repository.commit(commits[i]).treeID, repository) else { return 0 }
+            return try tip.count(record, repository)
+        }
+        // The lowest index whose count is `wanted` (the tip's is).
+        var (low, high) = (0, commits.count - 1)
+        while low < high {
+            let middle = (low + high) / 2
+            guard let n = try count(middle) else { return nil }
+            if n >= wanted { high = middle } else { low = middle + 1 }
+        }
+        // The commit before it must hold fewer, or the bisection met a rewrite.
+        if low > 0 { guard let before = try count(low - 1), before < wanted else { return nil } }
+        let commit = try repository.commit(commits[low])
+        var lookup = PathLookup()
+        guard let document = try lookup.id(of: location.path, in: commit.treeID, repository) else { return nil }
+        return .some(Version(day: Day(commit.committer.time), issued: true, milestones: try milestones(source, location, document)))
+    }
+
+    /// The milestones of one committed version of the schedule.
+    private static func milestones(_ source: ReportSource, _ location: DocumentLocation, _ blob: ObjectID) throws -> [Milestone] {
+        let bytes = try source.repository.blobData(blob, limit: Limits.documentBytes)
+        return Self.milestonesSection(bytes).map(Schedule.milestones)
+            ?? DocumentReader.read(path: location.path, bytes: bytes, template: source.project.template(location.type), expectedID: location.id)
+                .document.map(Schedule.milestones) ?? []
+    }
+
+    /// How many `issued` events a version of a record holds, read from its
+    /// size alone. The record is append-only: a version's record is a prefix
+    /// of the tip's, so its size (read from the object header, not inflated)
+    /// says how many of the tip's events it holds. Parsing every version's
+    /// record instead made the trend quadratic in the history (2,000
+    /// versions: 7.7 s).
+    private struct IssuedCounts {
+        /// Where each of the tip's event lines ends (bytes).
+        let lineEnds: [Int]
+        /// `issuedBy[k]`: issued events among the first k lines.
+        let issuedBy: [Int]
+        /// Every line of the tip's record is an event (else sizes say nothing).
+        let prefixUsable: Bool
+        let size: Int
+
+        init(_ source: ReportSource, _ recordPath: String) throws {
+            let tipBytes = try source.project.source.read(recordPath, limit: Limits.recordBytes) ?? []
+            let tipEvents = try Record.parse(tipBytes, path: recordPath).events
+            var lineEnds: [Int] = []
+            var start = 0
+            for (i, byte) in tipBytes.enumerated() where byte == 0x0A {
+                if tipBytes[start..<i].contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) { lineEnds.append(i + 1) }
+                start = i + 1
+            }
+            var issuedBy: [Int] = [0]
+            for event in tipEvents { issuedBy.append(issuedBy.last! + (event.event == .issued ? 1 : 0)) }
+            self.lineEnds = lineEnds
+            self.issuedBy = issuedBy
+            prefixUsable = lineEnds.count == tipEvents.count
+            size = tipBytes.count
+        }
+
+        /// The count for the record blob `record`; nil when its size is not
+        /// the end of one of the tip's lines (parse it as it is).
+        func count(_ record: ObjectID, _ repository: Repository) throws -> Int? {
+            let size = try repository.objectSize(record)
+            guard prefixUsable, size <= self.size, let k = lineEnds.firstIndex(of: size).map({ $0 + 1 }) ?? (size == 0 ? 0 : nil) else { return nil }
+            return issuedBy[k]
+        }
     }
 
     /// The outline of just the `## Milestones` section of a schedule's text,

@@ -6,12 +6,12 @@ import Foundation
 /// it covers (projects, commits, period), summary figures, charts and
 /// sections, each section one table. Every renderer (`ReportRenderer`) writes
 /// the same values, so text, Markdown, CSV, JSON and HTML always agree.
-public struct Report: Sendable {
+public struct Report: Sendable, Codable {
     /// The report's name: `register`, `status`, `approvals` (the JSON `report` key).
     public let kind: String
     public let title: String
     /// When the report was made (UTC, ISO 8601).
-    public let generated: String
+    public private(set) var generated: String
     public let projects: [ReportProject]
     /// The period covered (status), dates `YYYY-MM-DD`, both inclusive.
     public let period: ReportPeriod?
@@ -45,6 +45,13 @@ public struct Report: Sendable {
     }
 
     public func section(_ key: String) -> ReportSection? { sections.first { $0.key == key } }
+
+    /// The same report, said to be made at `date` (a report read from a cache).
+    func regenerated(at date: Date) -> Report {
+        var copy = self
+        copy.generated = Timestamp.string(date)
+        return copy
+    }
 
     /// The report with one more section and line charts.
     public func adding(section: ReportSection? = nil, lineCharts: [ReportLineChart] = []) -> Report {
@@ -86,7 +93,7 @@ public struct ReportProject: Sendable, Equatable {
     }
 }
 
-extension ReportProject: Encodable {
+extension ReportProject: Codable {
     enum CodingKeys: String, CodingKey {
         case code, name, repository, commit, stale
         case commitDate = "commit_date"
@@ -94,13 +101,13 @@ extension ReportProject: Encodable {
 }
 
 /// A period of whole UTC days, both ends inclusive.
-public struct ReportPeriod: Sendable, Equatable {
+public struct ReportPeriod: Sendable, Equatable, Codable {
     public let since: String
     public let until: String
 }
 
 /// A headline figure: a stable key, a label for people, a value.
-public struct ReportFigure: Sendable {
+public struct ReportFigure: Sendable, Codable {
     public let key: String
     public let label: String
     public let value: ReportValue
@@ -112,7 +119,7 @@ public struct ReportFigure: Sendable {
 }
 
 /// One cell of a report table.
-public enum ReportValue: Sendable, Equatable {
+public enum ReportValue: Sendable, Equatable, Codable {
     case text(String)
     case int(Int)
     /// A number shown with `decimals` decimals.
@@ -168,7 +175,7 @@ public enum ReportValue: Sendable, Equatable {
 
 /// A column: a stable key (JSON, `--section` names stay the same across
 /// versions) and a header for people.
-public struct ReportColumn: Sendable {
+public struct ReportColumn: Sendable, Codable {
     public let key: String
     public let header: String
     /// Left off the printed page (kept on screen and in every other format):
@@ -182,7 +189,7 @@ public struct ReportColumn: Sendable {
 }
 
 /// A section: a titled table, with a line to show when it has no rows.
-public struct ReportSection: Sendable {
+public struct ReportSection: Sendable, Codable {
     /// The JSON key and `--section` name, snake_case.
     public let key: String
     public let title: String
@@ -204,8 +211,8 @@ public struct ReportSection: Sendable {
 }
 
 /// A bar chart: one bar a label. Drawn as inline SVG in HTML.
-public struct ReportChart: Sendable {
-    public struct Bar: Sendable {
+public struct ReportChart: Sendable, Codable {
+    public struct Bar: Sendable, Codable {
         public let label: String
         public let value: Double
         /// The tooltip (SVG `<title>`); the label and value when nil.
@@ -233,7 +240,7 @@ public struct ReportChart: Sendable {
 
 /// A heat map: a value (a percentage) per row and column, some cells
 /// flagged. Drawn as inline SVG in HTML, the figure written in every cell.
-public struct ReportHeatMap: Sendable {
+public struct ReportHeatMap: Sendable, Codable {
     public let key: String
     public let title: String
     public let rows: [String]
@@ -283,5 +290,32 @@ public struct ReportLineChart: Sendable {
         self.labels = labels
         self.series = series
         self.days = days
+    }
+}
+
+extension ReportLineChart: Codable {
+    private enum CodingKeys: String, CodingKey { case key, title, labels, names, values, days }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let names = try c.decode([String].self, forKey: .names)
+        let values = try c.decode([[Double?]].self, forKey: .values)
+        guard names.count == values.count else {
+            throw DecodingError.dataCorruptedError(forKey: .values, in: c, debugDescription: "one list of values per series")
+        }
+        self.init(
+            key: try c.decode(String.self, forKey: .key), title: try c.decode(String.self, forKey: .title),
+            labels: try c.decode([String].self, forKey: .labels), series: Array(zip(names, values)).map { (name: $0.0, values: $0.1) },
+            days: try c.decode(Bool.self, forKey: .days))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(key, forKey: .key)
+        try c.encode(title, forKey: .title)
+        try c.encode(labels, forKey: .labels)
+        try c.encode(series.map(\.name), forKey: .names)
+        try c.encode(series.map(\.values), forKey: .values)
+        try c.encode(days, forKey: .days)
     }
 }
