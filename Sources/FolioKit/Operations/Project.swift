@@ -301,26 +301,41 @@ public final class Project {
     /// by default: a register of 100,000 documents must not hold them all.
     public var keepsReads: Bool {
         get { memo.keepsReads.value }
-        set { memo.keepsReads.value = newValue }
+        set {
+            memo.keepsReads.value = newValue
+            // Turned off, what was kept is let go.
+            if !newValue {
+                memo.reads.removeAll()
+                memo.records.removeAll()
+            }
+        }
     }
 
     /// Validates one document against its template.
     public func check(_ location: DocumentLocation, complete: Bool) throws -> [Diagnostic] {
-        let bytes: [UInt8]
-        do {
-            guard let b = try source.read(location.path, limit: Limits.documentBytes) else {
-                throw FolioError.usage("\(location.path): no such file in \(source.label)")
+        let noTemplate = [Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: "type '\(location.type)' has no valid template", rule: "template.missing")]
+        let t: Template
+        let result: DocumentReader.Result
+        if keepsReads, let kept = memo.reads.get(location.path) {
+            guard let template = template(location.type) else { return noTemplate }
+            (t, result) = (template, kept)
+        } else {
+            let bytes: [UInt8]
+            do {
+                guard let b = try source.read(location.path, limit: Limits.documentBytes) else {
+                    throw FolioError.usage("\(location.path): no such file in \(source.label)")
+                }
+                bytes = b
+            } catch FolioError.tooLarge(let size, let limit) {
+                return [Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: "file of \(size) bytes is larger than the limit of \(limit) bytes", rule: "text.size")]
+            } catch let FolioError.unreadable(message) {
+                return [Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: message, rule: "text.unreadable")]
             }
-            bytes = b
-        } catch FolioError.tooLarge(let size, let limit) {
-            return [Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: "file of \(size) bytes is larger than the limit of \(limit) bytes", rule: "text.size")]
-        } catch let FolioError.unreadable(message) {
-            return [Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: message, rule: "text.unreadable")]
+            guard let template = template(location.type) else { return noTemplate }
+            t = template
+            result = DocumentReader.read(path: location.path, bytes: bytes, template: t, expectedID: location.id, sidecar: try sidecar(location))
+            if keepsReads { memo.reads.set(location.path, result) }
         }
-        guard let t = template(location.type) else {
-            return [Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: "type '\(location.type)' has no valid template", rule: "template.missing")]
-        }
-        let result = DocumentReader.read(path: location.path, bytes: bytes, template: t, expectedID: location.id, sidecar: try sidecar(location))
         let identity = t.adopt == nil ? [] : try adoptionDiagnostics(location)
         guard let document = result.document else { return identity + result.diagnostics }
         let validator = Validator(template: t, context: valueContext, complete: complete)
@@ -341,8 +356,11 @@ public final class Project {
     /// The document's lifecycle record.
     public func record(_ id: String) throws -> Record {
         let path = Record.path(for: id)
+        if keepsReads, let kept = memo.records.get(path) { return kept }
         guard let bytes = try source.read(path, limit: Limits.recordBytes) else { return .empty }
-        return try Record.parse(bytes, path: path)
+        let record = try Record.parse(bytes, path: path)
+        if keepsReads { memo.records.set(path, record) }
+        return record
     }
 
     /// The document's lifecycle status: from its record, and `approved` once

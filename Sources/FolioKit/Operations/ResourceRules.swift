@@ -210,6 +210,12 @@ final class SharedCache<Key: Hashable, Value>: @unchecked Sendable {
     func replace(_ key: Key, _ value: Value) {
         store(key, value, replacing: true)
     }
+    /// Forgets every value.
+    func removeAll() {
+        lock.lock()
+        defer { lock.unlock() }
+        values.removeAll()
+    }
     /// Removes and returns a value (so that it can be changed in place).
     func take(_ key: Key) -> Value? {
         lock.lock()
@@ -239,6 +245,8 @@ final class SharedFlag: @unchecked Sendable {
 final class SnapshotMemo: Sendable {
     /// Parsed documents by path, while `Project.keepsReads` is on.
     let reads = SharedCache<String, DocumentReader.Result>()
+    /// Parsed records by path, while `Project.keepsReads` is on.
+    let records = SharedCache<String, Record>()
     let keepsReads = SharedFlag()
     let plans = Memo<[Document]>()
     let workPackages = Memo<[String: Set<String>]>()

@@ -59,7 +59,9 @@ public enum PackReport {
         // Each project's rows are made on their own thread (each project reads
         // only its own repository), then joined in the order given.
         let parts = try Parallel.map(sources, threshold: 2) { source in
-            try part(
+            // What the project's parts shared is let go once its rows are made.
+            defer { source.project.keepsReads = false }
+            return try part(
                 source, limits: tolerances[source.code] ?? source.project.config.tolerances, overAllocations: overAllocations,
                 missingSheets: missingSheets, since: since, until: until, today: today, generated: generated)
         }
