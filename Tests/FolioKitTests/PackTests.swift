@@ -106,6 +106,70 @@ struct PackTests {
         #expect(bad.status == 2 && bad.stderr.contains("tolerances.milestone_slip_days must be [amber, red]"), "\(bad)")
     }
 
+    @Test("the pack cache: a repeated pack is read back (a cache edited under a valid checksum shows through), a damaged one is rebuilt, a new commit or another judging day builds afresh, --no-cache never reads it")
+    func packCache() throws {
+        let (sandbox, alpha, _) = try Self.fixture()
+        let folio = try Tools.requireFolio()
+        func pack(_ extra: [String] = [], period: [String] = Self.period) throws -> [String: Any] {
+            let result = try sandbox.run(folio, ["report", "pack", "--format", "json"] + period + extra, in: alpha)
+            #expect(result.ok, "\(result)")
+            return result.jsonObject ?? [:]
+        }
+        func withoutTime(_ json: [String: Any]) -> NSDictionary {
+            var json = json
+            json["generated"] = nil
+            return json as NSDictionary
+        }
+        func thisPeriod(_ json: [String: Any]) -> String { Self.rows(json, "narrative").first?["this_period"] as? String ?? "" }
+        let first = try pack()
+        #expect(thisPeriod(first) == "Design workshops held; supplier shortlist agreed.")
+        let folder = "\(alpha)/.git/folio"
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("pack-") }
+        #expect(files.count == 1, "one cache file for this set of projects: \(files)")
+        let cache = "\(folder)/\(files.first ?? "pack-")"
+        Thread.sleep(forTimeInterval: 1.1)
+        let second = try pack()
+        #expect(withoutTime(second) == withoutTime(first))
+        #expect(second["generated"] as? String != first["generated"] as? String, "a pack read back says when it was made")
+
+        // An edit under a valid checksum shows through: the second pack was read from the file.
+        let marker = "(from the cache)"
+        func edit() throws {
+            let text = try String(contentsOfFile: cache, encoding: .utf8)
+            guard let end = text.range(of: "\nend ", options: .backwards) else {
+                Issue.record("no end line in \(text.suffix(200))")
+                return
+            }
+            let body = String(text[..<end.lowerBound]).replacingOccurrences(of: "Design workshops held", with: "Design workshops held \(marker)") + "\n"
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in body.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+            let hex = String(hash, radix: 16)
+            try (body + "end " + String(repeating: "0", count: 16 - hex.count) + hex + "\n").write(toFile: cache, atomically: true, encoding: .utf8)
+        }
+        try edit()
+        #expect(thisPeriod(try pack()).contains(marker), "the repeated pack is the cached one")
+        #expect(!thisPeriod(try pack(["--no-cache"])).contains(marker), "--no-cache builds from the repositories")
+        #expect(thisPeriod(try pack(period: ["--since", "2026-03-09", "--until", "2026-03-15", "--as-of", "2026-03-17"])) == thisPeriod(first),
+                "another judging day is another pack")
+
+        // Damaged: cut short, or only a header. Ignored, and written whole again.
+        for damage in [{ (text: String) in String(text.dropLast(7)) }, { _ in "folio-pack 1\n" }, { text in text.replacingOccurrences(of: "\"title\"", with: "\"titel\"") }] {
+            try edit()
+            try damage(try String(contentsOfFile: cache, encoding: .utf8)).write(toFile: cache, atomically: true, encoding: .utf8)
+            #expect(withoutTime(try pack()) == withoutTime(first))
+            let rebuilt = try String(contentsOfFile: cache, encoding: .utf8)
+            #expect(rebuilt.hasPrefix("folio-pack 1\n") && !rebuilt.contains(marker) && rebuilt.range(of: "\nend [0-9a-f]{16}\n$", options: .regularExpression) != nil)
+        }
+
+        // A new commit is a new pack.
+        try edit()
+        #expect(try sandbox.git(["commit", "-q", "--no-verify", "--allow-empty", "-m", "later"], in: alpha).ok)
+        let later = try pack()
+        #expect(!thisPeriod(later).contains(marker))
+        let head = try sandbox.git(["rev-parse", "HEAD"], in: alpha).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect((later["projects"] as? [[String: Any]])?.first?["commit"] as? String == head)
+    }
+
     @Test("the S-curve: each week's PV, EV and AC equal cost.py's over the repository at that week's last commit (git ls-tree of that commit)")
     func sCurveFromHistory() throws {
         let (sandbox, alpha, _) = try Self.fixture()

@@ -572,6 +572,27 @@ struct ResourcesTests {
         let after = expectSuccess(try repo.folio("report", "schedule", "--at", "HEAD", "--section", "trend", "--format", "json")).jsonObject ?? [:]
         let build = (after["trend"] as? [[String: Any]] ?? []).filter { $0["milestone"] as? String == "MS-03" }.map { "\($0["week"] ?? "") \($0["forecast"] ?? "")" }
         #expect(build.suffix(3) == ["2026-W14 2026-04-28", "2026-W15 2026-04-28", "2026-W16 2026-05-15"], "\(build)")
+
+        // The pack finds each baseline by bisecting the record's history
+        // rather than walking it: the same rows as the schedule report's walk,
+        // before and after a second issue (whose Baseline column then counts).
+        func samePack(_ expected: [String]) throws {
+            let keys = ["milestone", "baseline", "forecast", "actual", "slip_days", "status"]
+            func rows(_ json: [String: Any]) -> [String] {
+                (json["milestones"] as? [[String: Any]] ?? []).map { row in keys.map { "\(row[$0] ?? "nil")" }.joined(separator: " ") }
+            }
+            let schedule = rows(expectSuccess(try repo.folio("report", "schedule", "--at", "HEAD", "--format", "json")).jsonObject ?? [:])
+            let pack = rows(expectSuccess(try repo.folio("report", "pack", "--at", "HEAD", "--no-cache", "--format", "json")).jsonObject ?? [:])
+            #expect(pack == schedule, "pack \(pack), schedule \(schedule)")
+            #expect(schedule.map { $0.split(separator: " ").prefix(2).joined(separator: " ") } == expected, "\(schedule)")
+        }
+        try samePack(["MS-01 2026-03-02", "MS-02 2026-03-20", "MS-03 2026-05-01", "MS-04 <null>"])
+        expectSuccess(try repo.folio(["submit", id], environment: at("2026-04-16")))
+        expectSuccess(try repo.folio(["approve", id, "--role", "pm"], as: .bob, environment: at("2026-04-16")))
+        expectSuccess(try repo.folio(["issue", id], environment: at("2026-04-17")))
+        try milestones(["| MS-01 | Start | 2026-03-02 | 2026-03-02 | 2026-03-02 | Done |", "| MS-02 | Design | 2026-04-10 | 2026-04-10 |  | Done |",
+                        "| MS-03 | Build | 2026-06-01 | 2026-05-20 |  | On track |", "| MS-04 | Handover | 2026-06-30 |  |  | Planned |"], on: "2026-04-20", "rebaselined draft")
+        try samePack(["MS-01 2026-03-02", "MS-02 2026-03-27", "MS-03 2026-05-01", "MS-04 2026-06-30"])
     }
 
     @Test("people: the last admin stays, a flow-style list is rewritten, nobody named in documents is removed without --force, the README's own example")
