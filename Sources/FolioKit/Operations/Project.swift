@@ -295,6 +295,17 @@ public final class Project {
         return result
     }
 
+    /// Keeps a document parsed elsewhere (as `read` would have parsed it),
+    /// while `keepsReads` is on; safe from several threads.
+    func keep(_ result: DocumentReader.Result, of location: DocumentLocation) {
+        if keepsReads { memo.reads.set(location.path, result) }
+    }
+
+    /// Keeps a record parsed elsewhere, while `keepsReads` is on; safe from several threads.
+    func keep(record: Record, of id: String) {
+        if keepsReads { memo.records.set(Record.path(for: id), record) }
+    }
+
     /// Whether `read` keeps what it parsed for the life of this snapshot:
     /// for a report built from several others over the same commit (the
     /// pack), which would otherwise parse each document once per part. Off

@@ -55,7 +55,8 @@ public enum ResourcesReport {
         _ sources: [ReportSource], range: ClosedRange<Day>, by grouping: Grouping, today: Day, generated: Date
     ) throws -> Report {
         try ReportSource.requireDistinct(sources)
-        let data = try sources.map(read)
+        // Each repository read on its own thread (it reads only its own objects).
+        let data = try Parallel.map(sources, threshold: 2) { try read($0) }
         let threshold = sources.first?.project.config.resources.threshold ?? 100
 
         // People by email: capacity from the first repository that states it.
@@ -340,10 +341,13 @@ public enum ResourcesReport {
         let scheme = project.config.revisions
         let parsed = try Parallel.map(raw) { location, bytes, recordBytes -> Sheet? in
             let record = try recordBytes.map { try Record.parse($0, path: Record.path(for: location.id)) } ?? .empty
+            project.keep(record: record, of: location.id)
             let state = DocumentStatus.derive(record, scheme: scheme).state
             guard state != .withdrawn, state != .superseded else { return nil }
-            guard let document = DocumentReader.read(path: location.path, bytes: bytes, template: template, expectedID: location.id).document
-            else { return nil }
+            let read = DocumentReader.read(path: location.path, bytes: bytes, template: template, expectedID: location.id)
+            // As `Project.read` parses it (an adopted type's would also read its metadata file).
+            if template.adopt == nil { project.keep(read, of: location) }
+            guard let document = read.document else { return nil }
             let sheet = Timesheet(document)
             guard let week = sheet.week else { return nil }
             return Sheet(id: location.id, project: code, person: sheet.person, week: week, state: state, entries: sheet.entries)
