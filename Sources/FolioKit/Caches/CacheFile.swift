@@ -58,23 +58,41 @@ enum CacheFields {
     static func split(_ line: ArraySlice<UInt8>) -> (UInt8, [String])? {
         guard let tag = line.first, line.count >= 2, line[line.startIndex + 1] == 0x09 else { return nil }
         var fields: [String] = []
-        var current: [UInt8] = []
-        var i = line.startIndex + 2
+        var start = line.startIndex + 2
+        var escaped = false
+        var i = start
+        // A field without a backslash (nearly all) is decoded from its bytes in place.
+        func field(_ end: Int) {
+            guard escaped else { return fields.append(String(decoding: line[start..<end], as: UTF8.self)) }
+            var current: [UInt8] = []
+            current.reserveCapacity(end - start)
+            var k = start
+            while k < end {
+                let b = line[k]
+                if b == 0x5C, k + 1 < end {
+                    let n = line[k + 1]
+                    current.append(n == 0x74 ? 0x09 : n == 0x6E ? 0x0A : n)
+                    k += 2
+                } else {
+                    current.append(b)
+                    k += 1
+                }
+            }
+            fields.append(String(decoding: current, as: UTF8.self))
+        }
         while i < line.endIndex {
             let b = line[i]
             if b == 0x09 {
-                fields.append(String(decoding: current, as: UTF8.self))
-                current.removeAll(keepingCapacity: true)
-            } else if b == 0x5C, i + 1 < line.endIndex {
-                let n = line[i + 1]
-                current.append(n == 0x74 ? 0x09 : n == 0x6E ? 0x0A : n)
-                i += 1
-            } else {
-                current.append(b)
+                field(i)
+                start = i + 1
+                escaped = false
+            } else if b == 0x5C {
+                escaped = true
+                i += 1  // the escaped byte is never a separator
             }
             i += 1
         }
-        fields.append(String(decoding: current, as: UTF8.self))
+        field(min(i, line.endIndex))
         return (tag, fields)
     }
 

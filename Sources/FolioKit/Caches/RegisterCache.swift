@@ -42,7 +42,9 @@ struct RegisterCache {
         func hash(into hasher: inout Hasher) {
             hasher.combine(fingerprint)
             hasher.combine(record)
-            for byte in path.utf8 { hasher.combine(byte) }
+            // The path's bytes in one call (native strings are contiguous UTF-8).
+            var path = path
+            path.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
         }
     }
 

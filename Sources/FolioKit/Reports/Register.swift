@@ -43,6 +43,30 @@ public struct RegisterEntry: Codable, Sendable {
     }
 }
 
+extension ApprovalEntry: DirectJSON {
+    var directJSON: JSONValue {
+        .object([
+            ("at", .string(at)), ("current", .bool(current)), ("meaning", .string(meaning)), ("name", .string(name)),
+            ("person", .string(person)), ("role", .string(role)), ("signed", .bool(signed)), ("verified", .bool(verified)),
+        ])
+    }
+}
+
+extension RegisterEntry: DirectJSON {
+    /// Keys in `CodingKeys`' JSON names, sorted.
+    var directJSON: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("approvals", .array(approvals.map(\.directJSON))), ("attachments", .array(attachments.map { .string($0) })), ("id", .string(id)),
+        ]
+        if let inForce { members.append(("in_force", .string(inForce))) }
+        if let lastActor { members.append(("last_actor", .string(lastActor))) }
+        if let lastChange { members.append(("last_change", .string(lastChange))) }
+        if let owner { members.append(("owner", .string(owner))) }
+        members += [("path", .string(path)), ("revision", .string(revision)), ("state", .string(state)), ("title", .string(title)), ("type", .string(type))]
+        return .object(members)
+    }
+}
+
 /// The master document register: every document with its lifecycle state.
 public enum Register {
     public struct Filter {

@@ -182,8 +182,6 @@ public indirect enum JSONValue: Sendable, Equatable {
     }
 
     func write(to out: inout String, indent: Int) {
-        let pad = String(repeating: "  ", count: indent + 1)
-        let close = String(repeating: "  ", count: indent)
         switch self {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -198,6 +196,8 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .string(let s): JSONValue.quote(s, into: &out)
         case .array(let items):
             if items.isEmpty { return out += "[]" }
+            let pad = String(repeating: "  ", count: indent + 1)
+            let close = String(repeating: "  ", count: indent)
             out += "[\n"
             for (i, item) in items.enumerated() {
                 out += pad
@@ -207,6 +207,8 @@ public indirect enum JSONValue: Sendable, Equatable {
             out += close + "]"
         case .object(let members):
             if members.isEmpty { return out += "{}" }
+            let pad = String(repeating: "  ", count: indent + 1)
+            let close = String(repeating: "  ", count: indent)
             out += "{\n"
             for (i, (key, value)) in members.enumerated() {
                 out += pad
@@ -221,6 +223,13 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     static func quote(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings hold nothing to escape and are appended whole. 0xE2
+        // leads U+2028 and U+2029 (and other scalars: those take the slow path too).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
