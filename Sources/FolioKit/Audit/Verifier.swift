@@ -36,6 +36,8 @@ public final class Verifier {
     /// Where each ID's document lives, per set of templates (IDs do not move).
     private var locations: [String: DocumentLocation?] = [:]
     private var findings: [Finding] = []
+    /// Folder trees shared by the commits walked (most folders are unchanged from one commit to the next).
+    private let folderTrees = FolderTrees()
     private var seen = Set<String>()
     private var eventCount = 0
     private var signatureCount = 0
@@ -137,7 +139,7 @@ public final class Verifier {
         var special: [SpecialEntry] = []
         let changes = try repository.changedFiles(from: parentTree, to: tree.id, reuse: &trees, special: &special)
         // The cached rules, reading documents and records in this commit's tree.
-        let here = Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: commit.id.short), reusing: rules)
+        let here = Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: commit.id.short, shared: folderTrees), reusing: rules)
         if enforceTemplates { try checkServerRules(commit, changes: changes, parentTree: parentTree, here: here) }
         try checkPaths(commit, changes: changes, special: special, parentTree: parentTree, here: here)
         var recordChanges: [(FileChange, String)] = []
@@ -239,7 +241,7 @@ public final class Verifier {
         guard !deleted.isEmpty, let parentTree else { return }
         let before = try repository.tree(parentTree)
         guard let rules = try project(before) else { return }
-        let parent = Project(repository: repository, source: TreeSource(repository: repository, tree: before, label: "parent"), reusing: rules)
+        let parent = Project(repository: repository, source: TreeSource(repository: repository, tree: before, label: "parent", shared: folderTrees), reusing: rules)
         for change in deleted {
             guard let location = parent.locate(change.path), location.path == change.path,
                 DocumentID.problem(location.id) == nil, try parent.source.exists(Record.path(for: location.id)),
