@@ -19,8 +19,15 @@ struct LsCommand: FolioCommand {
         let repository = try global.repository(ctx)
         let project = try Project.atRevision(repository, at)
         if at == nil { Output.warn(ctx, Project.uncommittedRules(repository)) }
-        let entries = try Register.entries(project, filter: .init(type: type, state: state, owner: owner))
-        if listing.format == .json { return try Output.json(ctx, entries) }
+        let filter = Register.Filter(type: type, state: state, owner: owner)
+        if listing.format == .json {
+            // Written row by row as the register is made: never all rows at once.
+            let out = JSONFormat.ArrayWriter<RegisterEntry>(write: ctx.stdout.write)
+            try Register.forEachEntry(project, filter: filter, out.add)
+            out.finish()
+            return ctx.print()
+        }
+        let entries = try Register.entries(project, filter: filter)
         Output.rows(ctx, listing, ["ID", "TYPE", "REV", "STATE", "IN FORCE", "OWNER", "LAST CHANGE", "TITLE"], entries.map {
             [$0.id, $0.type, $0.revision, $0.state, $0.inForce ?? "", $0.owner ?? "", $0.lastChange ?? "", $0.title]
         })

@@ -60,6 +60,17 @@ struct RegisterCacheTests {
         #expect((try FileManager.default.attributesOfItem(atPath: cache))[.modificationDate] as? Date == before[.modificationDate] as? Date,
                 "a warm register with nothing changed rewrites the cache")
 
+        // Filtered listings read the cache alongside too (rows of other types wait
+        // by path): the same rows as the full register filtered, the file untouched.
+        let all = try #require(try repo.folio("ls", "--format", "json").jsonArray)
+        for (option, value, key) in [("--type", "decision-log", "type"), ("--state", "draft", "state"), ("--type", "risk-register", "type")] {
+            let filtered = try #require(try repo.folio("ls", option, value, "--format", "json").jsonArray)
+            let expected = all.filter { $0[key] as? String == value }
+            let (got, want) = (try Self.canonical(filtered), try Self.canonical(expected))
+            #expect(!expected.isEmpty && got == want, "ls \(option) \(value)")
+        }
+        #expect(FileManager.default.contents(atPath: cache) == bytes, "a filtered listing leaves the cache as it was")
+
         // Changes: a new document, a title edited and checked in, a submission.
         let new = try repo.newDocument("decision-log", title: "Decisions after the cache")
         let docs = try repo.git("ls-files", "docs/risk-register").stdoutLines.filter { $0.hasSuffix(".md") }

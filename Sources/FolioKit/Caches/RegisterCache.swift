@@ -22,10 +22,12 @@ import Foundation
 /// Fields are separated by tabs (`\`, tab and newline escaped as `\\`, `\t`,
 /// `\n`); an absent value is `?`, a present one starts with `=`. The file is
 /// trusted only when its header, rules key, end line and checksum hold;
-/// otherwise it is ignored and rebuilt. It is replaced by rename, so a reader
+/// otherwise it is ignored and rebuilt. Rows are in the register's order and
+/// are read, and the next file written, as the register goes, so neither the
+/// file nor its rows are ever held whole. It is replaced by rename, so a reader
 /// never sees half a file. Like the history index, it is a cache, not a
 /// record: deleting it only makes the next register slower.
-struct RegisterCache {
+enum RegisterCache {
     static let header = "folio-register 3"
 
     /// Compared and hashed by bytes: two paths that differ only in Unicode
@@ -48,23 +50,18 @@ struct RegisterCache {
         }
     }
 
-    let path: String
-    let rules: String
-    private(set) var rows: [Key: RegisterEntry] = [:]
-
     static func path(_ repository: Repository) -> String { repository.commonDir + "folio/register" }
 
-    /// The cache of a project read from a commit; nil for the work tree or
-    /// the index (their rows are not keyed by object ids).
-    init?(_ project: Project) {
+    /// The rules' key of a project read from a commit (the ids of
+    /// `folio.yml`, `templates/` and `allowed_signers`); nil for the work
+    /// tree or the index (their rows are not keyed by object ids).
+    static func rules(_ project: Project) -> String? {
         guard let tree = project.source as? TreeSource,
             let config = try? tree.entry(ProjectConfig.path),
             let templates = try? tree.entry("templates"), templates.kind == .tree
         else { return nil }
         let signers = (try? tree.entry(".folio/allowed_signers"))?.id.description ?? "-"
-        rules = "\(config.id)+\(templates.id)+\(signers)"
-        path = RegisterCache.path(project.repository)
-        rows = RegisterCache.read(path, rules: rules) ?? [:]
+        return "\(config.id)+\(templates.id)+\(signers)"
     }
 
     /// The key of a document's row in `project`; nil when it has no fingerprint.
@@ -74,81 +71,231 @@ struct RegisterCache {
         return Key(path: location.path, fingerprint: fingerprint, record: record?.id.description ?? "-")
     }
 
-    subscript(key: Key) -> RegisterEntry? { rows[key] }
-
-    /// How many rows the file held.
-    var count: Int { rows.count }
-
-    /// Replaces the file with exactly `rows` (the rows of this register).
-    func save(_ rows: [(Key, RegisterEntry)]) {
-        var out = Array("\(RegisterCache.header) \(rules)\n".utf8)
-        for (key, e) in rows {
-            CacheFields.line("R", [key.path, key.fingerprint, key.record, e.id, e.type, e.title, e.state, e.revision],
-                             optional: [e.owner, e.lastChange, e.lastActor, e.inForce], into: &out)
-            for a in e.approvals {
-                let flags = [a.current, a.signed, a.verified].map { $0 ? "1" : "0" }.joined()
-                CacheFields.line("A", [a.person, a.name, a.role, a.meaning, a.at, flags], into: &out)
-            }
-            for f in e.attachments { CacheFields.line("F", [f], into: &out) }
-        }
-        var sum = Checksum()
-        out.withUnsafeBytes { sum.add($0) }
-        out += Array("end \(rows.count) \(sum.hex)\n".utf8)
-        CacheFile.replace(path, with: out)
+    /// One row as the file holds it: its key, the entry, and its lines (to
+    /// copy into the next file unchanged).
+    struct Row {
+        let key: Key
+        let entry: RegisterEntry
+        let raw: [UInt8]
     }
 
-    private static func read(_ path: String, rules: String) -> [Key: RegisterEntry]? {
-        // A row is some 250 bytes: 1 GiB is four million documents.
-        guard let bytes = CacheFile.read(path, limit: 1 << 30) else { return nil }
-        // Header and end line first, then the checksum of everything above the end line.
-        guard let first = bytes.firstIndex(of: 0x0A),
-            String(decoding: bytes[..<first], as: UTF8.self) == "\(header) \(rules)",
-            bytes.last == 0x0A, let endStart = bytes.dropLast().lastIndex(of: 0x0A).map({ $0 + 1 })
-        else { return nil }
-        let end = String(decoding: bytes[endStart..<(bytes.count - 1)], as: UTF8.self).split(separator: " ")
-        var sum = Checksum()
-        bytes[..<endStart].withUnsafeBytes { sum.add($0) }
-        guard end.count == 3, end[0] == "end", let count = Int(end[1]), end[2] == sum.hex else { return nil }
-        var rows: [Key: RegisterEntry] = [:]
-        rows.reserveCapacity(count)
-        var pending: (Key, [String], [String?])?
-        var approvals: [ApprovalEntry] = []
-        var attachments: [String] = []
-        func finish() {
-            guard let (key, f, o) = pending else { return }
-            rows[key] = RegisterEntry(
-                id: f[3], type: f[4], title: f[5], path: key.path, state: f[6], revision: f[7], inForce: o[3], owner: o[0],
-                lastChange: o[1], lastActor: o[2], approvals: approvals, attachments: attachments)
-            pending = nil
-            approvals = []
-            attachments = []
+    /// The lines of one row.
+    static func encode(_ key: Key, _ e: RegisterEntry, into out: inout [UInt8]) {
+        CacheFields.line("R", [key.path, key.fingerprint, key.record, e.id, e.type, e.title, e.state, e.revision],
+                         optional: [e.owner, e.lastChange, e.lastActor, e.inForce], into: &out)
+        for a in e.approvals {
+            let flags = [a.current, a.signed, a.verified].map { $0 ? "1" : "0" }.joined()
+            CacheFields.line("A", [a.person, a.name, a.role, a.meaning, a.at, flags], into: &out)
         }
-        var start = first + 1
-        while start < endStart {
-            guard let newline = bytes[start..<endStart].firstIndex(of: 0x0A) else { return nil }
-            guard let (tag, fields) = CacheFields.split(bytes[start..<newline]) else { return nil }
-            start = newline + 1
-            switch tag {
-            case UInt8(ascii: "R"):
-                finish()
-                guard fields.count == 12 else { return nil }
-                let optional = fields[8...].map(CacheFields.optional)
-                guard optional.allSatisfy({ $0 != nil }) else { return nil }
-                pending = (Key(path: fields[0], fingerprint: fields[1], record: fields[2]), fields, optional.map { $0! })
-            case UInt8(ascii: "A"):
-                let flags = fields.last.map { Array($0.utf8) } ?? []
-                guard pending != nil, fields.count == 6, flags.count == 3 else { return nil }
-                approvals.append(ApprovalEntry(
-                    person: fields[0], name: fields[1], role: fields[2], meaning: fields[3], at: fields[4],
-                    current: flags[0] == UInt8(ascii: "1"), signed: flags[1] == UInt8(ascii: "1"), verified: flags[2] == UInt8(ascii: "1")))
-            case UInt8(ascii: "F"):
-                guard pending != nil, fields.count == 1 else { return nil }
-                attachments.append(fields[0])
-            default:
+        for f in e.attachments { CacheFields.line("F", [f], into: &out) }
+    }
+
+    /// The rows of a cache file in the file's order, read in chunks (a
+    /// register of 100,000 documents never holds the file or all its rows),
+    /// after the whole file was checked: header and rules key, end line and
+    /// checksum. Nil when any of them is wrong (then the register is read
+    /// from the repository and the file rewritten).
+    final class Reader {
+        private let fd: Int32
+        /// Where the end line starts: rows are read up to it.
+        private let end: Int
+        /// How many rows the end line says the file holds.
+        let count: Int
+        private var buffer: [UInt8] = []
+        private var cursor = 0
+        private var offset: Int
+        private var peeked: [UInt8]?
+        /// Set when a row did not parse: the rest is not trusted.
+        private(set) var damaged = false
+
+        init?(path: String, rules: String) {
+            fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            var st = stat()
+            // A row is some 250 bytes: 1 GiB is four million documents.
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size <= 1 << 30, st.st_size > 0,
+                let (end, count, headerLength) = Reader.check(fd, size: Int(st.st_size), header: Array("\(RegisterCache.header) \(rules)\n".utf8))
+            else {
+                close(fd)
                 return nil
             }
+            self.end = end
+            self.count = count
+            offset = headerLength
         }
-        finish()
-        return rows.count == count ? rows : nil
+
+        deinit { close(fd) }
+
+        private static func pread(_ fd: Int32, _ count: Int, at offset: Int) -> [UInt8]? {
+            var bytes = [UInt8](repeating: 0, count: count)
+            var done = 0
+            while done < count {
+                let n = bytes[done...].withUnsafeMutableBytes { Foundation.pread(fd, $0.baseAddress, $0.count, off_t(offset + done)) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { return nil }
+                done += n
+            }
+            return bytes
+        }
+
+        /// The header, the end line and the checksum of everything above
+        /// it, read in chunks: where the end line starts, the rows it
+        /// promises and the header's length.
+        private static func check(_ fd: Int32, size: Int, header: [UInt8]) -> (Int, Int, Int)? {
+            guard size > header.count, let first = pread(fd, header.count, at: 0), first == header else { return nil }
+            let tailLength = min(size, 256)
+            guard let tail = pread(fd, tailLength, at: size - tailLength), tail.last == 0x0A,
+                let lastBreak = tail.dropLast().lastIndex(of: 0x0A)
+            else { return nil }
+            let endStart = size - tailLength + lastBreak + 1
+            let fields = String(decoding: tail[(lastBreak + 1)..<(tail.count - 1)], as: UTF8.self).split(separator: " ")
+            guard endStart >= header.count, fields.count == 3, fields[0] == "end", let count = Int(fields[1]) else { return nil }
+            var sum = Checksum()
+            var at = 0
+            while at < endStart {
+                guard let chunk = pread(fd, min(1 << 20, endStart - at), at: at) else { return nil }
+                chunk.withUnsafeBytes { sum.add($0) }
+                at += chunk.count
+            }
+            guard fields[2] == sum.hex else { return nil }
+            return (endStart, count, header.count)
+        }
+
+        /// The next line (without its newline), or nil at the end line.
+        private func line() -> [UInt8]? {
+            if let peeked {
+                self.peeked = nil
+                return peeked
+            }
+            while true {
+                if let newline = buffer[cursor...].firstIndex(of: 0x0A) {
+                    let line = Array(buffer[cursor..<newline])
+                    cursor = newline + 1
+                    return line
+                }
+                guard offset < end, let chunk = Reader.pread(fd, min(1 << 20, end - offset), at: offset) else { return nil }
+                offset += chunk.count
+                buffer.removeFirst(cursor)
+                cursor = 0
+                buffer += chunk
+            }
+        }
+
+        /// The next row, or nil after the last (or at a line that does not parse: `damaged`).
+        func next() -> Row? {
+            guard !damaged, let first = line() else { return nil }
+            guard let (tag, f) = CacheFields.split(first[...]), tag == UInt8(ascii: "R"), f.count == 12 else {
+                damaged = true
+                return nil
+            }
+            let optional = f[8...].map(CacheFields.optional)
+            guard optional.allSatisfy({ $0 != nil }) else {
+                damaged = true
+                return nil
+            }
+            let o = optional.map { $0! }
+            var raw = first
+            raw.append(0x0A)
+            var approvals: [ApprovalEntry] = []
+            var attachments: [String] = []
+            while let next = line() {
+                guard let (tag, fields) = CacheFields.split(next[...]) else {
+                    damaged = true
+                    return nil
+                }
+                if tag == UInt8(ascii: "R") {
+                    peeked = next
+                    break
+                }
+                switch tag {
+                case UInt8(ascii: "A"):
+                    let flags = fields.last.map { Array($0.utf8) } ?? []
+                    guard fields.count == 6, flags.count == 3 else {
+                        damaged = true
+                        return nil
+                    }
+                    approvals.append(ApprovalEntry(
+                        person: fields[0], name: fields[1], role: fields[2], meaning: fields[3], at: fields[4],
+                        current: flags[0] == UInt8(ascii: "1"), signed: flags[1] == UInt8(ascii: "1"), verified: flags[2] == UInt8(ascii: "1")))
+                case UInt8(ascii: "F"):
+                    guard fields.count == 1 else {
+                        damaged = true
+                        return nil
+                    }
+                    attachments.append(fields[0])
+                default:
+                    damaged = true
+                    return nil
+                }
+                raw += next
+                raw.append(0x0A)
+            }
+            let key = Key(path: f[0], fingerprint: f[1], record: f[2])
+            let entry = RegisterEntry(
+                id: f[3], type: f[4], title: f[5], path: key.path, state: f[6], revision: f[7], inForce: o[3], owner: o[0],
+                lastChange: o[1], lastActor: o[2], approvals: approvals, attachments: attachments)
+            return Row(key: key, entry: entry, raw: raw)
+        }
+    }
+
+    /// A new cache file written as the register goes (beside the old one),
+    /// renamed into place by `commit`; dropped when not committed.
+    final class Writer {
+        private let finalPath: String
+        private let temporaryPath: String
+        private let handle: FileHandle
+        private var buffer: [UInt8] = []
+        private var checksum = Checksum()
+        private(set) var count = 0
+        private var committed = false
+
+        init?(path: String, rules: String) {
+            finalPath = path
+            temporaryPath = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            let folder = (path as NSString).deletingLastPathComponent
+            // A read-only repository (a server mirror) still gets its register.
+            guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
+                FileManager.default.createFile(atPath: temporaryPath, contents: nil),
+                let handle = FileHandle(forWritingAtPath: temporaryPath)
+            else { return nil }
+            self.handle = handle
+            buffer = Array("\(RegisterCache.header) \(rules)\n".utf8)
+        }
+
+        deinit {
+            try? handle.close()
+            if !committed { unlink(temporaryPath) }
+        }
+
+        func add(_ key: Key, _ entry: RegisterEntry) {
+            RegisterCache.encode(key, entry, into: &buffer)
+            count += 1
+            flushIfFull()
+        }
+
+        /// A row copied from the old file as it was.
+        func add(_ row: Row) {
+            buffer += row.raw
+            count += 1
+            flushIfFull()
+        }
+
+        private func flushIfFull() {
+            if buffer.count >= 1 << 20 { flush() }
+        }
+
+        private func flush() {
+            buffer.withUnsafeBytes { checksum.add($0) }
+            handle.write(Data(buffer))
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        /// Ends the file and puts it in place.
+        func commit() {
+            flush()
+            handle.write(Data("end \(count) \(checksum.hex)\n".utf8))
+            try? handle.close()
+            if rename(temporaryPath, finalPath) == 0 { committed = true }
+        }
     }
 }

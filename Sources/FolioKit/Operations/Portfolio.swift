@@ -226,7 +226,9 @@ public struct Portfolio: Sendable {
     /// - Throws: `FolioError.usage` for a project not synced yet, or a path
     ///   that is not a repository.
     public func sources(at revision: String?, context: FolioContext) throws -> [ReportSource] {
-        let sources = try projects.map { member -> ReportSource in
+        // Opened on all cores (each project its own repository); the first
+        // failing project in the file's order is the error, as one by one.
+        let sources = try Parallel.map(projects, threshold: 2) { member -> ReportSource in
             let source: ReportSource
             do {
                 if let path = member.path {

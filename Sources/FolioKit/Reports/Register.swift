@@ -80,55 +80,103 @@ public enum Register {
         }
     }
 
+    /// Every row of the register that `filter` keeps, in the register's order.
+    /// - Throws: `FolioError.usage` for an unknown type or state; what reading the repository throws.
     public static func entries(_ project: Project, filter: Filter = Filter()) throws -> [RegisterEntry] {
+        var result: [RegisterEntry] = []
+        try forEachEntry(project, filter: filter) { result.append($0) }
+        return result
+    }
+
+    /// Hands each row of the register that `filter` keeps to `body`, in the
+    /// register's order, as it is made: a listing of 100,000 documents never
+    /// holds every row. Rows whose document, attachments, record and rules
+    /// are unchanged come from the register cache, read alongside (its rows
+    /// are in the same order); the others are read and parsed in batches on
+    /// all cores. - Throws: as `entries`, and what `body` throws.
+    public static func forEachEntry(_ project: Project, filter: Filter = Filter(), _ body: (RegisterEntry) throws -> Void) throws {
         if let type = filter.type, project.template(type) == nil {
             throw FolioError.usage("no type '\(type)'; types: \(project.templates.map(\.type).joined(separator: ", "))")
         }
         if let state = filter.state, LifecycleState(rawValue: state) == nil {
             throw FolioError.usage("no state '\(state)'; states: \(LifecycleState.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        var result: [RegisterEntry] = []
         let locations = try project.allDocuments().filter { filter.type == nil || $0.type == filter.type }
-        // Rows whose document, attachments, record and rules are unchanged
-        // come from the register cache (keyed by their object ids).
-        let cache = RegisterCache(project)
-        var keys: [RegisterCache.Key?] = []
-        var rows = [RegisterEntry?](repeating: nil, count: locations.count)
-        var misses: [Int] = []
-        for (i, location) in locations.enumerated() {
-            let key = cache == nil ? nil : try RegisterCache.key(project, location)
-            keys.append(key)
-            if let key, let hit = cache?[key] { rows[i] = hit } else { misses.append(i) }
-        }
-        // What libgit2 reads, on this thread, in one ordered pass over the
-        // folders (each folder tree read once: TreeSource); then the parsing,
-        // independent per document, on all cores; rows in the same order.
-        // In batches, so only one batch of documents is in memory at a time.
+        let rules = RegisterCache.rules(project)
+        let file = RegisterCache.path(project.repository)
+        let cache = CacheMerge(reader: rules.flatMap { RegisterCache.Reader(path: file, rules: $0) })
+        // The next file, written as rows are made; put in place only when it differs.
+        let writer = filter.type == nil ? rules.flatMap { RegisterCache.Writer(path: file, rules: $0) } : nil
+        var changed = false
         let signers = project.allowedSigners()
-        for start in stride(from: 0, to: misses.count, by: 4096) {
-            let batch = misses[start..<min(start + 4096, misses.count)]
-            // The key already holds the fingerprint: not computed twice.
-            let inputs = try batch.map { try Input(project, locations[$0], fingerprint: keys[$0]?.fingerprint) }
-            let parsed = try Parallel.map(inputs) { try entry(project, $0, signers: signers) }
-            for (k, i) in batch.enumerated() { rows[i] = parsed[k] }
-        }
-        let entries = rows.map { $0! }
-        if let cache, filter.type == nil {
-            // Rows with a signature are not kept: whether it verifies depends
-            // on the time (a key's valid-before) and on ssh-keygen running,
-            // not only on the ids the row is keyed by.
-            let keep = zip(keys, entries).compactMap { key, entry in
-                entry.approvals.contains(where: \.signed) ? nil : key.map { ($0, entry) }
+        // In batches, so only one batch of rows and documents is in memory at a time.
+        for start in stride(from: 0, to: locations.count, by: 4096) {
+            let batch = start..<min(start + 4096, locations.count)
+            var keys: [RegisterCache.Key?] = []
+            var rows: [RegisterEntry?] = []
+            var hits: [RegisterCache.Row?] = []
+            var misses: [Int] = []
+            for i in batch {
+                let key = rules == nil ? nil : try RegisterCache.key(project, locations[i])
+                let hit = key.flatMap { cache.row($0) }
+                keys.append(key)
+                hits.append(hit)
+                rows.append(hit?.entry)
+                if hit == nil { misses.append(i - start) }
             }
-            let missed = misses.contains { keys[$0] != nil && !entries[$0].approvals.contains(where: \.signed) }
-            if missed || keep.count != cache.count { cache.save(keep) }
+            // What libgit2 reads, on this thread, in one ordered pass over the
+            // folders (each folder tree read once: TreeSource); then the parsing,
+            // independent per document, on all cores; rows in the same order.
+            // The key already holds the fingerprint: not computed twice.
+            let inputs = try misses.map { try Input(project, locations[start + $0], fingerprint: keys[$0]?.fingerprint) }
+            let parsed = try Parallel.map(inputs) { try entry(project, $0, signers: signers) }
+            for (k, i) in misses.enumerated() { rows[i] = parsed[k] }
+            for (k, row) in rows.enumerated() {
+                let entry = row!
+                // Rows with a signature are not kept: whether it verifies depends
+                // on the time (a key's valid-before) and on ssh-keygen running,
+                // not only on the ids the row is keyed by.
+                if let writer, let key = keys[k], !entry.approvals.contains(where: \.signed) {
+                    if let hit = hits[k] {
+                        writer.add(hit)
+                    } else {
+                        writer.add(key, entry)
+                        changed = true
+                    }
+                }
+                if let state = filter.state, entry.state != state { continue }
+                if let owner = filter.owner, entry.owner?.lowercased() != owner.lowercased() { continue }
+                try body(entry)
+            }
         }
-        for entry in entries {
-            if let state = filter.state, entry.state != state { continue }
-            if let owner = filter.owner, entry.owner?.lowercased() != owner.lowercased() { continue }
-            result.append(entry)
+        if let writer, changed || writer.count != cache.count { writer.commit() }
+    }
+
+    /// The register cache's rows met in the register's order: a row is taken
+    /// when its document comes; rows of documents that come later (or never)
+    /// wait, by path, until then. Both are in the register's order, so only
+    /// rows of documents added or removed since wait.
+    private final class CacheMerge {
+        private let reader: RegisterCache.Reader?
+        private var waiting: [[UInt8]: RegisterCache.Row] = [:]
+        /// How many rows the file held (0 without a valid file).
+        let count: Int
+
+        init(reader: RegisterCache.Reader?) {
+            self.reader = reader
+            count = reader?.count ?? 0
         }
-        return result
+
+        /// The row for `key`, if the file holds one made from the same ids.
+        func row(_ key: RegisterCache.Key) -> RegisterCache.Row? {
+            let path = Array(key.path.utf8)
+            if let row = waiting.removeValue(forKey: path) { return row.key == key ? row : nil }
+            while let row = reader?.next() {
+                if row.key.path.utf8.elementsEqual(path) { return row.key == key ? row : nil }
+                waiting[Array(row.key.path.utf8)] = row
+            }
+            return nil
+        }
     }
 
     public static func entry(_ project: Project, _ location: DocumentLocation) throws -> RegisterEntry {

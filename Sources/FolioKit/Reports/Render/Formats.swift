@@ -122,6 +122,33 @@ public enum JSONFormat {
         write(chunk + "]")
     }
 
+    /// The text of `pretty(streaming:)` for elements that come one at a time
+    /// (a register handed row by row): `add` each, then `finish`.
+    public final class ArrayWriter<T: Encodable> {
+        private let write: (String) -> Void
+        private let encoder = JSONValueEncoder()
+        private var chunk = ""
+        private var count = 0
+
+        public init(write: @escaping (String) -> Void) { self.write = write }
+
+        /// - Throws: `EncodingError` when the element cannot be encoded.
+        public func add(_ element: T) throws {
+            chunk += (count == 0 ? "[\n  " : ",\n  ") + (try encoder.encode(element).text(indent: 1))
+            count += 1
+            if chunk.utf8.count >= 1 << 16 {
+                write(chunk)
+                chunk = ""
+            }
+        }
+
+        /// Ends the array (`[]` when nothing was added).
+        public func finish() {
+            write(count == 0 ? "[]" : chunk + "\n]")
+            chunk = ""
+        }
+    }
+
     /// On one line, no final newline (one record of a stream).
     /// - Throws: `EncodingError` when a value cannot be encoded.
     public static func compact<T: Encodable>(_ value: T) throws -> String {
