@@ -79,7 +79,7 @@ struct ReportOptions: ParsableArguments {
     /// Renders a report and writes it where `stream()` says.
     func write(_ ctx: FolioContext, _ report: Report, section: String? = nil) throws {
         let out = try stream(ctx)
-        out.write(try CSVFormat.$keepsFormulas.withValue(rawCsv) { try ReportRenderer.render(report, format: format, section: section) })
+        try CSVFormat.$keepsFormulas.withValue(rawCsv) { try ReportRenderer.render(report, format: format, section: section, write: out.write) }
         try out.finish()
     }
 }

@@ -21,7 +21,8 @@ public enum RegisterReport {
         var pendingCount = 0
         for source in sources {
             let project = source.project
-            for entry in try Register.entries(project) {
+            // Row by row: the register's entries are never all held besides the rows.
+            try Register.forEachEntry(project) { entry in
                 let location = DocumentLocation(type: entry.type, id: entry.id, path: entry.path)
                 let pending = try pendingRoles(project, location, state: entry.state)
                 if !pending.isEmpty { pendingCount += 1 }

@@ -26,6 +26,49 @@ public enum ReportRenderer {
         }
     }
 
+    /// The same text as `render`, handed to `write` in pieces: JSON is
+    /// written a section's rows at a time, so a register of 100,000 rows is
+    /// never held as one JSON value and one text. - Throws: as `render`.
+    public static func render(_ report: Report, format: ReportFormat, section: String? = nil, write: (String) -> Void) throws {
+        guard format == .json else { return write(try render(report, format: format, section: section)) }
+        if let section, report.section(section) == nil { _ = try render(report, format: format, section: section) }
+        let sections = section.map { name in report.sections.filter { $0.key == name } } ?? report.sections
+        guard case .object(let head) = json(report, []) else { return write(json(report, sections).text() + "\n") }
+        // As `JSONValue.write` lays out `json(report, sections)`.
+        var chunk: [UInt8] = Array("{\n".utf8)
+        func flush() {
+            write(String(decoding: chunk, as: UTF8.self))
+            chunk.removeAll(keepingCapacity: true)
+        }
+        let count = head.count + sections.count
+        for i in 0..<count {
+            let key = i < head.count ? head[i].0 : sections[i - head.count].key
+            chunk += "  ".utf8
+            JSONValue.quote(key, into: &chunk)
+            chunk += ": ".utf8
+            if i < head.count {
+                head[i].1.write(to: &chunk, indent: 1)
+            } else {
+                let section = sections[i - head.count]
+                if section.rows.isEmpty {
+                    chunk += "[]".utf8
+                } else {
+                    chunk += "[\n".utf8
+                    for (r, row) in section.rows.enumerated() {
+                        chunk += "    ".utf8
+                        JSONValue.object(zip(section.columns, row).map { ($0.key, $1.json) }).write(to: &chunk, indent: 2)
+                        chunk += (r == section.rows.count - 1 ? "\n" : ",\n").utf8
+                        if chunk.count >= 1 << 16 { flush() }
+                    }
+                    chunk += "  ]".utf8
+                }
+            }
+            chunk += (i == count - 1 ? "\n" : ",\n").utf8
+        }
+        chunk += "}\n".utf8
+        flush()
+    }
+
     // MARK: text
 
     static func text(_ report: Report, _ sections: [ReportSection]) -> String {
