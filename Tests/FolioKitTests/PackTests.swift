@@ -23,6 +23,11 @@ struct PackTests {
 
     static func rows(_ json: [String: Any]?, _ section: String) -> [[String: Any]] { json?[section] as? [[String: Any]] ?? [] }
 
+    /// Sorted-keys JSON text of parsed JSON, for comparing two packs' sections.
+    static func canonical(_ value: Any) throws -> String {
+        String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys]), as: UTF8.self)
+    }
+
     @Test("the pack: stated green and computed red is flagged, each dimension against its tolerance, one action log across three meetings")
     func packOfTwoProjects() throws {
         let (sandbox, alpha, beta) = try Self.fixture()
@@ -160,6 +165,21 @@ struct PackTests {
             let rebuilt = try String(contentsOfFile: cache, encoding: .utf8)
             #expect(rebuilt.hasPrefix("folio-pack 1\n") && !rebuilt.contains(marker) && rebuilt.range(of: "\nend [0-9a-f]{16}\n$", options: .regularExpression) != nil)
         }
+
+        // A shallow clone deepened keeps its commit but not its history (the
+        // risks at the last pack are read from the commit before the period).
+        let shallow = sandbox.path("shallow")
+        #expect(try sandbox.git(["clone", "-q", "--depth", "2", "file://\(alpha)", shallow], in: sandbox.root.path).ok)
+        func risks(_ extra: [String]) throws -> String {
+            let result = try sandbox.run(folio, ["report", "pack", "--format", "json", "--section", "risks"] + Self.period + extra, in: shallow)
+            #expect(result.ok, "\(result)")
+            return (try? Self.canonical(Self.rows(result.jsonObject, "risks"))) ?? ""
+        }
+        let cut = try risks([])
+        #expect(try sandbox.git(["fetch", "-q", "--unshallow"], in: shallow).ok)
+        let whole = try risks(["--no-cache"])
+        #expect(whole != cut, "the deepened history changes the risks at the last pack")
+        #expect(try risks([]) == whole, "a pack of the deepened clone is not the shallow one read back")
 
         // A new commit is a new pack.
         try edit()

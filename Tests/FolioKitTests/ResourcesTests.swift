@@ -593,6 +593,20 @@ struct ResourcesTests {
         try milestones(["| MS-01 | Start | 2026-03-02 | 2026-03-02 | 2026-03-02 | Done |", "| MS-02 | Design | 2026-04-10 | 2026-04-10 |  | Done |",
                         "| MS-03 | Build | 2026-06-01 | 2026-05-20 |  | On track |", "| MS-04 | Handover | 2026-06-30 |  |  | Planned |"], on: "2026-04-20", "rebaselined draft")
         try samePack(["MS-01 2026-03-02", "MS-02 2026-03-27", "MS-03 2026-05-01", "MS-04 2026-06-30"])
+        // The record deleted and restored with plain git (the server refuses
+        // it, verify reports it): the bisection must not take the restoring
+        // commit for the issue, whatever the gap's length.
+        let record = ".folio/records/\(id).jsonl"
+        let saved = try repo.read(record)
+        for gap in [0, 1, 3, 6] {
+            try repo.git("rm", "-q", record)
+            try repo.git("commit", "-q", "--no-verify", "-m", "record deleted")
+            for g in 0..<gap { try repo.git("commit", "-q", "--allow-empty", "--no-verify", "-m", "gap \(g)") }
+            try repo.write(record, saved)
+            try repo.git("add", record)
+            try repo.git("commit", "-q", "--no-verify", "-m", "record restored")
+            try samePack(["MS-01 2026-03-02", "MS-02 2026-03-27", "MS-03 2026-05-01", "MS-04 2026-06-30"])
+        }
     }
 
     @Test("people: the last admin stays, a flow-style list is rewritten, nobody named in documents is removed without --force, the README's own example")

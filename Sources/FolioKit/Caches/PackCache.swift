@@ -10,7 +10,8 @@ import Foundation
 ///
 /// A pack is a function of each project's commit (every document, record
 /// and `folio.yml` is read at it), where each repository is and whether its
-/// mirror is stale, the period, the judging day, the tolerances given by a
+/// mirror is stale, where a shallow clone's history is cut, the period, the
+/// judging day, the tolerances given by a
 /// portfolio file, the day it is made (the pack's turnaround) and the folio
 /// program itself (its size, time and inode: another build may compute
 /// otherwise). The file's key line holds all of them and must match exactly:
@@ -43,6 +44,10 @@ enum PackCache {
         for (code, t) in tolerances.sorted(by: { $0.key < $1.key }) { fields.append("tolerances \(code) \(t)") }
         for source in sources {
             fields += [source.code, source.info.repository, source.commit.description, source.stale.map { "stale " + $0 } ?? "current"]
+            // A shallow clone deepened keeps its commit but not its history
+            // (the risks at the last pack, the first-parent walks).
+            let cut = source.repository.shallowCommits.map(\.description).sorted()
+            fields.append(cut.isEmpty ? "complete" : "shallow " + cut.joined(separator: " "))
         }
         var line: [UInt8] = []
         for field in fields { CacheFields.field(field, into: &line) }

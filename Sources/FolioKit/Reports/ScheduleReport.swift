@@ -18,8 +18,7 @@ public enum ScheduleReport {
     }
 
     /// The schedule report. Without `trend` (the pack), the trend section
-    /// and charts are empty and each baseline is found by bisection
-    /// (`lastIssued`), not by reading every commit.
+    /// and charts are empty and the history is not walked.
     public static func build(_ sources: [ReportSource], today: Day, generated: Date, trend wantsTrend: Bool = true) throws -> Report {
         try ReportSource.requireDistinct(sources)
         var rows: [[ReportValue]] = []
@@ -35,8 +34,10 @@ public enum ScheduleReport {
                 guard let working = try project.read(location).document else { continue }
                 // The baseline: the milestones of the last issued revision (its content
                 // as committed with the `issued` event), if the schedule was ever issued.
-                let fast = wantsTrend ? nil : try lastIssued(source, location)
-                let versions = fast == nil ? try history(source, location) : []
+                // Found by bisection (the pack and this report alike); the walk
+                // when the bisection cannot decide, and for the trend.
+                let fast = try lastIssued(source, location)
+                let versions = fast == nil || wantsTrend ? try history(source, location) : []
                 let issued = fast ?? versions.last { $0.issued }
                 let baseline = Dictionary((issued?.milestones ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
                 for m in Schedule.milestones(working) {
@@ -168,15 +169,17 @@ public enum ScheduleReport {
         return out
     }
 
-    /// The schedule's last issued version (its baseline) alone, without the
-    /// trend: the first commit of the first-parent history whose record holds
-    /// all the tip's `issued` events. The record is append-only (the server
-    /// refuses a rewrite, `folio verify` reports one), so the count only
-    /// grows along the history and the commit is found by bisection, reading
-    /// some thirteen records of a 5,000-commit history instead of every
-    /// commit's records folder. `.some(nil)`: never issued; nil: the record
-    /// is not a prefix of the tip's somewhere on the way (or the document is
-    /// missing there), and `history` must decide.
+    /// The schedule's last issued version (its baseline): the first commit
+    /// of the first-parent history whose record holds all the tip's `issued`
+    /// events. The record is append-only and never deleted (the server
+    /// refuses both, `folio verify` reports either), so the count only grows
+    /// along the history and the commit is found by bisection, reading some
+    /// thirteen records of a 5,000-commit history instead of every commit's
+    /// records folder. `.some(nil)`: never issued; nil: a record probed is not
+    /// a prefix of the tip's, the record is missing just before the commit
+    /// found, or the document is missing at it, and `history` decides. On a
+    /// history whose record was cut back and restored unprobed (a rewrite
+    /// the server refuses), the commit found may be the restoring one.
     static func lastIssued(_ source: ReportSource, _ location: DocumentLocation) throws -> Version?? {
         let recordPath = Record.path(for: location.id)
         let repository = source.repository
@@ -185,20 +188,24 @@ public enum ScheduleReport {
         let wanted = tip.issuedBy.last!
         guard wanted > 0 else { return .some(nil) }
         let commits = try repository.walk(from: [source.commit], reverse: true, firstParentOnly: true)
-        func count(_ i: Int) throws -> Int? {
+        /// The count at commit `i`: nil when its record is not a prefix of
+        /// the tip's; `.some(nil)` when it has no record.
+        func count(_ i: Int) throws -> Int?? {
             var lookup = PathLookup()
-            guard let record = try lookup.id(of: recordPath, in: repository.commit(commits[i]).treeID, repository) else { return 0 }
-            return try tip.count(record, repository)
+            guard let record = try lookup.id(of: recordPath, in: repository.commit(commits[i]).treeID, repository) else { return .some(nil) }
+            return try tip.count(record, repository).map { .some($0) }
         }
-        // The lowest index whose count is `wanted` (the tip's is).
+        // The lowest index whose count is `wanted` (the tip's is); no record counts as none issued.
         var (low, high) = (0, commits.count - 1)
         while low < high {
             let middle = (low + high) / 2
             guard let n = try count(middle) else { return nil }
-            if n >= wanted { high = middle } else { low = middle + 1 }
+            if (n ?? 0) >= wanted { high = middle } else { low = middle + 1 }
         }
-        // The commit before it must hold fewer, or the bisection met a rewrite.
-        if low > 0 { guard let before = try count(low - 1), before < wanted else { return nil } }
+        // The commit before it must have the record, holding fewer: an issue
+        // appended to it. A record missing there (deleted and restored, or
+        // created and issued in one commit) is left to the walk.
+        if low > 0 { guard let before = try count(low - 1), let n = before, n < wanted else { return nil } }
         let commit = try repository.commit(commits[low])
         var lookup = PathLookup()
         guard let document = try lookup.id(of: location.path, in: commit.treeID, repository) else { return nil }
