@@ -356,7 +356,11 @@ def scalar_value(rule, i, ctx, cell=False):
     lo, hi = rule.get("min"), rule.get("max")
     if typ == "text":
         if rule.get("pattern"):
-            return pattern_value(str(rule["pattern"]), i + 1)
+            v = pattern_value(str(rule["pattern"]), i + 1)
+            # A week must also be a real ISO week (timesheet.week), not just the pattern's shape.
+            if re.fullmatch(r"[0-9]{4}-W[0-9]{2}", v):
+                v = "2026-W%02d" % (i % 52 + 1)
+            return v
         base = ctx.get("text", "Sample text")
         s = f"{base} {i + 1}"
         mn, mx = _num(lo), _num(hi)
@@ -511,6 +515,29 @@ def render_document(t, doc_id, title, ctx, rng):
     return "\n".join(lines)
 
 
+def valid_timesheet(text, n):
+    """A timesheet the timesheet rules accept: its own real ISO week (one per
+    person and week: timesheet.week, timesheet.duplicate), every date in it
+    (timesheet.date) and hours booked to this project and a work package of
+    its schedules (timesheet.project, timesheet.work-package)."""
+    year, week = 2001 + (n - 1) // 52, (n - 1) % 52 + 1
+    monday = dt.date.fromisocalendar(year, week, 1)
+    text = re.sub(r'^week: .*$', f'week: "{year}-W{week:02d}"', text, count=1, flags=re.M)
+    out, in_entries, row = [], False, 0
+    for line in text.split("\n"):
+        if line.startswith("## "):
+            in_entries = line == "## Entries"
+        elif in_entries and line.startswith("| ") and not line.startswith("| Date") and not line.startswith("| ---"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            cells[0] = (monday + dt.timedelta(days=row % 7)).isoformat()
+            cells[1] = PROJECT
+            cells[2] = "WP-0.%d" % (row % 3 + 1)  # the schedules' work packages (timesheet.work-package)
+            row += 1
+            line = "| " + " | ".join(cells) + " |"
+        out.append(line)
+    return "\n".join(out)
+
+
 ROW_TEXTS = [
     "Supplier delivery slips", "Key engineer unavailable", "Scope creep on reporting",
     "Licence cost increase", "Interface spec unclear", "Test environment late",
@@ -585,6 +612,8 @@ def generate(root, n, seed, tdir):
         title = f"{t.name} {rng.choice(TITLE_WORDS)} {seq[t.code]}"
         ctx = {"doc_ref": prev_id, "self_id": doc_id, "text": "Sample text"}
         text = render_document(t, doc_id, title, ctx, rng)
+        if t.type == "timesheet":
+            text = valid_timesheet(text, seq[t.code])
         rel = f"{t.folder}/{doc_id}.md"
         write(os.path.join(root, rel), text + "\n")
         attachments = []
