@@ -118,7 +118,14 @@ extension Project {
 
     /// The assignments of every resource plan in force.
     public func assignments(replacing replacement: Document? = nil) throws -> [Assignment] {
-        try resourcePlans(replacing: replacement).flatMap { ResourcePlan.assignments($0, project: config.project.code) }
+        // Each plan's rows read once per snapshot: `check --all` asks once per
+        // plan, and reading every plan's table each time was quadratic.
+        let base = try memo.planAssignments.get {
+            try resourcePlans().map { (id: $0.id, assignments: ResourcePlan.assignments($0, project: config.project.code)) }
+        }
+        var out = base.filter { $0.id != replacement?.id }.flatMap(\.assignments)
+        if let replacement, try inForce(replacement.id) { out += ResourcePlan.assignments(replacement, project: config.project.code) }
+        return out
     }
 
     /// The capacity of a person of this project (the standard week when not listed).
@@ -130,10 +137,29 @@ extension Project {
     /// over-allocation: a warning or an error as `resources.allocation` says.
     func allocationDiagnostics(_ document: Document, _ location: DocumentLocation) throws -> [Diagnostic] {
         let all = try assignments(replacing: document)
-        guard all.contains(where: { $0.document == document.id }) else { return [] }
+        let mine = all.filter { $0.document == document.id }
+        guard !mine.isEmpty else { return [] }
         let policy = config.resources
-        let people = Set(all.filter { $0.document == document.id }.map(\.person))
-        let runs = Allocation.overAllocations(all.filter { people.contains($0.person) }, capacity: capacity, threshold: policy.threshold)
+        let people = Set(mine.map(\.person))
+        func compute() -> [OverAllocation] {
+            Allocation.overAllocations(all.filter { people.contains($0.person) }, capacity: capacity, threshold: policy.threshold)
+        }
+        // The snapshot's own plan as it stands (`check --all`): the same
+        // assignments as every other plan's check sees, so their runs are
+        // computed once per set of people (they do not depend on order).
+        let runs: [OverAllocation]
+        let base = memo.planAssignments.peek()?.first { $0.id == document.id }?.assignments
+        if let base, base == mine {
+            let key = people.sorted()
+            if let known = memo.overAllocations.get(key) {
+                runs = known
+            } else {
+                runs = compute()
+                memo.overAllocations.set(key, runs)
+            }
+        } else {
+            runs = compute()
+        }
         var out: [Diagnostic] = []
         for run in runs {
             let message = Project.overAllocationMessage(run, threshold: policy.threshold)
@@ -147,11 +173,16 @@ extension Project {
     }
 
     /// `carol@example.com is allocated 140% on 2026-12-07..2026-12-18 (threshold 100%): A line 14 (80%, …), B line 9 (60%, …)`.
+    /// At most `shownAssignments` are named, then how many more: a run over
+    /// thousands of rows would otherwise repeat them all on each of its rows.
     static func overAllocationMessage(_ run: OverAllocation, threshold: Double) -> String {
         let days = run.from == run.to ? "\(run.from)" : "\(run.from)..\(run.to)"
+        let more = run.assignments.count - shownAssignments
         return "\(run.person) is allocated \(ResourcePlan.percent(run.load))% on \(days) (threshold \(ResourcePlan.percent(threshold))%): "
-            + run.assignments.map(\.label).joined(separator: ", ")
+            + run.assignments.prefix(shownAssignments).map(\.label).joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
     }
+
+    static let shownAssignments = 8
 
     /// The allocation rule over every plan (when `folio.yml` changes: capacity
     /// or the threshold may have moved).
@@ -249,6 +280,10 @@ final class SnapshotMemo: Sendable {
     let records = SharedCache<String, Record>()
     let keepsReads = SharedFlag()
     let plans = Memo<[Document]>()
+    /// Each plan in force and its assignments, in the order of `plans`.
+    let planAssignments = Memo<[(id: String, assignments: [Assignment])]>()
+    /// Over-allocation runs over the snapshot's own plans, by the people they concern (sorted).
+    let overAllocations = SharedCache<[String], [OverAllocation]>()
     let workPackages = Memo<[String: Set<String>]>()
     /// `ref_type` columns: type and heading → the keys (nil: no document in force).
     let foreignKeys = SharedCache<[String], Set<String>?>()
