@@ -136,29 +136,34 @@ extension Project {
     /// `allocation.over` on each of this plan's rows that takes part in an
     /// over-allocation: a warning or an error as `resources.allocation` says.
     func allocationDiagnostics(_ document: Document, _ location: DocumentLocation) throws -> [Diagnostic] {
-        let all = try assignments(replacing: document)
-        let mine = all.filter { $0.document == document.id }
-        guard !mine.isEmpty else { return [] }
         let policy = config.resources
-        let people = Set(mine.map(\.person))
-        func compute() -> [OverAllocation] {
-            Allocation.overAllocations(all.filter { people.contains($0.person) }, capacity: capacity, threshold: policy.threshold)
-        }
+        let inForce = try self.inForce(document.id)
         // The snapshot's own plan as it stands (`check --all`): the same
         // assignments as every other plan's check sees, so their runs are
-        // computed once per set of people (they do not depend on order).
+        // computed once per set of people (they do not depend on order),
+        // and the whole list is not copied once per plan.
+        let stated = ResourcePlan.assignments(document, project: config.project.code)
+        let base = try memo.planAssignments.get {
+            try resourcePlans().map { (id: $0.id, assignments: ResourcePlan.assignments($0, project: config.project.code)) }
+        }
         let runs: [OverAllocation]
-        let base = memo.planAssignments.peek()?.first { $0.id == document.id }?.assignments
-        if let base, base == mine {
+        if inForce, let own = base.first(where: { $0.id == document.id })?.assignments, own == stated {
+            guard !own.isEmpty else { return [] }
+            let people = Set(own.map(\.person))
             let key = people.sorted()
             if let known = memo.overAllocations.get(key) {
                 runs = known
             } else {
-                runs = compute()
+                runs = Allocation.overAllocations(
+                    base.flatMap(\.assignments).filter { people.contains($0.person) }, capacity: capacity, threshold: policy.threshold)
                 memo.overAllocations.set(key, runs)
             }
         } else {
-            runs = compute()
+            let all = try assignments(replacing: document)
+            let mine = all.filter { $0.document == document.id }
+            guard !mine.isEmpty else { return [] }
+            let people = Set(mine.map(\.person))
+            runs = Allocation.overAllocations(all.filter { people.contains($0.person) }, capacity: capacity, threshold: policy.threshold)
         }
         var out: [Diagnostic] = []
         for run in runs {
