@@ -136,3 +136,72 @@ enum CacheFile {
         if rename(temporary, path) != 0 { unlink(temporary) }
     }
 }
+
+/// A cache file written in pieces beside its final place, with a running
+/// FNV-1a checksum of everything written, put in place by `commit` (rename)
+/// and removed when not committed. A failed write (a full disk) makes the
+/// commit fail and leaves the old file, never a crash or half a file.
+final class CacheFileWriter {
+    let finalPath: String
+    private let temporaryPath: String
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var checksum = Checksum()
+    private var failed = false
+    private var committed = false
+
+    /// Nil when the folder or the file cannot be made (a read-only repository: no cache).
+    init?(path: String) {
+        finalPath = path
+        temporaryPath = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let folder = (path as NSString).deletingLastPathComponent
+        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
+            FileManager.default.createFile(atPath: temporaryPath, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporaryPath)
+        else { return nil }
+        self.handle = handle
+        buffer.reserveCapacity(1 << 20)
+    }
+
+    deinit {
+        try? handle.close()
+        if !committed { unlink(temporaryPath) }
+    }
+
+    /// Appends what `encode` writes into the buffer (flushed by the MiB).
+    func append(_ encode: (inout [UInt8]) -> Void) {
+        encode(&buffer)
+        if buffer.count >= 1 << 20 { flush() }
+    }
+
+    /// Appends bytes already in memory elsewhere, without copying them into the buffer.
+    func append(raw bytes: UnsafeRawBufferPointer) {
+        flush()
+        checksum.add(bytes)
+        write(bytes)
+    }
+
+    private func write(_ bytes: UnsafeRawBufferPointer) {
+        guard !failed else { return }
+        do { try handle.write(contentsOf: bytes) } catch { failed = true }
+    }
+
+    private func flush() {
+        buffer.withUnsafeBytes { bytes in
+            checksum.add(bytes)
+            write(bytes)
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the end line `end(checksum)` (not itself checksummed) and puts
+    /// the file in place. - Returns: false when a write failed (the old file stays).
+    @discardableResult
+    func commit(end: (_ checksum: String) -> String) -> Bool {
+        flush()
+        Array(end(checksum.hex).utf8).withUnsafeBytes { write($0) }
+        guard !failed, (try? handle.close()) != nil, rename(temporaryPath, finalPath) == 0 else { return false }
+        committed = true
+        return true
+    }
+}

@@ -33,31 +33,16 @@ enum HistoryIndex {
 /// Writes a new index to a temporary file beside the old one, then renames
 /// it into place.
 final class HistoryIndexWriter {
-    private let finalPath: String
-    private let temporaryPath: String
-    private let handle: FileHandle
-    private var buffer: [UInt8] = []
-    private var checksum = Checksum()
+    private let file: CacheFileWriter
     private(set) var count = 0
 
     init?(_ repository: Repository) {
-        finalPath = HistoryIndex.path(repository)
-        let folder = (finalPath as NSString).deletingLastPathComponent
-        temporaryPath = finalPath + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let path = HistoryIndex.path(repository)
         // A read-only repository (a server mirror) still gets its report.
-        guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
-            FileManager.default.createFile(atPath: temporaryPath, contents: nil),
-            let handle = FileHandle(forWritingAtPath: temporaryPath)
-        else { return nil }
-        self.handle = handle
-        HistoryIndexWriter.removeStale(folder)
-        buffer.reserveCapacity(1 << 20)
-        buffer += HistoryIndex.header
-    }
-
-    deinit {
-        try? handle.close()
-        unlink(temporaryPath)
+        guard let file = CacheFileWriter(path: path) else { return nil }
+        self.file = file
+        HistoryIndexWriter.removeStale((path as NSString).deletingLastPathComponent)
+        file.append { $0 += HistoryIndex.header }
     }
 
     /// Temporary files of writers that were killed (older than an hour).
@@ -74,41 +59,19 @@ final class HistoryIndexWriter {
     }
 
     func add(_ commit: HistoryCommit) {
-        HistoryIndexCoding.encode(commit, into: &buffer)
+        file.append { HistoryIndexCoding.encode(commit, into: &$0) }
         count += 1
-        if buffer.count > 1 << 20 { flush() }
     }
 
     /// Entries copied as they are from an index already checked.
     func addRaw(_ bytes: UnsafeRawBufferPointer, commits: Int) {
-        flush()
-        checksum.add(bytes)
-        write(bytes)
+        file.append(raw: bytes)
         count += commits
-    }
-
-    private var failed = false
-
-    private func write(_ bytes: UnsafeRawBufferPointer) {
-        guard !failed else { return }
-        do { try handle.write(contentsOf: bytes) } catch { failed = true }
-    }
-
-    private func flush() {
-        buffer.withUnsafeBytes { bytes in
-            checksum.add(bytes)
-            write(bytes)
-        }
-        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Completes the file and puts it in place; a failure leaves the old one.
     func commit(tip: ObjectID) {
-        flush()
-        let end = Array("end\t\(tip)\t\(count)\t\(checksum.hex)\n".utf8)
-        end.withUnsafeBytes { write($0) }
-        guard !failed, (try? handle.close()) != nil else { return }
-        rename(temporaryPath, finalPath)
+        file.commit { "end\t\(tip)\t\(count)\t\($0)\n" }
     }
 }
 

@@ -241,61 +241,30 @@ enum RegisterCache {
     /// A new cache file written as the register goes (beside the old one),
     /// renamed into place by `commit`; dropped when not committed.
     final class Writer {
-        private let finalPath: String
-        private let temporaryPath: String
-        private let handle: FileHandle
-        private var buffer: [UInt8] = []
-        private var checksum = Checksum()
+        private let file: CacheFileWriter
         private(set) var count = 0
-        private var committed = false
 
         init?(path: String, rules: String) {
-            finalPath = path
-            temporaryPath = path + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            let folder = (path as NSString).deletingLastPathComponent
             // A read-only repository (a server mirror) still gets its register.
-            guard (try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)) != nil,
-                FileManager.default.createFile(atPath: temporaryPath, contents: nil),
-                let handle = FileHandle(forWritingAtPath: temporaryPath)
-            else { return nil }
-            self.handle = handle
-            buffer = Array("\(RegisterCache.header) \(rules)\n".utf8)
-        }
-
-        deinit {
-            try? handle.close()
-            if !committed { unlink(temporaryPath) }
+            guard let file = CacheFileWriter(path: path) else { return nil }
+            self.file = file
+            file.append { $0 += "\(RegisterCache.header) \(rules)\n".utf8 }
         }
 
         func add(_ key: Key, _ entry: RegisterEntry) {
-            RegisterCache.encode(key, entry, into: &buffer)
+            file.append { RegisterCache.encode(key, entry, into: &$0) }
             count += 1
-            flushIfFull()
         }
 
         /// A row copied from the old file as it was.
         func add(_ row: Row) {
-            buffer += row.raw
+            file.append { $0 += row.raw }
             count += 1
-            flushIfFull()
-        }
-
-        private func flushIfFull() {
-            if buffer.count >= 1 << 20 { flush() }
-        }
-
-        private func flush() {
-            buffer.withUnsafeBytes { checksum.add($0) }
-            handle.write(Data(buffer))
-            buffer.removeAll(keepingCapacity: true)
         }
 
         /// Ends the file and puts it in place.
         func commit() {
-            flush()
-            handle.write(Data("end \(count) \(checksum.hex)\n".utf8))
-            try? handle.close()
-            if rename(temporaryPath, finalPath) == 0 { committed = true }
+            file.commit { "end \(count) \($0)\n" }
         }
     }
 }
