@@ -116,14 +116,18 @@ extension Project {
         return plans
     }
 
-    /// The assignments of every resource plan in force.
-    public func assignments(replacing replacement: Document? = nil) throws -> [Assignment] {
-        // Each plan's rows read once per snapshot: `check --all` asks once per
-        // plan, and reading every plan's table each time was quadratic.
-        let base = try memo.planAssignments.get {
+    /// Each plan in force and its assignments, in the order of `resourcePlans()`,
+    /// read once per snapshot: `check --all` asks once per plan, and reading
+    /// every plan's table each time was quadratic.
+    private func planAssignments() throws -> [(id: String, assignments: [Assignment])] {
+        try memo.planAssignments.get {
             try resourcePlans().map { (id: $0.id, assignments: ResourcePlan.assignments($0, project: config.project.code)) }
         }
-        var out = base.filter { $0.id != replacement?.id }.flatMap(\.assignments)
+    }
+
+    /// The assignments of every resource plan in force.
+    public func assignments(replacing replacement: Document? = nil) throws -> [Assignment] {
+        var out = try planAssignments().filter { $0.id != replacement?.id }.flatMap(\.assignments)
         if let replacement, try inForce(replacement.id) { out += ResourcePlan.assignments(replacement, project: config.project.code) }
         return out
     }
@@ -143,9 +147,7 @@ extension Project {
         // computed once per set of people (they do not depend on order),
         // and the whole list is not copied once per plan.
         let stated = ResourcePlan.assignments(document, project: config.project.code)
-        let base = try memo.planAssignments.get {
-            try resourcePlans().map { (id: $0.id, assignments: ResourcePlan.assignments($0, project: config.project.code)) }
-        }
+        let base = try planAssignments()
         let runs: [OverAllocation]
         if inForce, let own = base.first(where: { $0.id == document.id })?.assignments, own == stated {
             guard !own.isEmpty else { return [] }

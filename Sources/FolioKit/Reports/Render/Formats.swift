@@ -109,17 +109,11 @@ public enum JSONFormat {
     /// whole document as one value.
     /// - Throws: `EncodingError` when an element cannot be encoded.
     public static func pretty<T: Encodable>(streaming elements: [T], write: (String) -> Void) throws {
-        guard !elements.isEmpty else { return write("[]") }
-        let encoder = JSONValueEncoder()
-        var chunk = "[\n"
-        for (i, element) in elements.enumerated() {
-            chunk += "  " + (try encoder.encode(element).text(indent: 1)) + (i == elements.count - 1 ? "\n" : ",\n")
-            if chunk.utf8.count >= 1 << 16 {
-                write(chunk)
-                chunk = ""
-            }
+        try withoutActuallyEscaping(write) { write in
+            let out = ArrayWriter<T>(write: write)
+            for element in elements { try out.add(element) }
+            out.finish()
         }
-        write(chunk + "]")
     }
 
     /// The text of `pretty(streaming:)` for elements that come one at a time

@@ -16,7 +16,10 @@ public enum ReportRenderer {
         case .text: return text(report, sections)
         case .md: return markdown(report, sections)
         case .csv: return csv(report, report.section(section ?? report.mainSection) ?? sections[0])
-        case .json: return json(report, sections).text() + "\n"
+        case .json:
+            var out = ""
+            writeJSON(report, sections) { out += $0 }
+            return out
         case .html: return html(report, sections)
         case .ledger:
             guard let journal = report.section(LedgerJournal.section) else {
@@ -30,9 +33,14 @@ public enum ReportRenderer {
     /// written a section's rows at a time, so a register of 100,000 rows is
     /// never held as one JSON value and one text. - Throws: as `render`.
     public static func render(_ report: Report, format: ReportFormat, section: String? = nil, write: (String) -> Void) throws {
-        guard format == .json else { return write(try render(report, format: format, section: section)) }
-        if let section, report.section(section) == nil { _ = try render(report, format: format, section: section) }
-        let sections = section.map { name in report.sections.filter { $0.key == name } } ?? report.sections
+        guard format == .json, section.map({ report.section($0) != nil }) ?? true else {
+            return write(try render(report, format: format, section: section))
+        }
+        writeJSON(report, section.map { name in report.sections.filter { $0.key == name } } ?? report.sections, write)
+    }
+
+    /// The JSON text of `json(report, sections)` and a newline, a section's rows at a time.
+    private static func writeJSON(_ report: Report, _ sections: [ReportSection], _ write: (String) -> Void) {
         guard case .object(let head) = json(report, []) else { return write(json(report, sections).text() + "\n") }
         // As `JSONValue.write` lays out `json(report, sections)`.
         var chunk: [UInt8] = Array("{\n".utf8)
