@@ -85,22 +85,46 @@ public final class Repository {
         if let workTree = variable("GIT_WORK_TREE") {
             try gitCheck(git_repository_set_workdir(out, absolute(workTree), 0), "set the work tree \(workTree)")
         }
-        let objects = variable("GIT_OBJECT_DIRECTORY")
-        let alternates = variable("GIT_ALTERNATE_OBJECT_DIRECTORIES")?.split(separator: ":").map(String.init) ?? []
-        if objects != nil || !alternates.isEmpty {
-            var odb: OpaquePointer?
-            if let objects {
-                try gitCheck(git_odb_open(&odb, absolute(objects)), "open the object directory \(objects)")
-                defer { git_odb_free(odb) }
-                try gitCheck(git_repository_set_odb(out, odb), "use the object directory \(objects)")
-            }
-            var current: OpaquePointer?
-            try gitCheck(git_repository_odb(&current, out), "read the object database")
-            defer { git_odb_free(current) }
-            for alternate in alternates {
-                try gitCheck(git_odb_add_disk_alternate(current, absolute(alternate)), "add the alternate \(alternate)")
-            }
+        try repository.useObjects(
+            variable("GIT_OBJECT_DIRECTORY").map(absolute),
+            alternates: variable("GIT_ALTERNATE_OBJECT_DIRECTORIES")?.split(separator: ":").map { absolute(String($0)) } ?? [])
+        return repository
+    }
+
+    /// Where objects are read from besides the git directory's own (a
+    /// hook's quarantine): absolute paths, kept for `reopened`.
+    private var objectDirectory: String?
+    private var alternates: [String] = []
+
+    private func useObjects(_ objects: String?, alternates: [String]) throws {
+        objectDirectory = objects
+        self.alternates = alternates
+        guard objects != nil || !alternates.isEmpty else { return }
+        var odb: OpaquePointer?
+        if let objects {
+            try gitCheck(git_odb_open(&odb, objects), "open the object directory \(objects)")
+            defer { git_odb_free(odb) }
+            try gitCheck(git_repository_set_odb(pointer, odb), "use the object directory \(objects)")
         }
+        var current: OpaquePointer?
+        try gitCheck(git_repository_odb(&current, pointer), "read the object database")
+        defer { git_odb_free(current) }
+        for alternate in alternates {
+            try gitCheck(git_odb_add_disk_alternate(current, alternate), "add the alternate \(alternate)")
+        }
+    }
+
+    /// A second handle on the same repository, seeing the same objects (a
+    /// hook's quarantine too), for another thread: a libgit2 repository and
+    /// the objects read through it are used by one thread at a time
+    /// (libgit2's THREADING.md), so a thread that reads alongside opens its own.
+    /// - Throws: `GitError` when the repository cannot be opened again.
+    public func reopened() throws -> Repository {
+        var out: OpaquePointer?
+        try Repository.checkOpen(
+            git_repository_open_ext(&out, gitDir, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil), path: gitDir, "open the repository at \(gitDir)")
+        let repository = Repository(pointer: out!)
+        try repository.useObjects(objectDirectory, alternates: alternates)
         return repository
     }
 

@@ -33,6 +33,9 @@ public final class Verifier {
     /// with the same content, and validating it is most of a lifecycle check.
     private var completeness: [String: [Diagnostic]] = [:]
     private var trees = TreeReuse()
+    /// The second thread reading the commits being walked, and the index of the one judged now.
+    private var ahead: ReadAhead?
+    private var position = 0
     /// Where each ID's document lives, per set of templates (IDs do not move).
     private var locations: [String: DocumentLocation?] = [:]
     private var findings: [Finding] = []
@@ -62,8 +65,22 @@ public final class Verifier {
     /// Checks the given commits (oldest first), each against its first
     /// parent: what a push adds to a branch.
     public func check(commits: [ObjectID]) throws -> [Finding] {
-        for id in commits { try check(try repository.commit(id)) }
+        try walk(commits)
         return findings
+    }
+
+    /// Judges `commits` in order, reading ahead on a second thread (`ReadAhead`)
+    /// when there are enough of them to be worth one.
+    private func walk(_ commits: [ObjectID]) throws {
+        ahead = commits.count >= 8 ? ReadAhead(repository: repository, commits: commits, allChanged: enforceTemplates) : nil
+        defer {
+            ahead?.stop()
+            ahead = nil
+        }
+        for (index, id) in commits.enumerated() {
+            position = index
+            try check(try repository.commit(id))
+        }
     }
 
     /// - Throws: `FolioError.usage` in a shallow clone: an audit of part of
@@ -81,9 +98,7 @@ public final class Verifier {
             tip = head
         }
         let commits = try repository.walk(from: [tip.id], reverse: true)
-        for id in commits {
-            try check(try repository.commit(id))
-        }
+        try walk(commits)
         try checkDuplicateIDs(tip)
         try checkTags()
         return Report(findings: findings, ok: findings.isEmpty, commits: commits.count, events: eventCount, signatures: signatureCount)
@@ -108,6 +123,16 @@ public final class Verifier {
     private func check(_ commit: Commit) throws {
         let tree = try commit.tree()
         let parentTree = try commit.parentIDs.first.map { try repository.commit($0).treeID }
+        // Taken for every commit, so the reading thread moves on.
+        let readAhead = ahead?.changes(at: position)
+        /// The commit's changed files against its first parent, with the
+        /// entries that are not regular files.
+        func changedFiles() throws -> (changes: [FileChange], special: [SpecialEntry]) {
+            if let readAhead { return try readAhead.get() }
+            var special: [SpecialEntry] = []
+            let changes = try repository.changedFiles(from: parentTree, to: tree.id, reuse: &trees, special: &special)
+            return (changes, special)
+        }
         guard let rules = try project(tree) else {
             // Records are written only inside a Folio project: lines a
             // commit without folio.yml adds were judged by no rule, so they
@@ -131,15 +156,17 @@ public final class Verifier {
                     }
                 }
                 // A push that removes folio.yml is a configuration change too.
-                let changes = try repository.changedFiles(from: parentTree, to: tree.id, reuse: &trees)
-                try checkAdmin(commit, changes: changes, parentTree: parentTree)
+                try checkAdmin(commit, changes: try changedFiles().changes, parentTree: parentTree)
             }
             return
         }
-        var special: [SpecialEntry] = []
-        let changes = try repository.changedFiles(from: parentTree, to: tree.id, reuse: &trees, special: &special)
+        let (changes, special) = try changedFiles()
         // The cached rules, reading documents and records in this commit's tree.
         let here = Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: commit.id.short, shared: folderTrees), reusing: rules)
+        if let ahead, let config = try tree.entry(at: ProjectConfig.path) {
+            let key = RulesCache.key(config: config.id, templates: try tree.entry(at: "templates")?.id)
+            here.parsedAhead = { ahead.parsed($0, $1, rules: key) }
+        }
         if enforceTemplates { try checkServerRules(commit, changes: changes, parentTree: parentTree, here: here) }
         try checkPaths(commit, changes: changes, special: special, parentTree: parentTree, here: here)
         var recordChanges: [(FileChange, String)] = []

@@ -322,6 +322,11 @@ public final class Project {
         }
     }
 
+    /// Documents another thread already parsed from this snapshot's blobs
+    /// (`verify`'s read-ahead), by blob id: `check` takes one instead of
+    /// parsing the same bytes with the same template again.
+    var parsedAhead: ((ObjectID, DocumentLocation) -> DocumentReader.Result?)?
+
     /// Validates one document against its template.
     public func check(_ location: DocumentLocation, complete: Bool) throws -> [Diagnostic] {
         let noTemplate = [Diagnostic(path: location.path, line: 1, column: 1, severity: .error, message: "type '\(location.type)' has no valid template", rule: "template.missing")]
@@ -330,6 +335,10 @@ public final class Project {
         if keepsReads, let kept = memo.reads.get(location.path) {
             guard let template = template(location.type) else { return noTemplate }
             (t, result) = (template, kept)
+        } else if let parsedAhead, let tree = source as? TreeSource, let template = template(location.type), template.adopt == nil,
+            let entry = try tree.entry(location.path), entry.kind == .blob, let parsed = parsedAhead(entry.id, location)
+        {
+            (t, result) = (template, parsed)
         } else {
             let bytes: [UInt8]
             do {
