@@ -36,6 +36,10 @@ public final class Verifier {
     /// The second thread reading the commits being walked, and the index of the one judged now.
     private var ahead: ReadAhead?
     private var position = 0
+    /// Off: everything is read on the judge's thread (the tests compare both).
+    var readsAhead = true
+    /// How many documents the judge took parsed from the second thread.
+    private(set) var parsedAheadUsed = 0
     /// Where each ID's document lives, per set of templates (IDs do not move).
     private var locations: [String: DocumentLocation?] = [:]
     private var findings: [Finding] = []
@@ -72,7 +76,7 @@ public final class Verifier {
     /// Judges `commits` in order, reading ahead on a second thread (`ReadAhead`)
     /// when there are enough of them to be worth one.
     private func walk(_ commits: [ObjectID]) throws {
-        ahead = commits.count >= 8 ? ReadAhead(repository: repository, commits: commits, allChanged: enforceTemplates) : nil
+        ahead = readsAhead && commits.count >= 8 ? ReadAhead(repository: repository, commits: commits, allChanged: enforceTemplates) : nil
         defer {
             ahead?.stop()
             ahead = nil
@@ -165,7 +169,11 @@ public final class Verifier {
         let here = Project(repository: repository, source: TreeSource(repository: repository, tree: tree, label: commit.id.short, shared: folderTrees), reusing: rules)
         if let ahead, let config = try tree.entry(at: ProjectConfig.path) {
             let key = RulesCache.key(config: config.id, templates: try tree.entry(at: "templates")?.id)
-            here.parsedAhead = { ahead.parsed($0, $1, rules: key) }
+            here.parsedAhead = { [unowned self] blob, location in
+                let parsed = ahead.parsed(blob, location, rules: key)
+                if parsed != nil { parsedAheadUsed += 1 }
+                return parsed
+            }
         }
         if enforceTemplates { try checkServerRules(commit, changes: changes, parentTree: parentTree, here: here) }
         try checkPaths(commit, changes: changes, special: special, parentTree: parentTree, here: here)
