@@ -4,7 +4,10 @@ import Foundation
 /// A tree object read straight from the object database and walked in
 /// place, without building an entry array: for comparing the trees of many
 /// commits in a row, where git's own diff-tree does the same.
-package final class RawTree {
+package final class RawTree: @unchecked Sendable {
+    // @unchecked: immutable once read. The libgit2 object it holds is
+    // reference counted atomically (git_odb_object_free), so it can be freed
+    // on another thread than the one that read it (`IndexedRawTree`).
     private let object: OpaquePointer
     let bytes: UnsafeRawBufferPointer
 

@@ -54,8 +54,10 @@ struct ReadAheadTests {
         #expect(one.findings.contains { $0.rule == "lifecycle.complete" }, "\(one.findings)")
         #expect(one.findings.contains { $0.rule == "content.unrecorded" }, "\(one.findings)")
         #expect(alone.parsedAheadUsed == 0)
-        // Each submission of the three logs, and the hand-written one.
-        #expect(both.parsedAheadUsed >= 4, "documents parsed ahead and taken: \(both.parsedAheadUsed)")
+        // The three logs' submissions (each issue is of the same content,
+        // validated once); the hand-written one says no Folio-Action, so the
+        // judge parses it itself.
+        #expect(both.parsedAheadUsed >= 3, "documents parsed ahead and taken: \(both.parsedAheadUsed)")
     }
 
     @Test("the hook: the same findings with and without the second thread, every changed document parsed there")

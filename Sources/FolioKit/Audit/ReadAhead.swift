@@ -4,29 +4,38 @@ import Foundation
 
 /// What `verify` and the server's hook read from the object database,
 /// read on a second thread ahead of the commit being judged: each commit's
-/// changed files (a comparison of its tree with its first parent's), and the
-/// documents it changed, parsed (`DocumentReader.read`). Judging a commit
-/// needs the lifecycle state left by the commits before it, so it stays on
-/// one thread; reading and parsing do not, and were half of the work.
+/// changed files (a comparison of its tree with its first parent's), the
+/// folder trees that comparison read (handed to the judge's `FolderTrees`,
+/// so they are not read twice), and the documents the judge will validate,
+/// parsed (`DocumentReader.read`) on a third thread. Judging a commit needs
+/// the lifecycle state left by the commits before it, so it stays on one
+/// thread; reading and parsing do not, and were half of the work.
 ///
 /// The thread has its own repository handle (`Repository.reopened`: a
 /// libgit2 repository is used by one thread at a time) and its own rules
-/// (`RulesCache`). A parsed document is keyed by its blob, its path and the
-/// rules' ids (`RulesCache.key`), so the judge takes it only where it would
-/// have parsed the same bytes with the same template; anything not found
-/// (an adopted document, a blob too large to read, a document the thread has
-/// forgotten) is read and parsed by the judge as before. The thread stays at
-/// most `window` commits ahead, and forgets documents parsed more than
-/// `memory` commits back, so a long history is never held whole.
+/// (`RulesCache`). Which documents to parse is a guess: those whose record
+/// changes in a commit that says `Folio-Action: submit` or `issue` (validated
+/// as complete), and for the hook every document a commit adds or changes.
+/// A parsed document is keyed by its blob, path, ID and the rules' ids
+/// (`RulesCache.key`), so the judge takes one only where it would have parsed
+/// the same bytes with the same template; anything else (a guess missed, an
+/// adopted document, a blob too large, a document forgotten) the judge reads
+/// and parses as before, so a guess costs time, never a verdict. The thread
+/// stays at most `window` commits ahead, and forgets documents parsed more
+/// than `memory` commits back, so a long history is never held whole.
 final class ReadAhead: @unchecked Sendable {
     // @unchecked: every access to the state below holds `condition`.
 
-    /// A commit's changes against its first parent, or what reading them threw.
-    typealias Changes = Result<(changes: [FileChange], special: [SpecialEntry]), any Error>
+    /// A commit's changes against its first parent, the folder trees
+    /// compared to find them (`FolderTrees.offer`), or what reading them threw.
+    typealias Changes = Result<(changes: [FileChange], special: [SpecialEntry], trees: [ObjectID: RawTree]), any Error>
 
     private let condition = NSCondition()
     private var changes: [Int: Changes] = [:]
     private var parsed: [String: (result: DocumentReader.Result, commit: Int)] = [:]
+    /// Documents handed to `parsing` and not parsed yet.
+    private var pending = Set<String>()
+    private let parsing = DispatchQueue(label: "folio.read-ahead.parse")
     /// The judge's position: the index of the commit it asked for last.
     private var position = -1
     private var stopped = false
@@ -68,20 +77,12 @@ final class ReadAhead: @unchecked Sendable {
     /// The document at `location` with blob `blob` under the rules `rules`, as
     /// `DocumentReader.read` gives it, if the thread parsed it.
     func parsed(_ blob: ObjectID, _ location: DocumentLocation, rules: String) -> DocumentReader.Result? {
+        let key = ReadAhead.key(blob, location.path, location.id, rules)
         condition.lock()
         defer { condition.unlock() }
-        return parsed[ReadAhead.key(blob, location.path, location.id, rules)]?.result
-    }
-
-    private static func contains(_ bytes: ArraySlice<UInt8>, _ word: String) -> Bool {
-        let needle = Array(word.utf8)
-        guard bytes.count >= needle.count else { return false }
-        var i = bytes.startIndex
-        while i <= bytes.endIndex - needle.count {
-            if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle) { return true }
-            i += 1
-        }
-        return false
+        // Being parsed now: waiting costs less than parsing it twice.
+        while pending.contains(key) { condition.wait() }
+        return parsed[key]?.result
     }
 
     private static func key(_ blob: ObjectID, _ path: String, _ id: String, _ rules: String) -> String { "\(blob) \(rules) \(id) \(path)" }
@@ -94,10 +95,13 @@ final class ReadAhead: @unchecked Sendable {
         return !stopped
     }
 
-    fileprivate func publish(_ index: Int, _ result: Changes, documents: [(String, DocumentReader.Result)]) {
+    /// Called by the thread: commit `index`'s changes, and the documents to
+    /// parse for it, which are parsed on a third thread (`parsing`) while the
+    /// judge goes on with the commit (a document it asks for in the meantime
+    /// is waited for).
+    fileprivate func publish(_ index: Int, _ result: Changes, documents: [Parse]) {
         condition.lock()
-        defer { condition.unlock() }
-        for (key, document) in documents { parsed[key] = (document, index) }
+        for document in documents { pending.insert(document.key) }
         // Forget what is far behind the judge, now and then.
         if index % 64 == 0 {
             let horizon = position - memory
@@ -105,6 +109,27 @@ final class ReadAhead: @unchecked Sendable {
         }
         changes[index] = result
         condition.broadcast()
+        condition.unlock()
+        for document in documents {
+            parsing.async { [self] in
+                let result = DocumentReader.read(
+                    path: document.path, bytes: document.bytes, template: document.template, expectedID: document.id, sidecar: nil)
+                condition.lock()
+                parsed[document.key] = (result, index)
+                pending.remove(document.key)
+                condition.broadcast()
+                condition.unlock()
+            }
+        }
+    }
+
+    /// A document to parse: its bytes, where it is, its template, and its key.
+    fileprivate struct Parse: Sendable {
+        let key: String
+        let path: String
+        let id: String
+        let bytes: [UInt8]
+        let template: Template
     }
 
     /// The thread's side: its repository, rules and trees, used by it alone.
@@ -116,6 +141,8 @@ final class ReadAhead: @unchecked Sendable {
         lazy var rules = RulesCache(repository: repository)
         var trees = TreeReuse()
         let folders = FolderTrees()
+        /// The trees of the commits read lately, by commit.
+        var treeIDs: [ObjectID: ObjectID] = [:]
         /// The documents parsed lately (key: the commit that parsed them).
         var parsed: [String: Int] = [:]
 
@@ -128,27 +155,29 @@ final class ReadAhead: @unchecked Sendable {
             self.allChanged = allChanged
         }
 
-        /// Whether a record's change appends a submission or an issue (the
-        /// bytes after its old length name one): a guess that costs one
-        /// parse when wrong, never a wrong verdict.
-        private func submits(_ change: FileChange) -> Bool {
-            guard let new = change.newID, let bytes = try? repository.blobData(new, limit: Limits.recordBytes) else { return false }
-            let old = change.oldID.flatMap { try? repository.objectSize($0) } ?? 0
-            let tail = bytes[min(old, bytes.count)...]
-            return ReadAhead.contains(tail, "\"submitted\"") || ReadAhead.contains(tail, "\"issued\"")
+        /// Whether a commit may submit or issue: its message names the action
+        /// as Folio writes it (`Folio-Action: submit`). Only a guess of what
+        /// to parse ahead, never a verdict: a commit that submits without
+        /// saying so has its document parsed by the judge instead.
+        private static func submits(_ commit: Commit) -> Bool {
+            let message = commit.message
+            return message.contains("Folio-Action: submit") || message.contains("Folio-Action: issue")
         }
 
         func run(into ahead: ReadAhead) {
             for (index, id) in commits.enumerated() {
                 guard ahead.mayRead(index) else { return }
-                var documents: [(String, DocumentReader.Result)] = []
+                var documents: [Parse] = []
                 let result: Changes = Result {
                     let commit = try repository.commit(id)
-                    let parentTree = try commit.parentIDs.first.map { try repository.commit($0).treeID }
+                    // Most parents were read just before: their trees are known.
+                    let parentTree = try commit.parentIDs.first.map { try treeIDs[$0] ?? repository.commit($0).treeID }
+                    if treeIDs.count >= 4096 { treeIDs.removeAll(keepingCapacity: true) }
+                    treeIDs[id] = commit.treeID
                     var special: [SpecialEntry] = []
                     let changes = try repository.changedFiles(from: parentTree, to: commit.treeID, reuse: &trees, special: &special)
-                    documents = parse(changes, in: try commit.tree(), at: index)
-                    return (changes, special)
+                    documents = parse(changes, in: try commit.tree(), at: index, submits: Reader.submits(commit))
+                    return (changes, special, trees.next)
                 }
                 ahead.publish(index, result, documents: documents)
             }
@@ -158,7 +187,7 @@ final class ReadAhead: @unchecked Sendable {
         /// would: those whose record gains a submission or an issue (validated
         /// as complete) and, for the server's hook, every document the commit
         /// adds or changes (validated against its template).
-        private func parse(_ changes: [FileChange], in tree: Tree, at index: Int) -> [(String, DocumentReader.Result)] {
+        private func parse(_ changes: [FileChange], in tree: Tree, at index: Int, submits: Bool) -> [Parse] {
             guard let config = try? tree.entry(at: ProjectConfig.path), let project = try? rules.project(tree) else { return [] }
             let key = RulesCache.key(config: config.id, templates: try? tree.entry(at: "templates")?.id)
             // Documents in a type's folder (`Project.locate`, `Project.find`);
@@ -169,7 +198,7 @@ final class ReadAhead: @unchecked Sendable {
             for change in changes where change.status != .deleted {
                 guard let blob = change.newID else { continue }
                 if let id = RecordFile.documentID(atPath: change.path) {
-                    guard submits(change), DocumentID.problem(id) == nil else { continue }
+                    guard submits, DocumentID.problem(id) == nil else { continue }
                     for t in project.templates where t.adopt == nil && (id.contains("-\(t.code)-")
                         || project.config.numbering.sequence(of: id, project: project.config.project.code, code: t.code, type: t.type) != nil)
                     {
@@ -185,14 +214,14 @@ final class ReadAhead: @unchecked Sendable {
                     wanted.append((change.path, String(name.dropLast(3)), blob, t))
                 }
             }
-            var out: [(String, DocumentReader.Result)] = []
+            var out: [Parse] = []
             for w in wanted {
                 let key = ReadAhead.key(w.blob, w.path, w.id, key)
                 // Content submitted and later issued unchanged is validated
                 // once by the judge (`Verifier.validation`): parsed once here.
                 guard parsed[key] == nil, let bytes = try? repository.blobData(w.blob, limit: Limits.documentBytes) else { continue }
                 parsed[key] = index
-                out.append((key, DocumentReader.read(path: w.path, bytes: bytes, template: w.template, expectedID: w.id, sidecar: nil)))
+                out.append(Parse(key: key, path: w.path, id: w.id, bytes: bytes, template: w.template))
             }
             // What the judge has forgotten (`publish`) is parsed again if wanted again.
             if index % 64 == 0 { parsed = parsed.filter { $0.value > index - memory } }

@@ -35,6 +35,8 @@ public final class Verifier {
     private var trees = TreeReuse()
     /// The second thread reading the commits being walked, and the index of the one judged now.
     private var ahead: ReadAhead?
+    /// The trees of the commits judged lately, by commit.
+    private var treeIDs: [ObjectID: ObjectID] = [:]
     private var position = 0
     /// Off: everything is read on the judge's thread (the tests compare both).
     var readsAhead = true
@@ -126,13 +128,21 @@ public final class Verifier {
 
     private func check(_ commit: Commit) throws {
         let tree = try commit.tree()
-        let parentTree = try commit.parentIDs.first.map { try repository.commit($0).treeID }
+        // Most parents were judged just before: their trees are known.
+        let parentTree = try commit.parentIDs.first.map { try treeIDs[$0] ?? repository.commit($0).treeID }
+        if treeIDs.count >= 4096 { treeIDs.removeAll(keepingCapacity: true) }
+        treeIDs[commit.id] = commit.treeID
         // Taken for every commit, so the reading thread moves on.
         let readAhead = ahead?.changes(at: position)
+        // The folders it compared are this commit's snapshot's: not read twice.
+        if case .success(let read) = readAhead { folderTrees.offer(read.trees) }
         /// The commit's changed files against its first parent, with the
         /// entries that are not regular files.
         func changedFiles() throws -> (changes: [FileChange], special: [SpecialEntry]) {
-            if let readAhead { return try readAhead.get() }
+            if let readAhead {
+                let read = try readAhead.get()
+                return (read.changes, read.special)
+            }
             var special: [SpecialEntry] = []
             let changes = try repository.changedFiles(from: parentTree, to: tree.id, reuse: &trees, special: &special)
             return (changes, special)

@@ -62,15 +62,26 @@ package func splitPath(_ path: String) -> (folder: String, name: String) {
 /// at most `capacity` trees, forgetting the least recently used half when full.
 public final class FolderTrees: @unchecked Sendable {
     // @unchecked: every access to `trees` and `clock` holds `lock`.
-    private var trees: [ObjectID: (tree: Tree, used: Int)] = [:]
+    private var trees: [ObjectID: (tree: any FolderListing, used: Int)] = [:]
+    /// Trees another thread read for the commit being judged, taken when asked for.
+    private var offered: [ObjectID: RawTree] = [:]
     private var clock = 0
     private let lock = NSLock()
     private let capacity: Int
 
     public init(capacity: Int = 64) { self.capacity = capacity }
 
+    /// Trees read elsewhere (`verify`'s read-ahead thread) for the next
+    /// snapshots: a folder asked for is taken from them instead of read
+    /// again. Replaces the last offer.
+    package func offer(_ raw: [ObjectID: RawTree]) {
+        lock.lock()
+        offered = raw
+        lock.unlock()
+    }
+
     /// The tree `id`, read once. - Throws: `GitError` when it cannot be read.
-    func tree(_ id: ObjectID, _ repository: Repository) throws -> Tree {
+    func tree(_ id: ObjectID, _ repository: Repository) throws -> any FolderListing {
         lock.lock()
         clock += 1
         if let known = trees[id] {
@@ -78,8 +89,9 @@ public final class FolderTrees: @unchecked Sendable {
             lock.unlock()
             return known.tree
         }
+        let raw = offered[id]
         lock.unlock()
-        let tree = try repository.tree(id)
+        let tree: any FolderListing = try raw.map { IndexedRawTree($0) } ?? repository.tree(id)
         lock.lock()
         defer { lock.unlock() }
         if trees.count >= capacity {
@@ -115,13 +127,13 @@ public final class TreeSource: ContentSource {
     /// every document is linear in the repository, not quadratic.
     /// Keyed by the path's bytes: git names are bytes, and Swift's String
     /// equality would take `Café` in NFC and NFD for one folder.
-    private var folders: [[UInt8]: Tree?] = [:]
+    private var folders: [[UInt8]: (any FolderListing)?] = [:]
     private let lock = NSLock()
     /// Kept at most; when full, the small folders (attachment folders) go.
     private static let folderCapacity = 512
 
     /// The tree of `folder`, or nil when it is not a folder here.
-    private func folderTree(_ folder: String) throws -> Tree? {
+    private func folderTree(_ folder: String) throws -> (any FolderListing)? {
         if folder.isEmpty { return tree }
         let key = Array(folder.utf8)
         lock.lock()
@@ -129,7 +141,7 @@ public final class TreeSource: ContentSource {
         lock.unlock()
         if let known { return known }
         let (parent, name) = splitPath(folder)
-        var result: Tree?
+        var result: (any FolderListing)?
         if let parentTree = try folderTree(parent), let entry = parentTree.entry(named: name), entry.kind == .tree {
             result = try shared?.tree(entry.id, repository) ?? repository.tree(entry.id)
         }
