@@ -110,8 +110,8 @@ public enum Register {
         var changed = false
         let signers = project.allowedSigners()
         // In batches, so only one batch of rows and documents is in memory at a time.
-        for start in stride(from: 0, to: locations.count, by: 4096) {
-            let batch = start..<min(start + 4096, locations.count)
+        for start in stride(from: 0, to: locations.count, by: batchSize) {
+            let batch = start..<min(start + batchSize, locations.count)
             var keys: [RegisterCache.Key?] = []
             var rows: [RegisterEntry?] = []
             var hits: [RegisterCache.Row?] = []
@@ -151,6 +151,10 @@ public enum Register {
         }
         if let writer, changed || writer.count != cache.count { writer.commit() }
     }
+
+    /// Rows made at a time: enough to keep both cores busy parsing, few
+    /// enough that their documents' bytes stay a few MiB.
+    static let batchSize = 1024
 
     /// The register cache's rows met in the register's order: a row is taken
     /// when its document comes; rows of documents that come later (or never)
