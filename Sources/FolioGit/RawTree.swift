@@ -9,7 +9,7 @@ package final class RawTree: @unchecked Sendable {
     // reference counted atomically (git_odb_object_free), so it can be freed
     // on another thread than the one that read it (`IndexedRawTree`).
     private let object: OpaquePointer
-    let bytes: UnsafeRawBufferPointer
+    package let bytes: UnsafeRawBufferPointer
 
     package init(_ repository: Repository, _ id: ObjectID) throws {
         var odb: OpaquePointer?

@@ -80,3 +80,85 @@ struct ReadAheadTests {
         #expect(two.used > 4, "documents parsed ahead and taken: \(two.used)")
     }
 }
+
+/// The folder trees the read-ahead thread hands to the judge answer as
+/// libgit2 would for the same object: a crafted push can hold unsorted
+/// entries, a file and a folder of one name, and modes git never writes.
+@Suite("IndexedRawTree answers as a libgit2 tree of the same object")
+struct IndexedRawTreeTests {
+    /// A tree object of these entries, in this order, written with `git hash-object --literally`.
+    func tree(_ sandbox: Sandbox, _ repo: String, _ entries: [(mode: String, name: String)], blob: String) throws -> ObjectID {
+        var bytes: [UInt8] = []
+        let hex = Array(blob.utf8)
+        let id = stride(from: 0, to: 40, by: 2).map { UInt8(String(decoding: hex[$0..<($0 + 2)], as: UTF8.self), radix: 16) ?? 0 }
+        for e in entries { bytes += Array("\(e.mode) \(e.name)".utf8) + [0] + id }
+        let r = try sandbox.run(Tools.git, ["hash-object", "-w", "-t", "tree", "--literally", "--stdin"], in: repo, stdin: Data(bytes))
+        #expect(r.status == 0, "\(r)")
+        return try #require(ObjectID(hex: r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    @Test("every name, present or not, in sorted, unsorted and odd-mode trees: the same entry, kind and order")
+    func sameAsLibgit2() throws {
+        let sandbox = try Sandbox(prefix: "folio-rawtree")
+        let repo = sandbox.path("repo")
+        try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
+        #expect(try sandbox.run(Tools.git, ["init", "-q", repo], in: sandbox.root.path).status == 0)
+        let blob = try sandbox.run(Tools.git, ["hash-object", "-w", "--stdin"], in: repo, stdin: Data("x\n".utf8)).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let shapes: [[(mode: String, name: String)]] = [
+            // As git writes them: a folder sorts as "name/".
+            [("100644", "A-1.md"), ("40000", "A-1"), ("100644", "A-2.md"), ("100755", "run"), ("120000", "z-link")],
+            // A folder named like a document, placed where a folder sorts (after "A-1.md").
+            [("100644", "A-1.md"), ("100644", "A-1"), ("100644", "A-2.md")],
+            [("100644", "A-1.md"), ("40755", "A-1"), ("100644", "A-2.md")],
+            // Unsorted, duplicated, and modes git never writes.
+            [("100644", "b.md"), ("100644", "a.md"), ("100644", "c.md"), ("100644", "a.md")],
+            [("120001", "A-1.md"), ("160001", "A-2.md"), ("100600", "A-3.md"), ("100775", "A-4.md"), ("100664", "A-5.md"), ("40000", "A-6.md")],
+            (0..<300).map { ("100644", String(format: "DOC-%04d.md", ($0 * 7919) % 300)) },
+            [],
+        ]
+        let repository = try Repository.discover(from: repo)
+        for shape in shapes {
+            let id = try tree(sandbox, repo, shape, blob: blob)
+            let libgit2 = try repository.tree(id)
+            let raw = try #require(IndexedRawTree(try RawTree(repository, id)))
+            #expect(raw.count == libgit2.count)
+            #expect(raw.entries == libgit2.entries, "\(shape)")
+            var names = Set(shape.map(\.name))
+            for name in shape.map(\.name) {
+                names.formUnion([name + "x", String(name.dropLast()), name + "/", "0" + name, name.uppercased()])
+            }
+            names.formUnion(["A", "A-", "A-1", "A-1.m", "zzz", "DOC-0150.md", "DOC-9999.md", "\u{0}", "é"])
+            for name in names where !name.isEmpty {
+                #expect(raw.entry(named: name) == libgit2.entry(named: name), "\(name) in \(shape)")
+            }
+        }
+    }
+
+    @Test("a tree libgit2 refuses to parse is not taken raw")
+    func malformed() throws {
+        let sandbox = try Sandbox(prefix: "folio-rawtree")
+        let repo = sandbox.path("repo")
+        try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
+        #expect(try sandbox.run(Tools.git, ["init", "-q", repo], in: sandbox.root.path).status == 0)
+        let repository = try Repository.discover(from: repo)
+        let good = Array("100644 a.md".utf8) + [0] + [UInt8](repeating: 7, count: 20)
+        let bad: [[UInt8]] = [
+            Array("100844 a.md".utf8) + [0] + [UInt8](repeating: 7, count: 20),  // not octal
+            Array("100644 a.md".utf8) + [0] + [UInt8](repeating: 7, count: 12),  // id cut short
+            Array("100644 a.md".utf8),  // no NUL
+            Array("100644 ".utf8) + [0] + [UInt8](repeating: 7, count: 20),  // empty name
+            Array("1777777 a.md".utf8) + [0] + [UInt8](repeating: 7, count: 20),  // mode over 16 bits
+            good + Array("100644".utf8),  // trailing garbage
+        ]
+        for bytes in bad {
+            let r = try sandbox.run(Tools.git, ["hash-object", "-w", "-t", "tree", "--literally", "--stdin"], in: repo, stdin: Data(bytes))
+            let id = try #require(ObjectID(hex: r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), "\(r)")
+            #expect(IndexedRawTree(try RawTree(repository, id)) == nil, "\(bytes)")
+            #expect(throws: (any Error).self) { _ = try repository.tree(id) }
+        }
+        let r = try sandbox.run(Tools.git, ["hash-object", "-w", "-t", "tree", "--literally", "--stdin"], in: repo, stdin: Data(good))
+        let id = try #require(ObjectID(hex: r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(IndexedRawTree(try RawTree(repository, id)) != nil)
+    }
+}

@@ -35,6 +35,13 @@ final class ReadAhead: @unchecked Sendable {
     private var parsed: [String: (result: DocumentReader.Result, commit: Int)] = [:]
     /// Documents handed to `parsing` and not parsed yet.
     private var pending = Set<String>()
+    /// The bytes of the folder trees in `changes` (counted once per commit).
+    private var waitingTreeBytes = 0
+    private static let treeBytes = 64 << 20
+
+    private static func treeBytes(_ changes: Changes) -> Int {
+        (try? changes.get().trees.values.reduce(0) { $0 + $1.bytes.count }) ?? 0
+    }
     private let parsing = DispatchQueue(label: "folio.read-ahead.parse")
     /// The judge's position: the index of the commit it asked for last.
     private var position = -1
@@ -46,7 +53,7 @@ final class ReadAhead: @unchecked Sendable {
     /// `allChanged`: parse every document a commit adds or changes (the
     /// server's hook validates them all), not only those submitted or issued.
     /// Nil when the repository cannot be opened a second time (the judge then reads everything itself).
-    init?(repository: Repository, commits: [ObjectID], allChanged: Bool, window: Int = 128, memory: Int = 512) {
+    init?(repository: Repository, commits: [ObjectID], allChanged: Bool, window: Int = 32, memory: Int = 512) {
         guard let own = try? repository.reopened() else { return nil }
         self.window = window
         self.memory = memory
@@ -71,13 +78,15 @@ final class ReadAhead: @unchecked Sendable {
         position = index
         condition.broadcast()
         while changes[index] == nil { condition.wait() }
-        return changes.removeValue(forKey: index)!
+        let result = changes.removeValue(forKey: index)!
+        waitingTreeBytes -= ReadAhead.treeBytes(result)
+        return result
     }
 
     /// The document at `location` with blob `blob` under the rules `rules`, as
     /// `DocumentReader.read` gives it, if the thread parsed it.
     func parsed(_ blob: ObjectID, _ location: DocumentLocation, rules: String) -> DocumentReader.Result? {
-        let key = ReadAhead.key(blob, location.path, location.id, rules)
+        let key = ReadAhead.key(blob, location, rules)
         condition.lock()
         defer { condition.unlock() }
         // Being parsed now: waiting costs less than parsing it twice.
@@ -85,13 +94,21 @@ final class ReadAhead: @unchecked Sendable {
         return parsed[key]?.result
     }
 
-    private static func key(_ blob: ObjectID, _ path: String, _ id: String, _ rules: String) -> String { "\(blob) \(rules) \(id) \(path)" }
+    /// The type is part of the key: the judge may take a document for another
+    /// type than its folder says (an ID it located under older rules).
+    private static func key(_ blob: ObjectID, _ location: DocumentLocation, _ rules: String) -> String {
+        "\(blob) \(rules) \(location.type) \(location.id) \(location.path)"
+    }
 
     /// Called by the thread: waits until commit `index` is within the window; false when stopped.
     fileprivate func mayRead(_ index: Int) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while !stopped && index > position + window { condition.wait() }
+        // Also never more than `treeBytes` of folder trees waiting (a folder of
+        // 100,000 entries is some 5 MiB), unless the judge waits for this one.
+        while !stopped && (index > position + window || (waitingTreeBytes > ReadAhead.treeBytes && index > position + 1)) {
+            condition.wait()
+        }
         return !stopped
     }
 
@@ -108,6 +125,7 @@ final class ReadAhead: @unchecked Sendable {
             parsed = parsed.filter { $0.value.commit >= horizon }
         }
         changes[index] = result
+        waitingTreeBytes += ReadAhead.treeBytes(result)
         condition.broadcast()
         condition.unlock()
         for document in documents {
@@ -216,7 +234,7 @@ final class ReadAhead: @unchecked Sendable {
             }
             var out: [Parse] = []
             for w in wanted {
-                let key = ReadAhead.key(w.blob, w.path, w.id, key)
+                let key = ReadAhead.key(w.blob, DocumentLocation(type: w.template.type, id: w.id, path: w.path), key)
                 // Content submitted and later issued unchanged is validated
                 // once by the judge (`Verifier.validation`): parsed once here.
                 guard parsed[key] == nil, let bytes = try? repository.blobData(w.blob, limit: Limits.documentBytes) else { continue }

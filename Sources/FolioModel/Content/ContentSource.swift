@@ -91,7 +91,8 @@ public final class FolderTrees: @unchecked Sendable {
         }
         let raw = offered[id]
         lock.unlock()
-        let tree: any FolderListing = try raw.map { IndexedRawTree($0) } ?? repository.tree(id)
+        // A tree libgit2 would refuse is read (and refused) through libgit2.
+        let tree: any FolderListing = try raw.flatMap { IndexedRawTree($0) } ?? repository.tree(id)
         lock.lock()
         defer { lock.unlock() }
         if trees.count >= capacity {
