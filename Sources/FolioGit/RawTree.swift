@@ -9,7 +9,9 @@ package final class RawTree: @unchecked Sendable {
     // reference counted atomically (git_odb_object_free), so it can be freed
     // on another thread than the one that read it (`IndexedRawTree`).
     private let object: OpaquePointer
-    package let bytes: UnsafeRawBufferPointer
+    let bytes: UnsafeRawBufferPointer
+    /// The size of the tree object in bytes.
+    package var size: Int { bytes.count }
 
     package init(_ repository: Repository, _ id: ObjectID) throws {
         var odb: OpaquePointer?

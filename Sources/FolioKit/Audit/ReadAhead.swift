@@ -40,7 +40,7 @@ final class ReadAhead: @unchecked Sendable {
     private static let treeBytes = 64 << 20
 
     private static func treeBytes(_ changes: Changes) -> Int {
-        (try? changes.get().trees.values.reduce(0) { $0 + $1.bytes.count }) ?? 0
+        (try? changes.get().trees.values.reduce(0) { $0 + $1.size }) ?? 0
     }
     private let parsing = DispatchQueue(label: "folio.read-ahead.parse")
     /// The judge's position: the index of the commit it asked for last.
