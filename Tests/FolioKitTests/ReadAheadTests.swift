@@ -97,12 +97,18 @@ struct IndexedRawTreeTests {
         return try #require(ObjectID(hex: r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
-    @Test("every name, present or not, in sorted, unsorted and odd-mode trees: the same entry, kind and order")
-    func sameAsLibgit2() throws {
+    /// A sandbox with an empty repository made by `git init`, and its path.
+    func emptyRepository() throws -> (Sandbox, String) {
         let sandbox = try Sandbox(prefix: "folio-rawtree")
         let repo = sandbox.path("repo")
         try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
         #expect(try sandbox.run(Tools.git, ["init", "-q", repo], in: sandbox.root.path).status == 0)
+        return (sandbox, repo)
+    }
+
+    @Test("every name, present or not, in sorted, unsorted and odd-mode trees: the same entry, kind and order")
+    func sameAsLibgit2() throws {
+        let (sandbox, repo) = try emptyRepository()
         let blob = try sandbox.run(Tools.git, ["hash-object", "-w", "--stdin"], in: repo, stdin: Data("x\n".utf8)).stdout
             .trimmingCharacters(in: .whitespacesAndNewlines)
         let shapes: [[(mode: String, name: String)]] = [
@@ -137,10 +143,7 @@ struct IndexedRawTreeTests {
 
     @Test("a tree libgit2 refuses to parse is not taken raw")
     func malformed() throws {
-        let sandbox = try Sandbox(prefix: "folio-rawtree")
-        let repo = sandbox.path("repo")
-        try FileManager.default.createDirectory(atPath: repo, withIntermediateDirectories: true)
-        #expect(try sandbox.run(Tools.git, ["init", "-q", repo], in: sandbox.root.path).status == 0)
+        let (sandbox, repo) = try emptyRepository()
         let repository = try Repository.discover(from: repo)
         let good = Array("100644 a.md".utf8) + [0] + [UInt8](repeating: 7, count: 20)
         let bad: [[UInt8]] = [
