@@ -122,6 +122,21 @@ package final class RawTree: @unchecked Sendable {
     }
 
     /// git's order of tree entries: by name, a folder compared as "name/".
+    /// Whether the entries are in git's order, each name once (what `git
+    /// fsck` checks as treeNotSorted and duplicateEntries).
+    package var isSorted: Bool {
+        guard var previous = entry(at: 0) else { return true }
+        while let next = entry(at: previous.next) {
+            // A file and a folder of one name compare apart (as "a" and "a/"), yet repeat the name.
+            guard compare(previous.0, self, next.0) < 0,
+                next.0.nameEnd - next.0.nameStart != previous.0.nameEnd - previous.0.nameStart
+                    || memcmp(bytes.baseAddress! + previous.0.nameStart, bytes.baseAddress! + next.0.nameStart, next.0.nameEnd - next.0.nameStart) != 0
+            else { return false }
+            previous = next
+        }
+        return true
+    }
+
     package func compare(_ e: Entry, _ other: RawTree, _ f: Entry) -> Int {
         let la = e.nameEnd - e.nameStart
         let lb = f.nameEnd - f.nameStart
@@ -164,7 +179,15 @@ extension Repository {
     ) throws {
         if old == new { return }
         let a = try old.map { try reuse.previous[$0] ?? reuse.next[$0] ?? RawTree(self, $0) }
-        let b = try new.map { try reuse.next[$0] ?? reuse.previous[$0] ?? RawTree(self, $0) }
+        let known = new.flatMap { reuse.next[$0] ?? reuse.previous[$0] }
+        let b = try known ?? new.map { try RawTree(self, $0) }
+        // git writes every tree sorted, each name once; a tree that is not
+        // (made with `hash-object --literally`) can show a reader one entry
+        // and hide another of the same name: `git fsck`'s treeNotSorted and
+        // duplicateEntries. Checked once, when the tree is first met.
+        if known == nil, let b, !b.isSorted {
+            special.append(SpecialEntry(path: prefix.isEmpty ? "." : String(prefix.dropLast()), mode: SpecialEntry.unsortedTree))
+        }
         // Keep both sides: a walk oldest-first meets this commit's new trees
         // again as the next one's old side, a walk newest-first its old ones.
         if let b, let new { reuse.next[new] = b }
@@ -240,8 +263,12 @@ extension Repository {
 /// A tree entry that is neither a regular file (mode 100644) nor a folder.
 public struct SpecialEntry: Sendable, Equatable {
     public let path: String
-    /// The raw mode: 100755 an executable, 120000 a symbolic link, 160000 a submodule.
+    /// The raw mode: 100755 an executable, 120000 a symbolic link, 160000 a
+    /// submodule; `unsortedTree` for a folder whose entries are out of order.
     public let mode: Int
+
+    /// The mode given to a folder whose tree is not sorted or repeats a name.
+    public static let unsortedTree = -1
 
     public var kind: EntryKind {
         switch mode {
@@ -259,7 +286,7 @@ public struct SpecialEntry: Sendable, Equatable {
         case .executable: "an executable file (mode 100755)"
         case .symlink: "a symbolic link"
         case .submodule: "a submodule"
-        default: "a file of mode \(String(mode, radix: 8))"
+        default: mode == SpecialEntry.unsortedTree ? "a folder whose tree is out of git's order" : "a file of mode \(String(mode, radix: 8))"
         }
     }
 }

@@ -165,3 +165,49 @@ struct IndexedRawTreeTests {
         #expect(IndexedRawTree(try RawTree(repository, id)) != nil)
     }
 }
+
+/// A tree git would never write (entries out of order, a name twice) can
+/// show one reader the real document and another a tampered copy: refused
+/// wherever it is, as `git fsck` would (treeNotSorted, duplicateEntries).
+@Suite("Unsorted trees are refused", .wide)
+struct UnsortedTreeTests {
+    @Test("an issued document shadowed by a tampered copy placed first in an unsorted folder tree is found (tree.malformed)")
+    func shadowedDocument() throws {
+        let repo = try LCRepo()
+        let id = try repo.issuedDecisionLog()
+        let path = try #require(try repo.status(id)["path"] as? String)
+        let folder = String(path[..<path.lastIndex(of: "/")!])
+        let name = String(path[path.index(after: path.lastIndex(of: "/")!)...])
+        let tampered = try repo.git("hash-object", "-w", "--stdin", stdin: Data("---\ntitle: Changed\n---\n".utf8)).trimmed
+        // The folder's entries as git wrote them, with the tampered copy put first.
+        var bytes: [UInt8] = []
+        func add(_ mode: String, _ entry: String, _ hex: String) {
+            let h = Array(hex.utf8)
+            bytes += Array("\(mode) \(entry)".utf8) + [0]
+            bytes += stride(from: 0, to: 40, by: 2).map { UInt8(String(decoding: h[$0..<($0 + 2)], as: UTF8.self), radix: 16) ?? 0 }
+        }
+        add("100644", name, tampered)
+        for line in try repo.git("ls-tree", "HEAD:\(folder)").stdout.split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 1)
+            let meta = fields[0].split(separator: " ")
+            add(String(meta[0]).replacingOccurrences(of: "040000", with: "40000"), String(fields[1]), String(meta[2]))
+        }
+        let crafted = try repo.git("hash-object", "-w", "-t", "tree", "--literally", "--stdin", stdin: Data(bytes)).trimmed
+        // The same root, with that folder (one level below the root, as the decision logs are).
+        let parts = folder.split(separator: "/").map(String.init)
+        var child = crafted
+        for depth in stride(from: parts.count - 1, through: 0, by: -1) {
+            let parent = depth == 0 ? "HEAD" : "HEAD:" + parts[0..<depth].joined(separator: "/")
+            let listing = try repo.git("ls-tree", parent).stdout.split(separator: "\n").map { line -> String in
+                let fields = line.split(separator: "\t", maxSplits: 1)
+                return fields[1] == parts[depth] ? "040000 tree \(child)\t\(fields[1])" : String(line)
+            }.joined(separator: "\n") + "\n"
+            child = try repo.git("mktree", stdin: Data(listing.utf8)).trimmed
+        }
+        let commit = try repo.git("commit-tree", child, "-p", "HEAD", "-m", "tidy").trimmed
+        try repo.git("update-ref", "refs/heads/main", commit)
+        let v = try repo.verify()
+        let rules = repo.findings(v.report).compactMap { $0["rule"] as? String }
+        #expect(rules.contains("tree.malformed"), "\(v.result)")
+    }
+}

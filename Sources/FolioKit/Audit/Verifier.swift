@@ -259,12 +259,16 @@ public final class Verifier {
     /// are regular files (mode 100644), never executables, symbolic links,
     /// submodules, or folders where a file belongs.
     private func checkPaths(_ commit: Commit, changes: [FileChange], special: [SpecialEntry], parentTree: ObjectID?, here: Project) throws {
-        for entry in special where controlled(entry.path, here) {
+        // Not something git writes, wherever it is: a reader may see one of two entries of a name.
+        for entry in special where entry.mode == SpecialEntry.unsortedTree {
+            add("tree.malformed", "the tree of \(entry.path) is out of git's order or names an entry twice (git fsck: treeNotSorted, duplicateEntries): git never writes one, and a reader may see one entry of a name and miss the other", commit.id, entry.path)
+        }
+        for entry in special where entry.mode != SpecialEntry.unsortedTree && controlled(entry.path, here) {
             add("file.irregular", "\(entry.path) is \(entry.description): documents, attachments, records and the rules must be regular files (mode 100644)", commit.id, owner(entry.path, here))
         }
         // A folder where a document or a record belongs.
         var folders = Set<String>()  // folders looked at
-        for path in changes.filter({ $0.status != .deleted }).map(\.path) + special.map(\.path) {
+        for path in changes.filter({ $0.status != .deleted }).map(\.path) + special.filter({ $0.mode != SpecialEntry.unsortedTree }).map(\.path) {
             var components = path.split(separator: "/", omittingEmptySubsequences: false).dropLast()
             while !components.isEmpty {
                 let folder = components.joined(separator: "/")
