@@ -22,9 +22,7 @@ struct LsCommand: FolioCommand {
         let filter = Register.Filter(type: type, state: state, owner: owner)
         if listing.format == .json {
             // Written row by row as the register is made: never all rows at once.
-            let out = JSONFormat.ArrayWriter<RegisterEntry>(write: ctx.stdout.write)
-            try Register.forEachEntry(project, filter: filter, out.add)
-            out.finish()
+            try Register.writeJSON(project, filter: filter, to: ctx.stdout.write)
             return ctx.print()
         }
         let entries = try Register.entries(project, filter: filter)

@@ -36,17 +36,23 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
+        var out = [UInt8]()
+        out.reserveCapacity(40)
+        appendHex(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the 40 hex digits of `description` as bytes (a cache key, without a String).
+    package func appendHex(to out: inout [UInt8]) {
         withUnsafeBytes(of: raw.id) { bytes in
-            let digits = Array("0123456789abcdef".utf8)
-            var out = [UInt8]()
-            out.reserveCapacity(40)
             for b in bytes {
-                out.append(digits[Int(b >> 4)])
-                out.append(digits[Int(b & 0x0f)])
+                out.append(ObjectID.digits[Int(b >> 4)])
+                out.append(ObjectID.digits[Int(b & 0x0f)])
             }
-            return String(decoding: out, as: UTF8.self)
         }
     }
+
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     public var short: String { String(description.prefix(10)) }
 

@@ -8,9 +8,12 @@ import Testing
 /// fields in place: both must say exactly what the general paths say.
 @Suite("Register rows: direct JSON and cache fields equal the general paths")
 struct DirectJSONTests {
-    static func entry(inForce: String?, owner: String?, last: (String, String)?, approvals: [ApprovalEntry], attachments: [String]) -> RegisterEntry {
+    static func entry(
+        inForce: String?, owner: String?, last: (String, String)?, approvals: [ApprovalEntry], attachments: [String],
+        path: String = "docs/risk-register/ALPHA-RSK-0001.md"
+    ) -> RegisterEntry {
         RegisterEntry(
-            id: "ALPHA-RSK-0001", type: "risk-register", title: "Risks \"quoted\" \\ and\ttab\u{2028}", path: "docs/risk-register/ALPHA-RSK-0001.md",
+            id: "ALPHA-RSK-0001", type: "risk-register", title: "Risks \"quoted\" \\ and\ttab\u{2028}", path: path,
             state: "draft", revision: "A", inForce: inForce, owner: owner, lastChange: last?.0, lastActor: last?.1, approvals: approvals,
             attachments: attachments)
     }
@@ -38,6 +41,74 @@ struct DirectJSONTests {
         var streamed = ""
         try JSONFormat.pretty(streaming: rows) { streamed += $0 }
         #expect(streamed == JSONValue.array(try rows.map { try encoder.encodeThroughEncoder($0) }).text())
+    }
+
+    @Test("a cached row read back gives the entry it was made from, and its JSON written from the file's bytes is the entry's JSON")
+    func cachedRowsAgree() throws {
+        let approval = ApprovalEntry(person: "bob@example.com", name: "Bob\tBrown \\ \"B\"", role: "pm", meaning: "approval", at: "2026-03-03T10:00:00Z", current: true, signed: false, verified: false)
+        let odd = ApprovalEntry(person: "c@example.com", name: "C \u{00e9}\u{2029}", role: "qa", meaning: "re\nview", at: "2026-03-04T10:00:00Z", current: false, signed: true, verified: false)
+        var rows: [RegisterEntry] = []
+        for inForce in [nil, "1.0", "=x"] as [String?] {
+            for owner in [nil, "alice@example.com", "?"] as [String?] {
+                for last in [nil, ("2026-03-01T09:00:00Z", "alice\\n@example.com")] as [(String, String)?] {
+                    for (approvals, attachments) in [([], []), ([odd], []), ([], ["a.pdf"]), ([approval, odd], ["a.pdf", "b\nc\t\\.png"])] {
+                        rows.append(Self.entry(
+                            inForce: inForce, owner: owner, last: last, approvals: approvals, attachments: attachments,
+                            path: "docs/a\tb/\\\(rows.count).md"))
+                    }
+                }
+            }
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("folio-rows-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("register").path
+        let writer = try #require(RegisterCache.Writer(path: file, rules: "rules"))
+        for row in rows {
+            var key: [UInt8] = []
+            CacheFields.escape(row.path, into: &key)
+            let pathLength = key.count
+            key += "\tabc\t-".utf8
+            writer.add(RegisterCache.Key(bytes: key, pathLength: pathLength), row)
+        }
+        writer.commit()
+        let reader = try #require(RegisterCache.Reader(path: file, rules: "rules"))
+        #expect(reader.count == rows.count)
+        for (i, row) in rows.enumerated() {
+            let cached = try #require(reader.next(), "row \(i)")
+            #expect(String(decoding: cached.path, as: UTF8.self) == "docs/a\\tb/\\\\\(i).md")
+            let expected = row.directJSON.text(indent: 1)
+            #expect(cached.entry.directJSON.text(indent: 1) == expected, "row \(i) decoded")
+            var written: [UInt8] = []
+            cached.writeJSON(into: &written, indent: 1)
+            #expect(String(decoding: written, as: UTF8.self) == expected, "row \(i) written from bytes")
+            #expect(cached.state == row.state && cached.owner == row.owner)
+        }
+        #expect(reader.next() == nil && !reader.damaged)
+    }
+
+    @Test("a cache row that does not hold together (fields missing, flags not 0 or 1, an approval after an attachment) ends the reading as damaged")
+    func damagedRows() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("folio-rows-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("register").path
+        let good = "R\tp\tk\t-\tID-1\trisk-register\tTitle\tdraft\tA\t?\t?\t?\t?\n"
+        for (label, body) in [
+            ("too few fields", "R\tp\tk\t-\tID-1\trisk-register\tTitle\tdraft\tA\t?\t?\t?\n"),
+            ("an optional without = or ?", "R\tp\tk\t-\tID-1\trisk-register\tTitle\tdraft\tA\tx\t?\t?\t?\n"),
+            ("flags not 0 or 1", good + "A\tp\tn\tr\tm\tat\t1x0\n"),
+            ("short flags", good + "A\tp\tn\tr\tm\tat\t10\n"),
+            ("an approval after an attachment", good + "F\ta.pdf\nA\tp\tn\tr\tm\tat\t100\n"),
+            ("an attachment with two fields", good + "F\ta.pdf\tb\n"),
+            ("an unknown tag", good + "Z\tx\n"),
+        ] {
+            let writer = try #require(RegisterCache.Writer(path: file, rules: "rules"))
+            writer.addRaw(Array(body.utf8))
+            writer.commit()
+            let reader = try #require(RegisterCache.Reader(path: file, rules: "rules"), "\(label): the checksum holds")
+            #expect(reader.next() == nil && reader.damaged, "\(label)")
+        }
     }
 
     @Test("cache fields: what `line` writes, `split` reads back, for fields with tabs, newlines, backslashes and a trailing backslash")

@@ -87,6 +87,19 @@ struct RegisterCacheTests {
         #expect(rows.contains { $0["path"] as? String == edited && $0["title"] as? String == "Risks, retitled" })
         #expect(rows.contains { $0["path"] as? String == submitted && $0["state"] as? String == "in-review" })
 
+        // An attachment added with plain git, the document untouched: its row is made again.
+        let attached = try #require(docs.dropFirst(2).first)
+        let folder = String(attached.dropLast(3))
+        try repo.write(folder + "/site photo.png", "not really a png")
+        try repo.git("add", folder)
+        try repo.git("commit", "-q", "--no-verify", "-m", "An attachment")
+        let withAttachment = try #require(try repo.folio("ls", "--format", "json").jsonArray)
+        #expect(withAttachment.contains { $0["path"] as? String == attached && (($0["attachments"] as? [String]) ?? []).contains("site photo.png") })
+        // Warm and cold give the same bytes (kept rows are written from the cache's).
+        let warmText = expectSuccess(try repo.folio("ls", "--format", "json")).stdout
+        try FileManager.default.removeItem(atPath: cache)
+        #expect(expectSuccess(try repo.folio("ls", "--format", "json")).stdout == warmText)
+
         // A damaged cache is ignored and rebuilt.
         let good = try #require(FileManager.default.contents(atPath: cache))
         try good.prefix(good.count / 2).write(to: URL(fileURLWithPath: cache))

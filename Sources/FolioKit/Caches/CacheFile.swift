@@ -32,6 +32,11 @@ struct Checksum {
 enum CacheFields {
     static func field(_ s: String, into out: inout [UInt8]) {
         out.append(0x09)
+        escape(s, into: &out)
+    }
+
+    /// `s` as a field holds it: `\\`, tab and newline escaped.
+    static func escape(_ s: String, into out: inout [UInt8]) {
         let utf8 = s.utf8
         if !utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A }) {
             out.append(contentsOf: utf8)
@@ -56,44 +61,52 @@ enum CacheFields {
 
     /// The tag and the unescaped fields of one line (without its newline).
     static func split(_ line: ArraySlice<UInt8>) -> (UInt8, [String])? {
+        var fields: [Range<Int>] = []
+        guard let tag = ranges(line, into: &fields) else { return nil }
+        return (tag, fields.map { string(line[$0], escaped: line[$0].contains(0x5C)) })
+    }
+
+    /// The tag of one line (without its newline), with where each of its
+    /// fields lies (still escaped) appended to `fields`; nil when the line
+    /// has no tag and tab.
+    static func ranges(_ line: ArraySlice<UInt8>, into fields: inout [Range<Int>]) -> UInt8? {
         guard let tag = line.first, line.count >= 2, line[line.startIndex + 1] == 0x09 else { return nil }
-        var fields: [String] = []
         var start = line.startIndex + 2
-        var escaped = false
         var i = start
-        // A field without a backslash (nearly all) is decoded from its bytes in place.
-        func field(_ end: Int) {
-            guard escaped else { return fields.append(String(decoding: line[start..<end], as: UTF8.self)) }
-            var current: [UInt8] = []
-            current.reserveCapacity(end - start)
-            var k = start
-            while k < end {
-                let b = line[k]
-                if b == 0x5C, k + 1 < end {
-                    let n = line[k + 1]
-                    current.append(n == 0x74 ? 0x09 : n == 0x6E ? 0x0A : n)
-                    k += 2
-                } else {
-                    current.append(b)
-                    k += 1
-                }
-            }
-            fields.append(String(decoding: current, as: UTF8.self))
-        }
         while i < line.endIndex {
             let b = line[i]
             if b == 0x09 {
-                field(i)
+                fields.append(start..<i)
                 start = i + 1
-                escaped = false
             } else if b == 0x5C {
-                escaped = true
                 i += 1  // the escaped byte is never a separator
             }
             i += 1
         }
-        field(min(i, line.endIndex))
-        return (tag, fields)
+        fields.append(start..<line.endIndex)
+        return tag
+    }
+
+    /// The value of a field's bytes (as `split` finds them); `escaped` when
+    /// they hold a backslash. A field without one (nearly all) is decoded
+    /// from its bytes in place.
+    static func string(_ field: ArraySlice<UInt8>, escaped: Bool = true) -> String {
+        guard escaped else { return String(decoding: field, as: UTF8.self) }
+        var current: [UInt8] = []
+        current.reserveCapacity(field.count)
+        var k = field.startIndex
+        while k < field.endIndex {
+            let b = field[k]
+            if b == 0x5C, k + 1 < field.endIndex {
+                let n = field[k + 1]
+                current.append(n == 0x74 ? 0x09 : n == 0x6E ? 0x0A : n)
+                k += 2
+            } else {
+                current.append(b)
+                k += 1
+            }
+        }
+        return String(decoding: current, as: UTF8.self)
     }
 
     /// `?` → absent, `=value` → value; nil (as the outer optional) when malformed.

@@ -6,19 +6,24 @@ import Foundation
 /// (`folio/register`), each keyed by what it is a function of, so a register
 /// after a few changes parses only the documents that changed.
 ///
-/// A row depends on the document's path, its content fingerprint (the
-/// document blob and its attachment folder, `Fingerprint`), its record blob,
+/// A row depends on the document's path, the objects its content
+/// fingerprint is made of (the document blob, and its attachment folder's
+/// tree or an adopted file's metadata blob: `Fingerprint`), its record blob,
 /// and the rules: `folio.yml`, the templates and `.folio/allowed_signers`
 /// (approval roles, states, signature verification). The file names the
 /// rules' key in its header; rows whose key is not found are read again.
 ///
-///     folio-register 2 <rules key>
-///     R <path> <fingerprint> <record blob or -> <id> <type> <title> <state> <revision> <owner> <last change> <last actor>
+///     folio-register 4 <rules key>
+///     R <path> <document blob>[a<attachment folder>|m<metadata blob>] <record blob or -> <id> <type> <title> <state> <revision> <owner> <last change> <last actor>
 ///     A <person> <name> <role> <meaning> <at> <current><signed><verified>
 ///     F <attachment>
 ///     …
 ///     end <rows> <FNV-1a 64 of everything above>
 ///
+/// The key is made of object ids, so a warm register compares ids found in
+/// the folders it lists, with no fingerprint (SHA-1) computed for a row it
+/// keeps. A kept row is never decoded for `ls --format json`: its fields
+/// are written as JSON as they lie in the file (`Row.writeJSON`).
 /// Fields are separated by tabs (`\`, tab and newline escaped as `\\`, `\t`,
 /// `\n`); an absent value is `?`, a present one starts with `=`. The file is
 /// trusted only when its header, rules key, end line and checksum hold;
@@ -28,26 +33,17 @@ import Foundation
 /// never sees half a file. Like the history index, it is a cache, not a
 /// record: deleting it only makes the next register slower.
 enum RegisterCache {
-    static let header = "folio-register 3"
+    static let header = "folio-register 4"
 
-    /// Compared and hashed by bytes: two paths that differ only in Unicode
-    /// normal form are two documents to git, so two rows here.
-    struct Key: Hashable {
-        let path: String
-        let fingerprint: String
-        let record: String
-
-        static func == (a: Key, b: Key) -> Bool {
-            a.path.utf8.elementsEqual(b.path.utf8) && a.fingerprint == b.fingerprint && a.record == b.record
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(fingerprint)
-            hasher.combine(record)
-            // The path's bytes in one call (native strings are contiguous UTF-8).
-            var path = path
-            path.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        }
+    /// A row's key as the file holds it: its first three fields, escaped
+    /// (`<path>\t<content objects>\t<record>`). Compared by bytes: two
+    /// paths that differ only in Unicode normal form are two documents to
+    /// git, so two rows here.
+    struct Key: Equatable {
+        let bytes: [UInt8]
+        /// The length of the escaped path at the start.
+        let pathLength: Int
+        var path: ArraySlice<UInt8> { bytes[..<pathLength] }
     }
 
     static func path(_ repository: Repository) -> String { repository.commonDir + "folio/register" }
@@ -64,30 +60,194 @@ enum RegisterCache {
         return "\(config.id)+\(templates.id)+\(signers)"
     }
 
-    /// The key of a document's row in `project`; nil when it has no fingerprint.
-    static func key(_ project: Project, _ location: DocumentLocation) throws -> Key? {
-        guard let tree = project.source as? TreeSource, let fingerprint = try project.currentFingerprint(location) else { return nil }
-        let record = try tree.entry(Record.path(for: location.id))
-        return Key(path: location.path, fingerprint: fingerprint, record: record?.id.description ?? "-")
+    /// The key of a document's row in `project`: the ids `currentFingerprint`
+    /// is computed from, looked up by name in folders read once (`Folders`);
+    /// nil when the document is not in the commit's tree.
+    static func key(_ project: Project, _ location: DocumentLocation, in folders: Folders) throws -> Key? {
+        let template = project.template(location.type)
+        guard let template, let tree = project.source as? TreeSource,
+            let doc = template.adopt == nil
+                ? try folders.folder(template.folder, tree)?.entry(named: location.id + ".md") : try tree.entry(location.path)
+        else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(location.path.utf8.count + 128)
+        CacheFields.escape(location.path, into: &bytes)
+        let pathLength = bytes.count
+        bytes.append(0x09)
+        doc.id.appendHex(to: &bytes)
+        if let rule = template.adopt {
+            if let metadata = try rule.metadataPath(for: location.path).flatMap({ try tree.entry($0) }) {
+                bytes.append(UInt8(ascii: "m"))
+                metadata.id.appendHex(to: &bytes)
+            }
+        } else if let folder = try folders.folder(template.folder, tree)?.entry(named: location.id), folder.kind == .tree {
+            bytes.append(UInt8(ascii: "a"))
+            folder.id.appendHex(to: &bytes)
+        }
+        bytes.append(0x09)
+        if let record = try folders.folder(RecordFile.folder, tree)?.entry(named: location.id + RecordFile.suffix) {
+            record.id.appendHex(to: &bytes)
+        } else {
+            bytes.append(UInt8(ascii: "-"))
+        }
+        return Key(bytes: bytes, pathLength: pathLength)
     }
 
-    /// One row as the file holds it: its key, the entry, and its lines (to
-    /// copy into the next file unchanged).
-    struct Row {
-        let key: Key
-        let entry: RegisterEntry
-        let raw: [UInt8]
+    /// The few folders every key is looked up in (the types' folders, the
+    /// records), by path: found once per register, not once per document.
+    final class Folders {
+        private var known: [String: (any FolderListing)?] = [:]
+
+        func folder(_ path: String, _ tree: TreeSource) throws -> (any FolderListing)? {
+            if let listing = known[path] { return listing }
+            let listing = try tree.folderTree(path)
+            known[path] = listing
+            return listing
+        }
     }
 
     /// The lines of one row.
     static func encode(_ key: Key, _ e: RegisterEntry, into out: inout [UInt8]) {
-        CacheFields.line("R", [key.path, key.fingerprint, key.record, e.id, e.type, e.title, e.state, e.revision],
-                         optional: [e.owner, e.lastChange, e.lastActor, e.inForce], into: &out)
+        out += [UInt8(ascii: "R"), 0x09]
+        out += key.bytes
+        for f in [e.id, e.type, e.title, e.state, e.revision] { CacheFields.field(f, into: &out) }
+        for f in [e.owner, e.lastChange, e.lastActor, e.inForce] { CacheFields.field(f.map { "=" + $0 } ?? "?", into: &out) }
+        out.append(0x0A)
         for a in e.approvals {
             let flags = [a.current, a.signed, a.verified].map { $0 ? "1" : "0" }.joined()
             CacheFields.line("A", [a.person, a.name, a.role, a.meaning, a.at, flags], into: &out)
         }
         for f in e.attachments { CacheFields.line("F", [f], into: &out) }
+    }
+
+    /// One row as the file holds it: its lines (copied into the next file
+    /// unchanged) and where their fields lie, checked when read. Decoded
+    /// only when asked (`entry`); `writeJSON` writes it from its bytes.
+    struct Row {
+        let raw: [UInt8]
+        /// The 12 fields of the R line, then 6 of each A line, then 1 of each F line.
+        let fields: [Range<Int>]
+        let approvals: Int
+        let attachments: Int
+
+        var key: ArraySlice<UInt8> { raw[fields[0].lowerBound..<fields[2].upperBound] }
+        var path: ArraySlice<UInt8> { raw[fields[0]] }
+
+        func string(_ i: Int) -> String { CacheFields.string(raw[fields[i]], escaped: raw[fields[i]].contains(0x5C)) }
+
+        /// An optional field (`?` or `=value`), checked when read.
+        func optional(_ i: Int) -> String? { raw[fields[i].lowerBound] == UInt8(ascii: "?") ? nil : String(string(i).dropFirst()) }
+
+        var state: String { string(6) }
+        var owner: String? { optional(8) }
+
+        var entry: RegisterEntry {
+            let approvalEntries = (0..<approvals).map { k in
+                let at = 12 + 6 * k
+                let flags = raw[fields[at + 5]]
+                return ApprovalEntry(
+                    person: string(at), name: string(at + 1), role: string(at + 2), meaning: string(at + 3), at: string(at + 4),
+                    current: flags[flags.startIndex] == UInt8(ascii: "1"), signed: flags[flags.startIndex + 1] == UInt8(ascii: "1"),
+                    verified: flags[flags.startIndex + 2] == UInt8(ascii: "1"))
+            }
+            let first = 12 + 6 * approvals
+            return RegisterEntry(
+                id: string(3), type: string(4), title: string(5), path: string(0), state: string(6), revision: string(7), inForce: optional(11),
+                owner: optional(8), lastChange: optional(9), lastActor: optional(10), approvals: approvalEntries,
+                attachments: (first..<(first + attachments)).map(string))
+        }
+
+        /// The text `entry.directJSON.write(to:indent:)` gives, written from
+        /// the row's bytes (a kept row of `ls --format json` is never decoded).
+        func writeJSON(into out: inout [UInt8], indent: Int) {
+            var members = 0
+            func member(_ name: String, level: Int, first: Bool = false) {
+                if !first { out += [UInt8(ascii: ","), 0x0A] }
+                for _ in 0..<level { out += [0x20, 0x20] }
+                out.append(UInt8(ascii: "\""))
+                out += name.utf8
+                out += "\": ".utf8
+                members += 1
+            }
+            func value(_ i: Int, dropping: Int = 0) { Row.quote(raw[(fields[i].lowerBound + dropping)..<fields[i].upperBound], into: &out) }
+            func close(_ bracket: String, level: Int) {
+                out.append(0x0A)
+                for _ in 0..<level { out += [0x20, 0x20] }
+                out += bracket.utf8
+            }
+            out += "{\n".utf8
+            member("approvals", level: indent + 1, first: true)
+            if approvals == 0 {
+                out += "[]".utf8
+            } else {
+                out += "[\n".utf8
+                for k in 0..<approvals {
+                    let at = 12 + 6 * k
+                    if k > 0 { out += [UInt8(ascii: ","), 0x0A] }
+                    for _ in 0..<(indent + 2) { out += [0x20, 0x20] }
+                    out += "{\n".utf8
+                    let flags = raw[fields[at + 5]]
+                    func flag(_ n: Int) { out += (flags[flags.startIndex + n] == UInt8(ascii: "1") ? "true" : "false").utf8 }
+                    member("at", level: indent + 3, first: true)
+                    value(at + 4)
+                    member("current", level: indent + 3)
+                    flag(0)
+                    member("meaning", level: indent + 3)
+                    value(at + 3)
+                    member("name", level: indent + 3)
+                    value(at + 1)
+                    member("person", level: indent + 3)
+                    value(at)
+                    member("role", level: indent + 3)
+                    value(at + 2)
+                    member("signed", level: indent + 3)
+                    flag(1)
+                    member("verified", level: indent + 3)
+                    flag(2)
+                    close("}", level: indent + 2)
+                }
+                close("]", level: indent + 1)
+            }
+            member("attachments", level: indent + 1)
+            let first = 12 + 6 * approvals
+            if attachments == 0 {
+                out += "[]".utf8
+            } else {
+                out += "[\n".utf8
+                for k in 0..<attachments {
+                    if k > 0 { out += [UInt8(ascii: ","), 0x0A] }
+                    for _ in 0..<(indent + 2) { out += [0x20, 0x20] }
+                    value(first + k)
+                }
+                close("]", level: indent + 1)
+            }
+            member("id", level: indent + 1)
+            value(3)
+            // The optional members, in the keys' order: absent ones are left out.
+            for (name, i) in [("in_force", 11), ("last_actor", 10), ("last_change", 9), ("owner", 8)]
+            where raw[fields[i].lowerBound] == UInt8(ascii: "=") {
+                member(name, level: indent + 1)
+                value(i, dropping: 1)
+            }
+            for (name, i) in [("path", 0), ("revision", 7), ("state", 6), ("title", 5), ("type", 4)] {
+                member(name, level: indent + 1)
+                value(i)
+            }
+            close("}", level: indent)
+        }
+
+        /// A field's bytes as a JSON string: appended whole when neither the
+        /// file nor JSON escapes anything in them (nearly always), otherwise
+        /// decoded and quoted as `JSONValue` quotes.
+        private static func quote(_ field: ArraySlice<UInt8>, into out: inout [UInt8]) {
+            if !field.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 || $0 >= 0xF8 }) {
+                out.append(UInt8(ascii: "\""))
+                out += field
+                out.append(UInt8(ascii: "\""))
+                return
+            }
+            JSONValue.quote(CacheFields.string(field), into: &out)
+        }
     }
 
     /// The rows of a cache file in the file's order, read in chunks (a
@@ -182,59 +342,52 @@ enum RegisterCache {
         }
 
         /// The next row, or nil after the last (or at a line that does not parse: `damaged`).
+        /// Its lines are checked here (field counts, optional and flag fields),
+        /// so `Row` may take its fields as they are.
         func next() -> Row? {
             guard !damaged, let first = line() else { return nil }
-            guard let (tag, f) = CacheFields.split(first[...]), tag == UInt8(ascii: "R"), f.count == 12 else {
-                damaged = true
-                return nil
-            }
-            let optional = f[8...].map(CacheFields.optional)
-            guard optional.allSatisfy({ $0 != nil }) else {
-                damaged = true
-                return nil
-            }
-            let o = optional.map { $0! }
             var raw = first
             raw.append(0x0A)
-            var approvals: [ApprovalEntry] = []
-            var attachments: [String] = []
+            var fields: [Range<Int>] = []
+            fields.reserveCapacity(16)
+            func optional(_ r: Range<Int>) -> Bool {
+                r.count == 1 && raw[r.lowerBound] == UInt8(ascii: "?") || r.count >= 1 && raw[r.lowerBound] == UInt8(ascii: "=")
+            }
+            guard CacheFields.ranges(raw[0..<first.count], into: &fields) == UInt8(ascii: "R"), fields.count == 12,
+                fields[8...].allSatisfy(optional)
+            else {
+                damaged = true
+                return nil
+            }
+            var approvals = 0
+            var attachments = 0
             while let next = line() {
-                guard let (tag, fields) = CacheFields.split(next[...]) else {
-                    damaged = true
-                    return nil
-                }
-                if tag == UInt8(ascii: "R") {
+                if next.first == UInt8(ascii: "R") {
                     peeked = next
                     break
                 }
+                let start = raw.count
+                raw += next
+                raw.append(0x0A)
+                let before = fields.count
+                let tag = CacheFields.ranges(raw[start..<(start + next.count)], into: &fields)
                 switch tag {
-                case UInt8(ascii: "A"):
-                    let flags = fields.last.map { Array($0.utf8) } ?? []
-                    guard fields.count == 6, flags.count == 3 else {
+                // Approvals come before attachments, as `encode` writes them.
+                case UInt8(ascii: "A") where attachments == 0 && fields.count == before + 6:
+                    let flags = raw[fields[before + 5]]
+                    guard flags.count == 3, flags.allSatisfy({ $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "1") }) else {
                         damaged = true
                         return nil
                     }
-                    approvals.append(ApprovalEntry(
-                        person: fields[0], name: fields[1], role: fields[2], meaning: fields[3], at: fields[4],
-                        current: flags[0] == UInt8(ascii: "1"), signed: flags[1] == UInt8(ascii: "1"), verified: flags[2] == UInt8(ascii: "1")))
-                case UInt8(ascii: "F"):
-                    guard fields.count == 1 else {
-                        damaged = true
-                        return nil
-                    }
-                    attachments.append(fields[0])
+                    approvals += 1
+                case UInt8(ascii: "F") where fields.count == before + 1:
+                    attachments += 1
                 default:
                     damaged = true
                     return nil
                 }
-                raw += next
-                raw.append(0x0A)
             }
-            let key = Key(path: f[0], fingerprint: f[1], record: f[2])
-            let entry = RegisterEntry(
-                id: f[3], type: f[4], title: f[5], path: key.path, state: f[6], revision: f[7], inForce: o[3], owner: o[0],
-                lastChange: o[1], lastActor: o[2], approvals: approvals, attachments: attachments)
-            return Row(key: key, entry: entry, raw: raw)
+            return Row(raw: raw, fields: fields, approvals: approvals, attachments: attachments)
         }
     }
 
@@ -257,8 +410,11 @@ enum RegisterCache {
         }
 
         /// A row copied from the old file as it was.
-        func add(_ row: Row) {
-            file.append { $0 += row.raw }
+        func add(_ row: Row) { addRaw(row.raw) }
+
+        /// A row's lines, as the file holds them.
+        func addRaw(_ lines: [UInt8]) {
+            file.append { $0 += lines }
             count += 1
         }
 

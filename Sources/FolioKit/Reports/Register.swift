@@ -90,11 +90,44 @@ public enum Register {
 
     /// Hands each row of the register that `filter` keeps to `body`, in the
     /// register's order, as it is made: a listing of 100,000 documents never
-    /// holds every row. Rows whose document, attachments, record and rules
-    /// are unchanged come from the register cache, read alongside (its rows
-    /// are in the same order); the others are read and parsed in batches on
-    /// all cores. - Throws: as `entries`, and what `body` throws.
+    /// holds every row. - Throws: as `entries`, and what `body` throws.
     public static func forEachEntry(_ project: Project, filter: Filter = Filter(), _ body: (RegisterEntry) throws -> Void) throws {
+        try forEachRow(project, filter: filter) { try body($0.entry) }
+    }
+
+    /// The register as `ls --format json` prints it (the text of
+    /// `JSONFormat.pretty(entries)`), handed to `write` in pieces as rows are
+    /// made; rows kept in the register cache are written from its bytes.
+    /// - Throws: as `entries`.
+    public static func writeJSON(_ project: Project, filter: Filter = Filter(), to write: @escaping ([UInt8]) -> Void) throws {
+        let out = JSONFormat.ArrayWriter<RegisterEntry>(bytes: write)
+        try forEachRow(project, filter: filter) { row in
+            switch row {
+            case .made(let entry): out.add { entry.directJSON.write(to: &$0, indent: $1) }
+            case .cached(let cached): out.add { cached.writeJSON(into: &$0, indent: $1) }
+            }
+        }
+        out.finish()
+    }
+
+    /// One row as the register hands it out: made now, or kept in the
+    /// register cache (decoded only when its entry is asked for).
+    enum Row {
+        case made(RegisterEntry)
+        case cached(RegisterCache.Row)
+
+        var entry: RegisterEntry {
+            switch self {
+            case .made(let entry): entry
+            case .cached(let row): row.entry
+            }
+        }
+    }
+
+    /// Rows whose document, attachments, record and rules are unchanged come
+    /// from the register cache, read alongside (its rows are in the same
+    /// order); the others are read and parsed in batches on all cores.
+    static func forEachRow(_ project: Project, filter: Filter, _ body: (Row) throws -> Void) throws {
         if let type = filter.type, project.template(type) == nil {
             throw FolioError.usage("no type '\(type)'; types: \(project.templates.map(\.type).joined(separator: ", "))")
         }
@@ -109,44 +142,45 @@ public enum Register {
         let writer = filter.type == nil ? rules.flatMap { RegisterCache.Writer(path: file, rules: $0) } : nil
         var changed = false
         let signers = project.allowedSigners()
+        let folders = RegisterCache.Folders()
         // In batches, so only one batch of rows and documents is in memory at a time.
         for start in stride(from: 0, to: locations.count, by: batchSize) {
             let batch = start..<min(start + batchSize, locations.count)
             var keys: [RegisterCache.Key?] = []
-            var rows: [RegisterEntry?] = []
-            var hits: [RegisterCache.Row?] = []
+            var rows: [Row?] = []
             var misses: [Int] = []
             for i in batch {
-                let key = rules == nil ? nil : try RegisterCache.key(project, locations[i])
+                let key = rules == nil ? nil : try RegisterCache.key(project, locations[i], in: folders)
                 let hit = key.flatMap { cache.row($0) }
                 keys.append(key)
-                hits.append(hit)
-                rows.append(hit?.entry)
+                rows.append(hit.map { .cached($0) })
                 if hit == nil { misses.append(i - start) }
             }
             // What libgit2 reads, on this thread, in one ordered pass over the
             // folders (each folder tree read once: TreeSource); then the parsing,
             // independent per document, on all cores; rows in the same order.
-            // The key already holds the fingerprint: not computed twice.
-            let inputs = try misses.map { try Input(project, locations[start + $0], fingerprint: keys[$0]?.fingerprint) }
+            let inputs = try misses.map { try Input(project, locations[start + $0]) }
             let parsed = try Parallel.map(inputs) { try entry(project, $0, signers: signers) }
-            for (k, i) in misses.enumerated() { rows[i] = parsed[k] }
+            for (k, i) in misses.enumerated() { rows[i] = .made(parsed[k]) }
             for (k, row) in rows.enumerated() {
-                let entry = row!
-                // Rows with a signature are not kept: whether it verifies depends
-                // on the time (a key's valid-before) and on ssh-keygen running,
-                // not only on the ids the row is keyed by.
-                if let writer, let key = keys[k], !entry.approvals.contains(where: \.signed) {
-                    if let hit = hits[k] {
-                        writer.add(hit)
-                    } else {
+                let row = row!
+                switch row {
+                case .cached(let cached):
+                    writer?.add(cached)
+                    if let state = filter.state, cached.state != state { continue }
+                    if let owner = filter.owner, cached.owner?.lowercased() != owner.lowercased() { continue }
+                case .made(let entry):
+                    // Rows with a signature are not kept: whether it verifies depends
+                    // on the time (a key's valid-before) and on ssh-keygen running,
+                    // not only on the ids the row is keyed by.
+                    if let writer, let key = keys[k], !entry.approvals.contains(where: \.signed) {
                         writer.add(key, entry)
                         changed = true
                     }
+                    if let state = filter.state, entry.state != state { continue }
+                    if let owner = filter.owner, entry.owner?.lowercased() != owner.lowercased() { continue }
                 }
-                if let state = filter.state, entry.state != state { continue }
-                if let owner = filter.owner, entry.owner?.lowercased() != owner.lowercased() { continue }
-                try body(entry)
+                try body(row)
             }
         }
         if let writer, changed || writer.count != cache.count { writer.commit() }
@@ -173,11 +207,12 @@ public enum Register {
 
         /// The row for `key`, if the file holds one made from the same ids.
         func row(_ key: RegisterCache.Key) -> RegisterCache.Row? {
-            let path = Array(key.path.utf8)
-            if let row = waiting.removeValue(forKey: path) { return row.key == key ? row : nil }
+            if !waiting.isEmpty, let row = waiting.removeValue(forKey: Array(key.path)) {
+                return row.key.elementsEqual(key.bytes) ? row : nil
+            }
             while let row = reader?.next() {
-                if row.key.path.utf8.elementsEqual(path) { return row.key == key ? row : nil }
-                waiting[Array(row.key.path.utf8)] = row
+                if row.path.elementsEqual(key.path) { return row.key.elementsEqual(key.bytes) ? row : nil }
+                waiting[Array(row.path)] = row
             }
             return nil
         }
@@ -198,14 +233,14 @@ public enum Register {
         /// An adopted document's metadata file.
         let sidecar: Sidecar?
 
-        init(_ project: Project, _ location: DocumentLocation, fingerprint known: String? = nil) throws {
+        init(_ project: Project, _ location: DocumentLocation) throws {
             self.location = location
             guard let bytes = try project.source.read(location.path, limit: Limits.documentBytes) else {
                 throw FolioError.usage("\(location.path): no such file in \(project.source.label)")
             }
             document = bytes
             record = try project.source.read(Record.path(for: location.id), limit: Limits.recordBytes)
-            fingerprint = try known ?? project.currentFingerprint(location)
+            fingerprint = try project.currentFingerprint(location)
             attachments = try project.attachments(of: location)
             sidecar = try project.sidecar(location)
         }

@@ -133,8 +133,9 @@ public final class TreeSource: ContentSource {
     /// Kept at most; when full, the small folders (attachment folders) go.
     private static let folderCapacity = 512
 
-    /// The tree of `folder`, or nil when it is not a folder here.
-    private func folderTree(_ folder: String) throws -> (any FolderListing)? {
+    /// The tree of `folder`, or nil when it is not a folder here. Read once
+    /// (see `folders`): a register looks documents up in it directly.
+    public func folderTree(_ folder: String) throws -> (any FolderListing)? {
         if folder.isEmpty { return tree }
         let key = Array(folder.utf8)
         lock.lock()

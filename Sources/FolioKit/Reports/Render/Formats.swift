@@ -119,27 +119,40 @@ public enum JSONFormat {
     /// The text of `pretty(streaming:)` for elements that come one at a time
     /// (a register handed row by row): `add` each, then `finish`.
     public final class ArrayWriter<T: Encodable> {
-        private let write: (String) -> Void
+        private let write: ([UInt8]) -> Void
         private let encoder = JSONValueEncoder()
-        private var chunk = ""
+        private var chunk: [UInt8] = []
         private var count = 0
 
-        public init(write: @escaping (String) -> Void) { self.write = write }
+        public init(write: @escaping (String) -> Void) { self.write = { write(String(decoding: $0, as: UTF8.self)) } }
+
+        /// Writes UTF-8 bytes, as they are made.
+        package init(bytes write: @escaping ([UInt8]) -> Void) { self.write = write }
 
         /// - Throws: `EncodingError` when the element cannot be encoded.
         public func add(_ element: T) throws {
-            chunk += (count == 0 ? "[\n  " : ",\n  ") + (try encoder.encode(element).text(indent: 1))
+            let value = try encoder.encode(element)
+            add { value.write(to: &$0, indent: $1) }
+        }
+
+        /// An element whose text `body` appends itself, as `JSONValue.write`
+        /// would at the indent given (a cached register row, transcoded).
+        func add(_ body: (inout [UInt8], Int) -> Void) {
+            chunk += (count == 0 ? "[\n  " : ",\n  ").utf8
+            body(&chunk, 1)
             count += 1
-            if chunk.utf8.count >= 1 << 16 {
+            if chunk.count >= 1 << 16 {
                 write(chunk)
-                chunk = ""
+                chunk.removeAll(keepingCapacity: true)
             }
         }
 
         /// Ends the array (`[]` when nothing was added).
         public func finish() {
-            write(count == 0 ? "[]" : chunk + "\n]")
-            chunk = ""
+            if count == 0 { return write(Array("[]".utf8)) }
+            chunk += "\n]".utf8
+            write(chunk)
+            chunk = []
         }
     }
 
