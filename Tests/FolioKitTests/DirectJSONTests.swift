@@ -49,8 +49,9 @@ struct DirectJSONTests {
         let odd = ApprovalEntry(person: "c@example.com", name: "C \u{00e9}\u{2029}", role: "qa", meaning: "re\nview", at: "2026-03-04T10:00:00Z", current: false, signed: true, verified: false)
         var rows: [RegisterEntry] = []
         for inForce in [nil, "1.0", "=x"] as [String?] {
-            for owner in [nil, "alice@example.com", "?"] as [String?] {
-                for last in [nil, ("2026-03-01T09:00:00Z", "alice\\n@example.com")] as [(String, String)?] {
+            // An owner that starts with a combining mark: after `=` in the file, the two are one Character.
+            for owner in [nil, "alice@example.com", "?", "\u{0301}alice@example.com"] as [String?] {
+                for last in [nil, ("2026-03-01T09:00:00Z", "alice\\n@example.com"), ("\u{200D}2026", "\u{FE0F}x")] as [(String, String)?] {
                     for (approvals, attachments) in [([], []), ([odd], []), ([], ["a.pdf"]), ([approval, odd], ["a.pdf", "b\nc\t\\.png"])] {
                         rows.append(Self.entry(
                             inForce: inForce, owner: owner, last: last, approvals: approvals, attachments: attachments,
@@ -85,6 +86,16 @@ struct DirectJSONTests {
             #expect(cached.state == row.state && cached.owner == row.owner)
         }
         #expect(reader.next() == nil && !reader.damaged)
+
+        // Bytes that are not UTF-8 (only a hand-made file holds them): written as decoded, U+FFFD.
+        let bad = try #require(RegisterCache.Writer(path: file, rules: "rules"))
+        bad.addRaw(Array("R\tp\tk\t-\tID-1\trisk-register\tT".utf8) + [0xC0, 0x80, 0x09, 0x80] + Array("\tA\t=".utf8) + [0xFF] + Array("\t?\t?\t?\n".utf8))
+        bad.commit()
+        let unreadable = try #require(RegisterCache.Reader(path: file, rules: "rules")?.next())
+        var written: [UInt8] = []
+        unreadable.writeJSON(into: &written, indent: 1)
+        #expect(String(decoding: written, as: UTF8.self) == unreadable.entry.directJSON.text(indent: 1))
+        #expect(unreadable.entry.title.contains("\u{FFFD}"))
     }
 
     @Test("a cache row that does not hold together (fields missing, flags not 0 or 1, an approval after an attachment) ends the reading as damaged")

@@ -133,10 +133,16 @@ enum RegisterCache {
         var key: ArraySlice<UInt8> { raw[fields[0].lowerBound..<fields[2].upperBound] }
         var path: ArraySlice<UInt8> { raw[fields[0]] }
 
-        func string(_ i: Int) -> String { CacheFields.string(raw[fields[i]], escaped: raw[fields[i]].contains(0x5C)) }
+        func string(_ i: Int) -> String { Row.string(raw[fields[i]]) }
 
-        /// An optional field (`?` or `=value`), checked when read.
-        func optional(_ i: Int) -> String? { raw[fields[i].lowerBound] == UInt8(ascii: "?") ? nil : String(string(i).dropFirst()) }
+        private static func string(_ field: ArraySlice<UInt8>) -> String { CacheFields.string(field, escaped: field.contains(0x5C)) }
+
+        /// An optional field (`?` or `=value`, checked when read). The `=` is
+        /// dropped as a byte: dropping a Character would take a combining mark
+        /// that follows it too.
+        func optional(_ i: Int) -> String? {
+            raw[fields[i].lowerBound] == UInt8(ascii: "?") ? nil : Row.string(raw[(fields[i].lowerBound + 1)..<fields[i].upperBound])
+        }
 
         var state: String { string(6) }
         var owner: String? { optional(8) }
@@ -236,11 +242,12 @@ enum RegisterCache {
             close("}", level: indent)
         }
 
-        /// A field's bytes as a JSON string: appended whole when neither the
-        /// file nor JSON escapes anything in them (nearly always), otherwise
-        /// decoded and quoted as `JSONValue` quotes.
+        /// A field's bytes as a JSON string: appended whole when they are
+        /// printable ASCII that neither the file nor JSON escapes (nearly
+        /// always), otherwise decoded (as `entry` decodes them: bytes that
+        /// are not UTF-8 become U+FFFD) and quoted as `JSONValue` quotes.
         private static func quote(_ field: ArraySlice<UInt8>, into out: inout [UInt8]) {
-            if !field.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 || $0 >= 0xF8 }) {
+            if !field.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x80 }) {
                 out.append(UInt8(ascii: "\""))
                 out += field
                 out.append(UInt8(ascii: "\""))
