@@ -59,13 +59,6 @@ enum CacheFields {
         out.append(0x0A)
     }
 
-    /// The tag and the unescaped fields of one line (without its newline).
-    static func split(_ line: ArraySlice<UInt8>) -> (UInt8, [String])? {
-        var fields: [Range<Int>] = []
-        guard let tag = ranges(line, into: &fields) else { return nil }
-        return (tag, fields.map { string(line[$0], escaped: line[$0].contains(0x5C)) })
-    }
-
     /// The tag of one line (without its newline), with where each of its
     /// fields lies (still escaped) appended to `fields`; nil when the line
     /// has no tag and tab.
@@ -87,10 +80,10 @@ enum CacheFields {
         return tag
     }
 
-    /// The value of a field's bytes (as `split` finds them); `escaped` when
+    /// The value of a field's bytes (as `ranges` finds them); `escaped` when
     /// they hold a backslash. A field without one (nearly all) is decoded
     /// from its bytes in place.
-    static func string(_ field: ArraySlice<UInt8>, escaped: Bool = true) -> String {
+    static func string<Bytes: Collection<UInt8>>(_ field: Bytes, escaped: Bool = true) -> String where Bytes.Index == Int {
         guard escaped else { return String(decoding: field, as: UTF8.self) }
         var current: [UInt8] = []
         current.reserveCapacity(field.count)
@@ -107,13 +100,6 @@ enum CacheFields {
             }
         }
         return String(decoding: current, as: UTF8.self)
-    }
-
-    /// `?` → absent, `=value` → value; nil (as the outer optional) when malformed.
-    static func optional(_ field: String) -> String?? {
-        if field == "?" { return .some(nil) }
-        guard field.hasPrefix("=") else { return nil }
-        return .some(String(field.dropFirst()))
     }
 }
 

@@ -302,21 +302,7 @@ enum HistoryIndexCoding {
             return nil
         }
         func text(_ from: Int, _ to: Int, _ escaped: Bool) -> String {
-            let raw = UnsafeRawBufferPointer(rebasing: all[from..<min(to, end)])
-            guard escaped else { return String(decoding: raw, as: UTF8.self) }
-            var bytes: [UInt8] = []
-            var k = raw.startIndex
-            while k < raw.endIndex {
-                if raw[k] == 0x5C, k + 1 < raw.endIndex {
-                    let n = raw[k + 1]
-                    bytes.append(n == 0x74 ? 0x09 : n == 0x6E ? 0x0A : n)
-                    k += 2
-                } else {
-                    bytes.append(raw[k])
-                    k += 1
-                }
-            }
-            return String(decoding: bytes, as: UTF8.self)
+            CacheFields.string(UnsafeRawBufferPointer(rebasing: all[from..<min(to, end)]), escaped: escaped)
         }
         guard line() == UInt8(ascii: "C"), fields.count == 11, let id = ObjectID(hex: fields[0]),
             let parents = Int(fields[1]), let time = Int64(fields[2]), let offsetMinutes = Int(fields[3])

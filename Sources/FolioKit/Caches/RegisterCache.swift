@@ -23,7 +23,7 @@ import Foundation
 /// The key is made of object ids, so a warm register compares ids found in
 /// the folders it lists, with no fingerprint (SHA-1) computed for a row it
 /// keeps. A kept row is never decoded for `ls --format json`: its fields
-/// are written as JSON as they lie in the file (`Row.writeJSON`).
+/// are written as JSON as they lie in the file (`Row.json`).
 /// Fields are separated by tabs (`\`, tab and newline escaped as `\\`, `\t`,
 /// `\n`); an absent value is `?`, a present one starts with `=`. The file is
 /// trusted only when its header, rules key, end line and checksum hold;
@@ -60,50 +60,32 @@ enum RegisterCache {
         return "\(config.id)+\(templates.id)+\(signers)"
     }
 
-    /// The key of a document's row in `project`: the ids `currentFingerprint`
-    /// is computed from, looked up by name in folders read once (`Folders`);
-    /// nil when the document is not in the commit's tree.
-    static func key(_ project: Project, _ location: DocumentLocation, in folders: Folders) throws -> Key? {
-        let template = project.template(location.type)
-        guard let template, let tree = project.source as? TreeSource,
-            let doc = template.adopt == nil
-                ? try folders.folder(template.folder, tree)?.entry(named: location.id + ".md") : try tree.entry(location.path)
-        else { return nil }
+    /// The key of a document's row in `project`: the ids of the objects its
+    /// fingerprint is computed from (`Project.fingerprintObjects`), so a kept
+    /// row costs no fingerprint; nil when the document is not in the commit.
+    static func key(_ project: Project, _ location: DocumentLocation) throws -> Key? {
+        guard let tree = project.source as? TreeSource, let objects = try project.fingerprintObjects(location) else { return nil }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(location.path.utf8.count + 128)
         CacheFields.escape(location.path, into: &bytes)
         let pathLength = bytes.count
         bytes.append(0x09)
-        doc.id.appendHex(to: &bytes)
-        if let rule = template.adopt {
-            if let metadata = try rule.metadataPath(for: location.path).flatMap({ try tree.entry($0) }) {
-                bytes.append(UInt8(ascii: "m"))
-                metadata.id.appendHex(to: &bytes)
-            }
-        } else if let folder = try folders.folder(template.folder, tree)?.entry(named: location.id), folder.kind == .tree {
+        objects.document.id.appendHex(to: &bytes)
+        if let folder = objects.attachments {
             bytes.append(UInt8(ascii: "a"))
             folder.id.appendHex(to: &bytes)
         }
+        if let metadata = objects.metadata {
+            bytes.append(UInt8(ascii: "m"))
+            metadata.id.appendHex(to: &bytes)
+        }
         bytes.append(0x09)
-        if let record = try folders.folder(RecordFile.folder, tree)?.entry(named: location.id + RecordFile.suffix) {
+        if let record = try tree.entry(Record.path(for: location.id)) {
             record.id.appendHex(to: &bytes)
         } else {
             bytes.append(UInt8(ascii: "-"))
         }
         return Key(bytes: bytes, pathLength: pathLength)
-    }
-
-    /// The few folders every key is looked up in (the types' folders, the
-    /// records), by path: found once per register, not once per document.
-    final class Folders {
-        private var known: [String: (any FolderListing)?] = [:]
-
-        func folder(_ path: String, _ tree: TreeSource) throws -> (any FolderListing)? {
-            if let listing = known[path] { return listing }
-            let listing = try tree.folderTree(path)
-            known[path] = listing
-            return listing
-        }
     }
 
     /// The lines of one row.
@@ -122,7 +104,7 @@ enum RegisterCache {
 
     /// One row as the file holds it: its lines (copied into the next file
     /// unchanged) and where their fields lie, checked when read. Decoded
-    /// only when asked (`entry`); `writeJSON` writes it from its bytes.
+    /// only when asked (`entry`); `json` is made from its bytes.
     struct Row {
         let raw: [UInt8]
         /// The 12 fields of the R line, then 6 of each A line, then 1 of each F line.
@@ -163,97 +145,27 @@ enum RegisterCache {
                 attachments: (first..<(first + attachments)).map(string))
         }
 
-        /// The text `entry.directJSON.write(to:indent:)` gives, written from
-        /// the row's bytes (a kept row of `ls --format json` is never decoded).
-        func writeJSON(into out: inout [UInt8], indent: Int) {
-            var members = 0
-            func member(_ name: String, level: Int, first: Bool = false) {
-                if !first { out += [UInt8(ascii: ","), 0x0A] }
-                for _ in 0..<level { out += [0x20, 0x20] }
-                out.append(UInt8(ascii: "\""))
-                out += name.utf8
-                out += "\": ".utf8
-                members += 1
+        /// `entry.directJSON`, made from the row's bytes without decoding
+        /// them (`JSONValue.utf8`): a kept row of `ls --format json` makes no strings.
+        var json: JSONValue {
+            func value(_ i: Int, dropping: Int = 0) -> JSONValue {
+                let field = raw[(fields[i].lowerBound + dropping)..<fields[i].upperBound]
+                return field.contains(0x5C) ? .string(CacheFields.string(field)) : .utf8(field)
             }
-            func value(_ i: Int, dropping: Int = 0) { Row.quote(raw[(fields[i].lowerBound + dropping)..<fields[i].upperBound], into: &out) }
-            func close(_ bracket: String, level: Int) {
-                out.append(0x0A)
-                for _ in 0..<level { out += [0x20, 0x20] }
-                out += bracket.utf8
+            func optional(_ i: Int) -> JSONValue? { raw[fields[i].lowerBound] == UInt8(ascii: "?") ? nil : value(i, dropping: 1) }
+            let approvalValues = (0..<approvals).map { k in
+                let at = 12 + 6 * k
+                let flags = raw[fields[at + 5]]
+                return ApprovalEntry.json(
+                    at: value(at + 4), current: flags[flags.startIndex] == UInt8(ascii: "1"), meaning: value(at + 3), name: value(at + 1),
+                    person: value(at), role: value(at + 2), signed: flags[flags.startIndex + 1] == UInt8(ascii: "1"),
+                    verified: flags[flags.startIndex + 2] == UInt8(ascii: "1"))
             }
-            out += "{\n".utf8
-            member("approvals", level: indent + 1, first: true)
-            if approvals == 0 {
-                out += "[]".utf8
-            } else {
-                out += "[\n".utf8
-                for k in 0..<approvals {
-                    let at = 12 + 6 * k
-                    if k > 0 { out += [UInt8(ascii: ","), 0x0A] }
-                    for _ in 0..<(indent + 2) { out += [0x20, 0x20] }
-                    out += "{\n".utf8
-                    let flags = raw[fields[at + 5]]
-                    func flag(_ n: Int) { out += (flags[flags.startIndex + n] == UInt8(ascii: "1") ? "true" : "false").utf8 }
-                    member("at", level: indent + 3, first: true)
-                    value(at + 4)
-                    member("current", level: indent + 3)
-                    flag(0)
-                    member("meaning", level: indent + 3)
-                    value(at + 3)
-                    member("name", level: indent + 3)
-                    value(at + 1)
-                    member("person", level: indent + 3)
-                    value(at)
-                    member("role", level: indent + 3)
-                    value(at + 2)
-                    member("signed", level: indent + 3)
-                    flag(1)
-                    member("verified", level: indent + 3)
-                    flag(2)
-                    close("}", level: indent + 2)
-                }
-                close("]", level: indent + 1)
-            }
-            member("attachments", level: indent + 1)
             let first = 12 + 6 * approvals
-            if attachments == 0 {
-                out += "[]".utf8
-            } else {
-                out += "[\n".utf8
-                for k in 0..<attachments {
-                    if k > 0 { out += [UInt8(ascii: ","), 0x0A] }
-                    for _ in 0..<(indent + 2) { out += [0x20, 0x20] }
-                    value(first + k)
-                }
-                close("]", level: indent + 1)
-            }
-            member("id", level: indent + 1)
-            value(3)
-            // The optional members, in the keys' order: absent ones are left out.
-            for (name, i) in [("in_force", 11), ("last_actor", 10), ("last_change", 9), ("owner", 8)]
-            where raw[fields[i].lowerBound] == UInt8(ascii: "=") {
-                member(name, level: indent + 1)
-                value(i, dropping: 1)
-            }
-            for (name, i) in [("path", 0), ("revision", 7), ("state", 6), ("title", 5), ("type", 4)] {
-                member(name, level: indent + 1)
-                value(i)
-            }
-            close("}", level: indent)
-        }
-
-        /// A field's bytes as a JSON string: appended whole when they are
-        /// printable ASCII that neither the file nor JSON escapes (nearly
-        /// always), otherwise decoded (as `entry` decodes them: bytes that
-        /// are not UTF-8 become U+FFFD) and quoted as `JSONValue` quotes.
-        private static func quote(_ field: ArraySlice<UInt8>, into out: inout [UInt8]) {
-            if !field.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x80 }) {
-                out.append(UInt8(ascii: "\""))
-                out += field
-                out.append(UInt8(ascii: "\""))
-                return
-            }
-            JSONValue.quote(CacheFields.string(field), into: &out)
+            return RegisterEntry.json(
+                approvals: approvalValues, attachments: (first..<(first + attachments)).map { value($0) }, id: value(3), inForce: optional(11),
+                lastActor: optional(10), lastChange: optional(9), owner: optional(8), path: value(0), revision: value(7), state: value(6),
+                title: value(5), type: value(4))
         }
     }
 

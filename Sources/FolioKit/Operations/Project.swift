@@ -229,17 +229,31 @@ public final class Project {
     /// The fingerprint of the content as it stands in the project's source
     /// (nil when the source is not a commit).
     public func currentFingerprint(_ location: DocumentLocation) throws -> String? {
+        guard let objects = try fingerprintObjects(location) else { return nil }
+        return try Fingerprint.compute(
+            documentName: splitPath(location.path).name, documentBlob: objects.document.id,
+            attachmentsFolder: objects.attachments.map { ($0.name, $0.id) }, siblings: objects.metadata.map { [($0.name, $0.id)] } ?? [])
+    }
+
+    /// The tree entries a document's content fingerprint is computed from
+    /// (`currentFingerprint`): also what the register cache keys a row by.
+    struct FingerprintObjects {
+        let document: TreeEntry
+        /// The document's attachment folder, when it is a folder.
+        let attachments: TreeEntry?
+        /// An adopted file's metadata file (it has no attachment folder).
+        let metadata: TreeEntry?
+    }
+
+    /// Nil when the project is not read from a commit, or the document is not in it.
+    func fingerprintObjects(_ location: DocumentLocation) throws -> FingerprintObjects? {
         guard let tree = source as? TreeSource, let doc = try tree.entry(location.path) else { return nil }
         if let rule = template(location.type)?.adopt {
-            // An adopted file and its metadata file; it has no attachment folder.
             let metadata = try rule.metadataPath(for: location.path).flatMap { try tree.entry($0) }
-            return try Fingerprint.compute(
-                documentName: splitPath(location.path).name, documentBlob: doc.id, attachmentsFolder: nil,
-                siblings: metadata.map { [($0.name, $0.id)] } ?? [])
+            return FingerprintObjects(document: doc, attachments: nil, metadata: metadata)
         }
-        let folder = template(location.type).map { $0.attachmentFolder(id: location.id) }
-        let attachments = try folder.flatMap { try tree.entry($0) }.flatMap { $0.kind == .tree ? ($0.name, $0.id) : nil }
-        return try Fingerprint.compute(documentName: splitPath(location.path).name, documentBlob: doc.id, attachmentsFolder: attachments)
+        let folder = try template(location.type).flatMap { try tree.entry($0.attachmentFolder(id: location.id)) }
+        return FingerprintObjects(document: doc, attachments: folder?.kind == .tree ? folder : nil, metadata: nil)
     }
 
     /// Finds a document by ID or path, or fails with a clear message.

@@ -45,24 +45,45 @@ public struct RegisterEntry: Codable, Sendable {
 
 extension ApprovalEntry: DirectJSON {
     var directJSON: JSONValue {
+        ApprovalEntry.json(
+            at: .string(at), current: current, meaning: .string(meaning), name: .string(name), person: .string(person), role: .string(role),
+            signed: signed, verified: verified)
+    }
+
+    /// An approval's JSON from its values: one layout for approvals made now
+    /// and those kept in the register cache (`RegisterCache.Row.json`).
+    static func json(
+        at: JSONValue, current: Bool, meaning: JSONValue, name: JSONValue, person: JSONValue, role: JSONValue, signed: Bool, verified: Bool
+    ) -> JSONValue {
         .object([
-            ("at", .string(at)), ("current", .bool(current)), ("meaning", .string(meaning)), ("name", .string(name)),
-            ("person", .string(person)), ("role", .string(role)), ("signed", .bool(signed)), ("verified", .bool(verified)),
+            ("at", at), ("current", .bool(current)), ("meaning", meaning), ("name", name),
+            ("person", person), ("role", role), ("signed", .bool(signed)), ("verified", .bool(verified)),
         ])
     }
 }
 
 extension RegisterEntry: DirectJSON {
-    /// Keys in `CodingKeys`' JSON names, sorted.
     var directJSON: JSONValue {
-        var members: [(String, JSONValue)] = [
-            ("approvals", .array(approvals.map(\.directJSON))), ("attachments", .array(attachments.map { .string($0) })), ("id", .string(id)),
-        ]
-        if let inForce { members.append(("in_force", .string(inForce))) }
-        if let lastActor { members.append(("last_actor", .string(lastActor))) }
-        if let lastChange { members.append(("last_change", .string(lastChange))) }
-        if let owner { members.append(("owner", .string(owner))) }
-        members += [("path", .string(path)), ("revision", .string(revision)), ("state", .string(state)), ("title", .string(title)), ("type", .string(type))]
+        RegisterEntry.json(
+            approvals: approvals.map(\.directJSON), attachments: attachments.map { .string($0) }, id: .string(id),
+            inForce: inForce.map { .string($0) }, lastActor: lastActor.map { .string($0) }, lastChange: lastChange.map { .string($0) },
+            owner: owner.map { .string($0) }, path: .string(path), revision: .string(revision), state: .string(state), title: .string(title),
+            type: .string(type))
+    }
+
+    /// A row's JSON from its values, keys in `CodingKeys`' JSON names, sorted,
+    /// absent optionals left out: one layout for rows made now and rows kept
+    /// in the register cache (`RegisterCache.Row.json`).
+    static func json(
+        approvals: [JSONValue], attachments: [JSONValue], id: JSONValue, inForce: JSONValue?, lastActor: JSONValue?, lastChange: JSONValue?,
+        owner: JSONValue?, path: JSONValue, revision: JSONValue, state: JSONValue, title: JSONValue, type: JSONValue
+    ) -> JSONValue {
+        var members: [(String, JSONValue)] = [("approvals", .array(approvals)), ("attachments", .array(attachments)), ("id", id)]
+        if let inForce { members.append(("in_force", inForce)) }
+        if let lastActor { members.append(("last_actor", lastActor)) }
+        if let lastChange { members.append(("last_change", lastChange)) }
+        if let owner { members.append(("owner", owner)) }
+        members += [("path", path), ("revision", revision), ("state", state), ("title", title), ("type", type)]
         return .object(members)
     }
 }
@@ -101,12 +122,7 @@ public enum Register {
     /// - Throws: as `entries`.
     public static func writeJSON(_ project: Project, filter: Filter = Filter(), to write: @escaping ([UInt8]) -> Void) throws {
         let out = JSONFormat.ArrayWriter<RegisterEntry>(bytes: write)
-        try forEachRow(project, filter: filter) { row in
-            switch row {
-            case .made(let entry): out.add { entry.directJSON.write(to: &$0, indent: $1) }
-            case .cached(let cached): out.add { cached.writeJSON(into: &$0, indent: $1) }
-            }
-        }
+        try forEachRow(project, filter: filter) { out.add(json: $0.json) }
         out.finish()
     }
 
@@ -120,6 +136,13 @@ public enum Register {
             switch self {
             case .made(let entry): entry
             case .cached(let row): row.entry
+            }
+        }
+
+        var json: JSONValue {
+            switch self {
+            case .made(let entry): entry.directJSON
+            case .cached(let row): row.json
             }
         }
     }
@@ -142,7 +165,6 @@ public enum Register {
         let writer = filter.type == nil ? rules.flatMap { RegisterCache.Writer(path: file, rules: $0) } : nil
         var changed = false
         let signers = project.allowedSigners()
-        let folders = RegisterCache.Folders()
         // In batches, so only one batch of rows and documents is in memory at a time.
         for start in stride(from: 0, to: locations.count, by: batchSize) {
             let batch = start..<min(start + batchSize, locations.count)
@@ -150,7 +172,7 @@ public enum Register {
             var rows: [Row?] = []
             var misses: [Int] = []
             for i in batch {
-                let key = rules == nil ? nil : try RegisterCache.key(project, locations[i], in: folders)
+                let key = rules == nil ? nil : try RegisterCache.key(project, locations[i])
                 let hit = key.flatMap { cache.row($0) }
                 keys.append(key)
                 rows.append(hit.map { .cached($0) })

@@ -128,16 +128,26 @@ public final class TreeSource: ContentSource {
     /// every document is linear in the repository, not quadratic.
     /// Keyed by the path's bytes: git names are bytes, and Swift's String
     /// equality would take `Café` in NFC and NFD for one folder.
-    private var folders: [[UInt8]: (any FolderListing)?] = [:]
+    private var folders: [PathBytes: (any FolderListing)?] = [:]
     private let lock = NSLock()
     /// Kept at most; when full, the small folders (attachment folders) go.
     private static let folderCapacity = 512
 
-    /// The tree of `folder`, or nil when it is not a folder here. Read once
-    /// (see `folders`): a register looks documents up in it directly.
-    public func folderTree(_ folder: String) throws -> (any FolderListing)? {
+    /// A path compared and hashed by its UTF-8 bytes, in place (a lookup
+    /// copies nothing: a register looks up a few folders for every document).
+    private struct PathBytes: Hashable {
+        let path: String
+        static func == (a: PathBytes, b: PathBytes) -> Bool { a.path.utf8.elementsEqual(b.path.utf8) }
+        func hash(into hasher: inout Hasher) {
+            var path = path
+            path.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    /// The tree of `folder`, or nil when it is not a folder here.
+    private func folderTree(_ folder: String) throws -> (any FolderListing)? {
         if folder.isEmpty { return tree }
-        let key = Array(folder.utf8)
+        let key = PathBytes(path: folder)
         lock.lock()
         let known = folders[key]
         lock.unlock()

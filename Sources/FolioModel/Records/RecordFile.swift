@@ -12,7 +12,7 @@ import Foundation
 public enum RecordFile {
     /// The records folder, from the repository root.
     public static let folder = ".folio/records"
-    public static let suffix = ".jsonl"
+    private static let suffix = ".jsonl"
 
     /// The record path of document `id`.
     public static func path(for id: String) -> String { "\(folder)/\(id)\(suffix)" }

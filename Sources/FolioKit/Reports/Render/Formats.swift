@@ -130,16 +130,12 @@ public enum JSONFormat {
         package init(bytes write: @escaping ([UInt8]) -> Void) { self.write = write }
 
         /// - Throws: `EncodingError` when the element cannot be encoded.
-        public func add(_ element: T) throws {
-            let value = try encoder.encode(element)
-            add { value.write(to: &$0, indent: $1) }
-        }
+        public func add(_ element: T) throws { add(json: try encoder.encode(element)) }
 
-        /// An element whose text `body` appends itself, as `JSONValue.write`
-        /// would at the indent given (a cached register row, transcoded).
-        func add(_ body: (inout [UInt8], Int) -> Void) {
+        /// An element already made into a JSON value (a cached register row).
+        func add(json value: JSONValue) {
             chunk += (count == 0 ? "[\n  " : ",\n  ").utf8
-            body(&chunk, 1)
+            value.write(to: &chunk, indent: 1)
             count += 1
             if chunk.count >= 1 << 16 {
                 write(chunk)
@@ -173,6 +169,9 @@ public indirect enum JSONValue: Sendable, Equatable {
     case bigInteger(UInt64)
     case number(Double)
     case string(String)
+    /// A string given as its UTF-8 bytes (a field as a cache file holds
+    /// it), written as `.string` of the same text is.
+    case utf8(ArraySlice<UInt8>)
     case array([JSONValue])
     case object([(String, JSONValue)])
 
@@ -235,6 +234,17 @@ public indirect enum JSONValue: Sendable, Equatable {
                 out += "null".utf8
             }
         case .string(let s): JSONValue.quote(s, into: &out)
+        case .utf8(let bytes):
+            // Printable ASCII with nothing to escape (nearly always) is appended
+            // whole; anything else is decoded (bytes that are not UTF-8 become
+            // U+FFFD, as a String made of them would) and quoted as a string.
+            if bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 >= 0x80 }) {
+                JSONValue.quote(String(decoding: bytes, as: UTF8.self), into: &out)
+            } else {
+                out.append(UInt8(ascii: "\""))
+                out += bytes
+                out.append(UInt8(ascii: "\""))
+            }
         case .array(let items):
             if items.isEmpty { return out += "[]".utf8 }
             out += "[\n".utf8
